@@ -1,0 +1,3 @@
+import Support
+BLASEnvironment.reexecWithCoreTypeIfNeeded()
+print("scenepaint")

@@ -1,29 +1,48 @@
 import Foundation
 
 /// OpenBLAS reads OPENBLAS_CORETYPE once, when the library loads, which is
-/// before `main` runs for a binary linked against it. So the binary sets the
-/// variable and re-executes itself, once, before doing anything else.
+/// before `main` runs for a binary linked against it. Debian's OpenBLAS 0.3.21
+/// does not recognise some newer CPUs and falls back to generic kernels that
+/// are 3-6x slower. So `main` asks OpenBLAS which core it picked; if that is a
+/// slow fallback for what this CPU can do, it sets the variable and re-executes
+/// itself, once. A user's own OPENBLAS_CORETYPE is always respected.
 public enum BLASEnvironment {
     public static let coreTypeVariable = "OPENBLAS_CORETYPE"
     /// Set in the re-executed process so a failing exec can never loop.
     public static let marker = "SCENEPAINT_BLAS_REEXEC"
 
-    /// Call first thing in `main`. Returns only if no re-exec was needed or it failed.
-    public static func reexecWithCoreTypeIfNeeded(features: CPUFeatures = .current()) {
+    static let avx512Cores: Set<String> = ["skylakex", "cooperlake", "sapphirerapids"]
+    static let avx2Cores: Set<String> = avx512Cores.union(["haswell", "zen"])
+
+    /// The core type to re-exec with, or nil when the loaded one is already right.
+    public static func betterCoreType(loadedCore: String, features: CPUFeatures) -> String? {
+        let loaded = loadedCore.lowercased()
+        if features.hasAVX512, features.flags.contains("avx512dq"), features.flags.contains("avx512cd") {
+            if avx512Cores.contains(loaded) { return nil }
+            return features.flags.contains("avx512_bf16") ? "Cooperlake" : "SkylakeX"
+        }
+        if features.hasAVX2 {
+            return avx2Cores.contains(loaded) ? nil : "Haswell"
+        }
+        return nil
+    }
+
+    /// Call first thing in `main` with `openblas_get_corename()`. Returns only
+    /// if no re-exec was needed or it failed (then the default kernels are used).
+    public static func reexecIfSlowCore(loadedCore: String, features: CPUFeatures = .current()) {
         let env = ProcessInfo.processInfo.environment
         guard env[coreTypeVariable] == nil, env[marker] == nil,
-              let core = features.recommendedOpenBLASCoreType else { return }
+              let core = betterCoreType(loadedCore: loadedCore, features: features) else { return }
         setenv(coreTypeVariable, core, 1)
         setenv(marker, "1", 1)
         execv("/proc/self/exe", CommandLine.unsafeArgv)
-        // execv only returns on failure: carry on with the default kernels.
         unsetenv(coreTypeVariable)
     }
 
-    /// Whether the core type in this process came from the user, from us, or not at all.
+    /// Where the core type in this process came from.
     public static var coreTypeSource: String {
         let env = ProcessInfo.processInfo.environment
-        guard let value = env[coreTypeVariable] else { return "not set (OpenBLAS autodetects)" }
-        return env[marker] != nil ? "\(value) (set by scenepaint)" : "\(value) (set by the user)"
+        guard let value = env[coreTypeVariable] else { return "autodetected by OpenBLAS" }
+        return env[marker] != nil ? "OPENBLAS_CORETYPE=\(value), set by scenepaint" : "OPENBLAS_CORETYPE=\(value), set by the user"
     }
 }

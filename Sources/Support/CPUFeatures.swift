@@ -37,14 +37,4 @@ public struct CPUFeatures: Sendable, Equatable {
 
     public var hasAVX512: Bool { flags.contains("avx512f") && flags.contains("avx512bw") && flags.contains("avx512vl") }
     public var hasAVX2: Bool { flags.contains("avx2") && flags.contains("fma") }
-
-    /// The OpenBLAS core type whose kernels run well here, or nil to let
-    /// OpenBLAS decide. SkylakeX kernels need AVX-512 F/BW/VL (DQ/CD as well);
-    /// Haswell kernels need AVX2 + FMA.
-    public var recommendedOpenBLASCoreType: String? {
-        if hasAVX512 && flags.contains("avx512dq") && flags.contains("avx512cd") { return "SkylakeX" }
-        if hasAVX2 { return "Haswell" }
-        return nil
-    }
 }
-

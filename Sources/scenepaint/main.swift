@@ -1,3 +1,4 @@
 import Support
-BLASEnvironment.reexecWithCoreTypeIfNeeded()
-print("scenepaint")
+import Tensor
+BLASEnvironment.reexecIfSlowCore(loadedCore: BLASInfo.coreName)
+print("scenepaint", BLASInfo.coreName)

@@ -1,4 +1,4 @@
 import Support
 import Tensor
 BLASEnvironment.reexecIfSlowCore(loadedCore: BLASInfo.coreName)
-print("scenepaint", BLASInfo.coreName)
+print("scenepaint (CLI being built)")

@@ -14,22 +14,35 @@ enum CommandLineRunner {
             if code == .success {
                 root.exit(withError: error)  // --help, --version: prints and exits 0
             }
-            let message = root.message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid arguments"
-            printError("\(message) (see 'scenepaint --help')")
+            printError("\(firstLine(root.message(for: error))) (see 'scenepaint --help')")
             exit(2)
         }
         do {
             try command.run()
             exit(0)
+        } catch let error as UserFacingError {
+            printError(error.description)
+            exit(1)
         } catch let code as ExitCode {
             exit(code.rawValue)
-        } catch let error as ValidationError {
-            printError(error.message)
-            exit(2)
         } catch {
-            printError(describe(error))
-            exit(1)
+            // Errors of the argument parser itself (help on a command group,
+            // validation) keep its meaning: help exits 0, misuse exits 2.
+            switch root.exitCode(for: error) {
+            case .success:
+                root.exit(withError: error)
+            case .validationFailure:
+                printError(firstLine(root.message(for: error)))
+                exit(2)
+            default:
+                printError(describe(error))
+                exit(1)
+            }
         }
+    }
+
+    static func firstLine(_ text: String) -> String {
+        text.split(separator: "\n").first.map(String.init) ?? text
     }
 
     static func describe(_ error: Error) -> String {

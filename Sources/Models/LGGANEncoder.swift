@@ -1,0 +1,107 @@
+import Tensor
+
+/// The parameter-sharing encoder E: a reflect-padded convolution at full
+/// resolution, then stride-2 convolutions, each followed by instance norm and
+/// ReLU. Returns the features of every level (index k = resolution 1/2^k):
+/// level 2 feeds the local generator and the weight-map generator, the deepest
+/// level the global generator.
+final class LGGANEncoder: Module {
+    let input: Conv2d
+    let downs: [Conv2d]
+
+    init(config: LGGANConfig, using rng: inout RandomGenerator) {
+        let inChannels = config.classCount + config.noiseChannels
+        input = Conv2d(inChannels, config.width(level: 0), kernelSize: config.inputKernel,
+                       padding: config.inputKernel / 2, paddingMode: .reflect, using: &rng)
+        downs = (1...config.encoderDepth).map { k in
+            Conv2d(config.width(level: k - 1), config.width(level: k), kernelSize: 3, stride: 2, padding: 1, using: &rng)
+        }
+        super.init()
+    }
+
+    func callAsFunction(_ x: Tensor) -> [Tensor] {
+        var levels = [instanceNorm(input(x)).relu()]
+        for down in downs {
+            levels.append(instanceNorm(down(levels.last!)).relu())
+        }
+        return levels
+    }
+}
+
+/// The image-level global generator Gg: SPADE residual blocks from the
+/// deepest encoder level up to half resolution (nearest x2 upsampling between
+/// them), then at full resolution one SPADE modulation, LeakyReLU(0.2) and a
+/// 3x3 convolution to RGB with tanh. The layout enters at every scale.
+final class GlobalGenerator: Module {
+    let blocks: [SPADEResBlock]
+    let finalNorm: SPADE
+    let toRGB: Conv2d
+    let depth: Int
+
+    init(config: LGGANConfig, using rng: inout RandomGenerator) {
+        depth = config.globalDepth
+        let c = config.classCount
+        var blocks = [SPADEResBlock(config.width(level: depth), config.width(level: depth), labelChannels: c,
+                                    hidden: config.spadeHidden, using: &rng)]
+        for k in stride(from: depth - 1, through: 1, by: -1) {
+            blocks.append(SPADEResBlock(config.width(level: k + 1), config.width(level: k), labelChannels: c,
+                                        hidden: config.spadeHidden, using: &rng))
+        }
+        self.blocks = blocks
+        finalNorm = SPADE(channels: config.width(level: 1), labelChannels: c, hidden: config.spadeHiddenFullResolution,
+                          using: &rng)
+        toRGB = Conv2d(config.width(level: 1), 3, kernelSize: 3, padding: 1, using: &rng)
+        super.init()
+    }
+
+    /// features: the encoder's level `depth`; layouts[k]: the one-hot map at 1/2^k.
+    func callAsFunction(_ features: Tensor, layouts: [Tensor]) -> Tensor {
+        var x = blocks[0](features, layout: layouts[depth])
+        for (i, block) in blocks.dropFirst().enumerated() {
+            let level = depth - 1 - i
+            x = block(upsampleNearest(x), layout: layouts[level])
+        }
+        x = finalNorm(upsampleNearest(x), layout: layouts[0]).leakyRelu(slope: 0.2)
+        return toRGB(x).tanh()
+    }
+}
+
+/// Two ConvTranspose (k3 s2 p1 op1) -> IN -> ReLU stages from 1/4 to full
+/// resolution, halving the width each time: the decoder shared in shape by the
+/// local generator and the weight-map generator.
+final class UpsamplingDecoder: Module {
+    let up0: ConvTranspose2d
+    let up1: ConvTranspose2d
+
+    init(config: LGGANConfig, using rng: inout RandomGenerator) {
+        up0 = ConvTranspose2d(config.width(level: 2), config.width(level: 1), kernelSize: 3, stride: 2, padding: 1,
+                              outputPadding: 1, using: &rng)
+        up1 = ConvTranspose2d(config.width(level: 1), config.width(level: 0), kernelSize: 3, stride: 2, padding: 1,
+                              outputPadding: 1, using: &rng)
+        super.init()
+    }
+
+    func callAsFunction(_ x: Tensor) -> Tensor {
+        instanceNorm(up1(instanceNorm(up0(x)).relu())).relu()
+    }
+}
+
+/// The pixel-level weight-map generator Gw (Eq. 6): the decoder, a 1x1
+/// convolution to two channels and a channel softmax. Channel 0 weighs the
+/// global image, channel 1 the local one. (The paper's text puts IN and ReLU
+/// after the last layer too; normalising a 2-channel map per image to zero mean
+/// would erase any overall preference, so the logits go straight to softmax.)
+final class WeightMapGenerator: Module {
+    let decoder: UpsamplingDecoder
+    let toLogits: Conv2d
+
+    init(config: LGGANConfig, using rng: inout RandomGenerator) {
+        decoder = UpsamplingDecoder(config: config, using: &rng)
+        toLogits = Conv2d(config.width(level: 0), 2, kernelSize: 1, using: &rng)
+        super.init()
+    }
+
+    func callAsFunction(_ features: Tensor) -> Tensor {
+        softmax(toLogits(decoder(features)), axis: 1)
+    }
+}

@@ -29,6 +29,10 @@ public struct LGGANConfig: Codable, Sendable, Equatable {
     public var spadeHidden: Int = 32
     /// ...and at full resolution, where it dominates the cost.
     public var spadeHiddenFullResolution: Int = 16
+    /// Kernel of SPADE's gamma/beta convolution (SPADE: 3). The shared label
+    /// convolution before it is always 3x3, so 1 keeps a 3x3 view of the layout
+    /// at a ninth of the cost of the layer that dominates the global generator.
+    public var spadeModulationKernel: Int = 1
     /// ResNet blocks of the local generator at 1/4 resolution (authors: 9).
     public var localResBlocks: Int = 2
     /// Kernel of each class's own convolution (authors: 7).
@@ -76,6 +80,7 @@ public struct LGGANConfig: Codable, Sendable, Equatable {
         c.globalDepth = 4
         c.spadeHidden = 128
         c.spadeHiddenFullResolution = 128
+        c.spadeModulationKernel = 3
         c.localResBlocks = 9
         c.classKernel = 7
         c.discriminatorWidth = 64
@@ -105,6 +110,9 @@ public struct LGGANConfig: Codable, Sendable, Equatable {
         guard classKernel % 2 == 1 && classKernel >= 1 && classKernel <= 9 else { throw fail("class kernel \(classKernel) must be odd, 1-9") }
         guard globalDepth >= 2 && globalDepth <= 6 else { throw fail("global depth \(globalDepth) is outside 2-6") }
         guard spadeHidden >= 1 && spadeHiddenFullResolution >= 1 else { throw fail("SPADE hidden widths must be positive") }
+        guard spadeModulationKernel == 1 || spadeModulationKernel == 3 else {
+            throw fail("SPADE modulation kernel \(spadeModulationKernel) must be 1 or 3")
+        }
         guard localResBlocks >= 0 && localResBlocks <= 16 else { throw fail("local ResNet blocks \(localResBlocks) is outside 0-16") }
         guard useGlobal || useLocal else { throw fail("the model needs a global or a local generator") }
         guard noiseChannels >= 0 && noiseChannels <= 256 else { throw fail("noise channels \(noiseChannels) is outside 0-256") }
@@ -131,6 +139,7 @@ public struct LGGANConfig: Codable, Sendable, Equatable {
 
     private enum CodingKeys: String, CodingKey {
         case classCount, baseWidth, maxWidthMultiplier, inputKernel, globalDepth, spadeHidden, spadeHiddenFullResolution
+        case spadeModulationKernel
         case localResBlocks, classKernel, localFusion, useGlobal, useLocal, useClassification, useWeightMap, noiseChannels
         case discriminatorWidth, discriminatorLayers, discriminatorScales
     }
@@ -147,6 +156,7 @@ public struct LGGANConfig: Codable, Sendable, Equatable {
         try read(.globalDepth, &globalDepth)
         try read(.spadeHidden, &spadeHidden)
         try read(.spadeHiddenFullResolution, &spadeHiddenFullResolution)
+        try read(.spadeModulationKernel, &spadeModulationKernel)
         try read(.localResBlocks, &localResBlocks)
         try read(.classKernel, &classKernel)
         try read(.localFusion, &localFusion)

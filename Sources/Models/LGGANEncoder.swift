@@ -31,7 +31,9 @@ final class LGGANEncoder: Module {
 /// The image-level global generator Gg: SPADE residual blocks from the
 /// deepest encoder level up to half resolution (nearest x2 upsampling between
 /// them), then at full resolution one SPADE modulation, LeakyReLU(0.2) and a
-/// 3x3 convolution to RGB with tanh. The layout enters at every scale.
+/// 3x3 convolution to RGB with tanh. The layout enters at every scale. Each
+/// block narrows to the next level's width before the upsampling (SPADE narrows
+/// after it), so the wide layers run at the lower resolution.
 final class GlobalGenerator: Module {
     let blocks: [SPADEResBlock]
     let finalNorm: SPADE
@@ -40,26 +42,24 @@ final class GlobalGenerator: Module {
 
     init(config: LGGANConfig, using rng: inout RandomGenerator) {
         depth = config.globalDepth
-        let c = config.classCount
-        var blocks = [SPADEResBlock(config.width(level: depth), config.width(level: depth), labelChannels: c,
-                                    hidden: config.spadeHidden, using: &rng)]
-        for k in stride(from: depth - 1, through: 1, by: -1) {
-            blocks.append(SPADEResBlock(config.width(level: k + 1), config.width(level: k), labelChannels: c,
-                                        hidden: config.spadeHidden, using: &rng))
+        let c = config.classCount, k = config.spadeModulationKernel
+        // Block at level l maps width(l) to width(l - 1); the last, at level 1, keeps width(1).
+        blocks = stride(from: depth, through: 1, by: -1).map { level in
+            SPADEResBlock(config.width(level: level), config.width(level: Swift.max(1, level - 1)), labelChannels: c,
+                          hidden: config.spadeHidden, modulationKernel: k, using: &rng)
         }
-        self.blocks = blocks
         finalNorm = SPADE(channels: config.width(level: 1), labelChannels: c, hidden: config.spadeHiddenFullResolution,
-                          using: &rng)
+                          modulationKernel: k, using: &rng)
         toRGB = Conv2d(config.width(level: 1), 3, kernelSize: 3, padding: 1, using: &rng)
         super.init()
     }
 
     /// features: the encoder's level `depth`; layouts[k]: the one-hot map at 1/2^k.
     func callAsFunction(_ features: Tensor, layouts: [Tensor]) -> Tensor {
-        var x = blocks[0](features, layout: layouts[depth])
-        for (i, block) in blocks.dropFirst().enumerated() {
-            let level = depth - 1 - i
-            x = block(upsampleNearest(x), layout: layouts[level])
+        var x = features
+        for (i, block) in blocks.enumerated() {
+            let level = depth - i
+            x = block(level == depth ? x : upsampleNearest(x), layout: layouts[level])
         }
         x = finalNorm(upsampleNearest(x), layout: layouts[0]).leakyRelu(slope: 0.2)
         return toRGB(x).tanh()

@@ -8,9 +8,9 @@ final class SPADE: Module {
     let shared: Conv2d
     let modulation: Conv2d
 
-    init(channels: Int, labelChannels: Int, hidden: Int, using rng: inout RandomGenerator) {
+    init(channels: Int, labelChannels: Int, hidden: Int, modulationKernel: Int, using rng: inout RandomGenerator) {
         shared = Conv2d(labelChannels, hidden, kernelSize: 3, padding: 1, using: &rng)
-        modulation = Conv2d(hidden, 2 * channels, kernelSize: 3, padding: 1, using: &rng)
+        modulation = Conv2d(hidden, 2 * channels, kernelSize: modulationKernel, padding: modulationKernel / 2, using: &rng)
         super.init()
     }
 
@@ -31,14 +31,15 @@ final class SPADEResBlock: Module {
     let normShortcut: SPADE?
     let convShortcut: Conv2d?
 
-    init(_ fin: Int, _ fout: Int, labelChannels: Int, hidden: Int, using rng: inout RandomGenerator) {
+    init(_ fin: Int, _ fout: Int, labelChannels: Int, hidden: Int, modulationKernel: Int, using rng: inout RandomGenerator) {
         let middle = Swift.min(fin, fout)
-        norm0 = SPADE(channels: fin, labelChannels: labelChannels, hidden: hidden, using: &rng)
+        norm0 = SPADE(channels: fin, labelChannels: labelChannels, hidden: hidden, modulationKernel: modulationKernel, using: &rng)
         conv0 = Conv2d(fin, middle, kernelSize: 3, padding: 1, using: &rng)
-        norm1 = SPADE(channels: middle, labelChannels: labelChannels, hidden: hidden, using: &rng)
+        norm1 = SPADE(channels: middle, labelChannels: labelChannels, hidden: hidden, modulationKernel: modulationKernel, using: &rng)
         conv1 = Conv2d(middle, fout, kernelSize: 3, padding: 1, using: &rng)
         if fin != fout {
-            normShortcut = SPADE(channels: fin, labelChannels: labelChannels, hidden: hidden, using: &rng)
+            normShortcut = SPADE(channels: fin, labelChannels: labelChannels, hidden: hidden,
+                                 modulationKernel: modulationKernel, using: &rng)
             convShortcut = Conv2d(fin, fout, kernelSize: 1, bias: false, using: &rng)
         } else {
             normShortcut = nil

@@ -9,6 +9,14 @@ public struct TrainingLogEntry: Codable, Sendable, Equatable {
     public var secondsPerStep: Double
     public var learningRateFactor: Float
     public var losses: LossRecord
+
+    public init(step: Int, elapsed: Double, secondsPerStep: Double, learningRateFactor: Float, losses: LossRecord) {
+        self.step = step
+        self.elapsed = elapsed
+        self.secondsPerStep = secondsPerStep
+        self.learningRateFactor = learningRateFactor
+        self.losses = losses
+    }
 }
 
 /// The training log (RUN/log.jsonl), one JSON object per line. Kept in memory

@@ -36,18 +36,18 @@ struct TrainCommand: ParsableCommand {
         var size: Int = 128
         @Option(help: "Images per step.")
         var batch: Int = 4
-        @Option(help: "Total steps of the run.")
-        var steps: Int = 10_000
+        @Option(help: "Total steps of the run (default 10000; on --resume, the checkpoint's).")
+        var steps: Int?
         @Option(help: "Dataset whose first layouts make the sample sheets (default: --data).")
         var sampleData: String?
         @Option(help: "Rows of the sample sheet.")
         var samples: Int = 4
-        @Option(help: "Checkpoint every K steps.")
-        var checkpointEvery: Int = 200
-        @Option(help: "Sample sheet and generator snapshot every M steps.")
-        var sampleEvery: Int = 1000
-        @Option(help: "Log line every L steps.")
-        var logEvery: Int = 10
+        @Option(help: "Checkpoint every K steps (default 200).")
+        var checkpointEvery: Int?
+        @Option(help: "Sample sheet and generator snapshot every M steps (default 1000).")
+        var sampleEvery: Int?
+        @Option(help: "Log line every L steps (default 10).")
+        var logEvery: Int?
         @Option(name: .customLong("lr-g"), help: "Generator learning rate (TTUR).")
         var generatorRate: Float = 1e-4
         @Option(name: .customLong("lr-d"), help: "Discriminator learning rate (TTUR).")
@@ -96,22 +96,25 @@ struct TrainCommand: ParsableCommand {
             let checkpointPath = out + "/" + LGGANTrainingRun.checkpointName
             let library = try? PaletteLibrary.bundled()
             guard let dataDirectory = data else { throw ValidationError("--data is required (also when resuming)") }
-            let explicit = try palette.map { try (library ?? PaletteLibrary(palettes: [])).named($0) }
-            let dataset = try PairedDataset(directory: dataDirectory, palette: explicit, library: library)
             let trainer: LGGANTrainer
+            let dataset: PairedDataset
             if resume && FileManager.default.fileExists(atPath: checkpointPath) {
                 trainer = try LGGANTrainer.load(from: checkpointPath) { options in
-                    options.steps = steps
-                    options.checkpointEvery = checkpointEvery
-                    options.sampleEvery = sampleEvery
-                    options.logEvery = logEvery
+                    if let steps { options.steps = steps }
+                    if let checkpointEvery { options.checkpointEvery = checkpointEvery }
+                    if let sampleEvery { options.sampleEvery = sampleEvery }
+                    if let logEvery { options.logEvery = logEvery }
                     if let decayFrom { options.decayFrom = decayFrom }
                 }
-                FileHandle.standardError.write(Data("resuming \(out) at step \(trainer.step) of \(steps)\n".utf8))
+                // The checkpoint knows its palette; the dataset must use it.
+                dataset = try PairedDataset(directory: dataDirectory, palette: trainer.palette, library: library)
+                FileHandle.standardError.write(Data("resuming \(out) at step \(trainer.step) of \(trainer.options.steps)\n".utf8))
             } else {
                 if FileManager.default.fileExists(atPath: checkpointPath) {
                     throw Failure("\(out) already holds a checkpoint: pass --resume to continue it, or choose another --out")
                 }
+                let explicit = try palette.map { try (library ?? PaletteLibrary(palettes: [])).named($0) }
+                dataset = try PairedDataset(directory: dataDirectory, palette: explicit, library: library)
                 trainer = try LGGANTrainer(config: try makeConfig(classCount: dataset.palette.count),
                                            palette: dataset.palette, options: makeOptions())
             }
@@ -136,6 +139,14 @@ struct TrainCommand: ParsableCommand {
             if case .interrupted = outcome { throw ExitCode(130) }
         }
 
+        func validate() throws {
+            for (name, value) in [("--batch", batch), ("--steps", steps ?? 1), ("--checkpoint-every", checkpointEvery ?? 1),
+                                  ("--sample-every", sampleEvery ?? 1), ("--log-every", logEvery ?? 1), ("--threads", threads)]
+            where value < 1 {
+                throw ValidationError("\(name) must be at least 1")
+            }
+        }
+
         func makeConfig(classCount: Int) throws -> LGGANConfig {
             var c = LGGANConfig.standard(classCount: classCount)
             c.baseWidth = width
@@ -155,16 +166,13 @@ struct TrainCommand: ParsableCommand {
 
         func makeOptions() throws -> LGGANTrainingOptions {
             guard size > 0 && size % 8 == 0 else { throw ValidationError("--size must be a positive multiple of 8") }
-            guard batch >= 1 && steps >= 1 && checkpointEvery >= 1 && sampleEvery >= 1 && logEvery >= 1 else {
-                throw ValidationError("--batch, --steps and the intervals must be at least 1")
-            }
             var o = LGGANTrainingOptions()
             o.size = size
             o.batch = batch
-            o.steps = steps
-            o.checkpointEvery = checkpointEvery
-            o.sampleEvery = sampleEvery
-            o.logEvery = logEvery
+            o.steps = steps ?? 10_000
+            o.checkpointEvery = checkpointEvery ?? 200
+            o.sampleEvery = sampleEvery ?? 1000
+            o.logEvery = logEvery ?? 10
             o.generatorLearningRate = generatorRate
             o.discriminatorLearningRate = discriminatorRate
             o.decayFrom = decayFrom

@@ -50,6 +50,10 @@ public struct LGGANConfig: Codable, Sendable, Equatable {
     public var discriminatorWidth: Int = 32
     public var discriminatorLayers: Int = 4
     public var discriminatorScales: Int = 2
+    /// Widest discriminator layer (SPADE: 512 = 8 x ndf). Its stride-1 layer is
+    /// most of D's cost, and D costs more than G per step (it scores the real
+    /// image and three fakes, twice), so the default caps it at 4 x ndf.
+    public var discriminatorMaxWidth: Int = 128
 
     public init(classCount: Int) {
         self.classCount = classCount
@@ -84,6 +88,7 @@ public struct LGGANConfig: Codable, Sendable, Equatable {
         c.localResBlocks = 9
         c.classKernel = 7
         c.discriminatorWidth = 64
+        c.discriminatorMaxWidth = 512
         return c
     }
 
@@ -116,7 +121,7 @@ public struct LGGANConfig: Codable, Sendable, Equatable {
         guard localResBlocks >= 0 && localResBlocks <= 16 else { throw fail("local ResNet blocks \(localResBlocks) is outside 0-16") }
         guard useGlobal || useLocal else { throw fail("the model needs a global or a local generator") }
         guard noiseChannels >= 0 && noiseChannels <= 256 else { throw fail("noise channels \(noiseChannels) is outside 0-256") }
-        guard discriminatorWidth >= 1, discriminatorLayers >= 2 && discriminatorLayers <= 6,
+        guard discriminatorWidth >= 1, discriminatorMaxWidth >= discriminatorWidth, discriminatorLayers >= 2 && discriminatorLayers <= 6,
               discriminatorScales >= 1 && discriminatorScales <= 4 else {
             throw fail("discriminator \(discriminatorWidth) wide, \(discriminatorLayers) layers, \(discriminatorScales) scales is out of range")
         }
@@ -141,7 +146,7 @@ public struct LGGANConfig: Codable, Sendable, Equatable {
         case classCount, baseWidth, maxWidthMultiplier, inputKernel, globalDepth, spadeHidden, spadeHiddenFullResolution
         case spadeModulationKernel
         case localResBlocks, classKernel, localFusion, useGlobal, useLocal, useClassification, useWeightMap, noiseChannels
-        case discriminatorWidth, discriminatorLayers, discriminatorScales
+        case discriminatorWidth, discriminatorLayers, discriminatorScales, discriminatorMaxWidth
     }
 
     public init(from decoder: Decoder) throws {
@@ -168,6 +173,7 @@ public struct LGGANConfig: Codable, Sendable, Equatable {
         try read(.discriminatorWidth, &discriminatorWidth)
         try read(.discriminatorLayers, &discriminatorLayers)
         try read(.discriminatorScales, &discriminatorScales)
+        try read(.discriminatorMaxWidth, &discriminatorMaxWidth)
     }
 }
 

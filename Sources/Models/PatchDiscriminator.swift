@@ -8,11 +8,11 @@ import Tensor
 final class PatchDiscriminator: Module {
     let convs: [Conv2d]
 
-    init(inChannels: Int, width: Int, layers: Int, using rng: inout RandomGenerator) {
+    init(inChannels: Int, width: Int, maxWidth: Int, layers: Int, using rng: inout RandomGenerator) {
         var convs = [Conv2d(inChannels, width, kernelSize: 4, stride: 2, padding: 2, spectralNorm: true, using: &rng)]
         var channels = width
         for n in 1..<layers {
-            let next = Swift.min(channels * 2, 512)
+            let next = Swift.min(channels * 2, maxWidth)
             convs.append(Conv2d(channels, next, kernelSize: 4, stride: n == layers - 1 ? 1 : 2, padding: 2,
                                 spectralNorm: true, using: &rng))
             channels = next
@@ -46,7 +46,7 @@ public final class MultiscaleDiscriminator: Module {
         var rng = RandomGenerator(seed: seed)
         scales = (0..<config.discriminatorScales).map { _ in
             PatchDiscriminator(inChannels: config.classCount + 3, width: config.discriminatorWidth,
-                               layers: config.discriminatorLayers, using: &rng)
+                               maxWidth: config.discriminatorMaxWidth, layers: config.discriminatorLayers, using: &rng)
         }
         super.init()
         initialize(weights: .xavierNormal(gain: 0.02), using: &rng)

@@ -70,12 +70,13 @@ public final class LGGANTrainer {
             if let g = out.global, out.local != nil { fakes.append((1, g)) }
             if let l = out.local, out.global != nil { fakes.append((2, l)) }
         }
-        let layouts = Tensor.concat(Array(repeating: batch.input.oneHot, count: fakes.count + 1), axis: 0)
-        let scored = discriminator(layout: layouts, image: Tensor.concat([batch.real] + fakes.map(\.image), axis: 0))
-        let realFeatures = Self.part(scored, 0, n)
+        // The real image's features (for feature matching) need no backward: scored apart, without a graph.
+        let realFeatures = GradMode.withoutGrad { discriminator(layout: batch.input.oneHot, image: batch.real) }
+        let fakeLayouts = Tensor.concat(Array(repeating: batch.input.oneHot, count: fakes.count), axis: 0)
+        let scored = discriminator(layout: fakeLayouts, image: Tensor.concat(fakes.map(\.image), axis: 0))
         var terms: [Tensor] = []
         for (j, fake) in fakes.enumerated() {
-            let features = Self.part(scored, j + 1, n)
+            let features = Self.part(scored, j, n)
             let gan = LGGANLosses.generatorAdversarial(features)
             let fm = LGGANLosses.featureMatching(fake: features, real: realFeatures) * options.featureMatchingWeight
             terms += [gan * options.adversarialWeight, fm]
@@ -104,6 +105,7 @@ public final class LGGANTrainer {
         // Discriminator update on the same (now constant) fakes.
         discriminator.setRequiresGrad(true)
         let images = Tensor.concat([batch.real] + fakes.map { $0.image.detach() }, axis: 0)
+        let layouts = Tensor.concat(Array(repeating: batch.input.oneHot, count: fakes.count + 1), axis: 0)
         let scoredD = discriminator(layout: layouts, image: images)
         let real = LGGANLosses.discriminatorHinge(Self.part(scoredD, 0, n), real: true)
         var fakeTerms: [Tensor] = []

@@ -102,17 +102,27 @@ public final class LGGANTrainer {
         Tensor.backward(terms)
         generatorOptimizer.step()
 
-        // Discriminator update on the same (now constant) fakes.
+        // Discriminator update on the same (now constant) fakes. With
+        // `sampledDiscriminatorFakes`, each image contributes one of its fakes
+        // (fused, global or local, drawn per step): an unbiased estimate of the
+        // mean of the three hinge terms at a third of their cost.
         discriminator.setRequiresGrad(true)
-        let images = Tensor.concat([batch.real] + fakes.map { $0.image.detach() }, axis: 0)
-        let layouts = Tensor.concat(Array(repeating: batch.input.oneHot, count: fakes.count + 1), axis: 0)
+        var fakeImages = fakes.map { $0.image.detach() }
+        if options.sampledDiscriminatorFakes && fakes.count > 1 {
+            var rng = RandomGenerator(seed: Self.stepSeed(options.seed, step: step, stream: 11))
+            fakeImages = [Tensor.concat((0..<n).map { i in
+                fakeImages[rng.nextInt(below: fakes.count)].slice(axis: 0, i ..< i + 1)
+            }, axis: 0)]
+        }
+        let images = Tensor.concat([batch.real] + fakeImages, axis: 0)
+        let layouts = Tensor.concat(Array(repeating: batch.input.oneHot, count: fakeImages.count + 1), axis: 0)
         let scoredD = discriminator(layout: layouts, image: images)
         let real = LGGANLosses.discriminatorHinge(Self.part(scoredD, 0, n), real: true)
         var fakeTerms: [Tensor] = []
-        for j in 0..<fakes.count {
+        for j in 0..<fakeImages.count {
             fakeTerms.append(LGGANLosses.discriminatorHinge(Self.part(scoredD, j + 1, n), real: false))
         }
-        let fake = LGGANLosses.sumTensors(fakeTerms) * (1 / Float(fakes.count))
+        let fake = LGGANLosses.sumTensors(fakeTerms) * (1 / Float(fakeImages.count))
         record.discriminatorReal = real.scalar
         record.discriminatorFake = fake.scalar
         discriminatorOptimizer.zeroGrad()

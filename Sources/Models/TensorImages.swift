@@ -10,12 +10,18 @@ public enum TensorImages {
         let outW = width ?? w, outH = height ?? h
         var pixels = [UInt8](repeating: 0, count: outW * outH * 3)
         x.withUnsafeBufferPointer { src in
-            for k in 0..<3 {
-                let plane = (n * c + channel + k) * h * w
-                for y in 0..<outH {
-                    for xx in 0..<outW {
-                        let v = (src[plane + y * w + xx] + 1) * 127.5
-                        pixels[3 * (y * outW + xx) + k] = UInt8(Swift.max(0, Swift.min(255, v.rounded())))
+            pixels.withUnsafeMutableBufferPointer { dst in
+                for k in 0..<3 {
+                    let plane = src.baseAddress! + (n * c + channel + k) * h * w
+                    for y in 0..<outH {
+                        let row = plane + y * w
+                        var d = dst.baseAddress! + 3 * y * outW + k
+                        for xx in 0..<outW {
+                            // (v + 1) * 127.5, rounded half up, clamped to 0...255 (NaN -> 0).
+                            let v = row[xx] * 127.5 + 128
+                            d.pointee = UInt8(truncatingIfNeeded: Int32(v > 0 ? (v < 255.99 ? v : 255.99) : 0))
+                            d += 3
+                        }
                     }
                 }
             }

@@ -15,16 +15,39 @@ public struct LossRecord: Codable, Sendable, Equatable {
     public var discriminatorFake: Float = 0
     /// Mean |fused - real| in 0...255 units (a readable reconstruction figure).
     public var fusedL1: Float = 0
+    /// KL term of the style encoder (weighted), when training with one.
+    public var kl: Float = 0
 
     public init() {}
 
-    public var generatorTotal: Float { ganFused + ganGlobal + ganLocal + featureMatching + localL1 + classification }
+    private enum CodingKeys: String, CodingKey {
+        case ganFused, ganGlobal, ganLocal, featureMatching, localL1, classification
+        case discriminatorReal, discriminatorFake, fusedL1, kl
+    }
+
+    /// Missing terms read as 0 (logs of older runs).
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        func read(_ key: CodingKeys) throws -> Float { try c.decodeIfPresent(Float.self, forKey: key) ?? 0 }
+        ganFused = try read(.ganFused)
+        ganGlobal = try read(.ganGlobal)
+        ganLocal = try read(.ganLocal)
+        featureMatching = try read(.featureMatching)
+        localL1 = try read(.localL1)
+        classification = try read(.classification)
+        discriminatorReal = try read(.discriminatorReal)
+        discriminatorFake = try read(.discriminatorFake)
+        fusedL1 = try read(.fusedL1)
+        kl = try read(.kl)
+    }
+
+    public var generatorTotal: Float { ganFused + ganGlobal + ganLocal + featureMatching + localL1 + classification + kl }
 
     /// Named values in a fixed order (for the progress line and the plot).
     public var named: [(String, Float)] {
         [("g_fused", ganFused), ("g_global", ganGlobal), ("g_local", ganLocal), ("fm", featureMatching),
          ("l1_local", localL1), ("ce", classification), ("d_real", discriminatorReal), ("d_fake", discriminatorFake),
-         ("l1_fused", fusedL1)]
+         ("l1_fused", fusedL1), ("kl", kl)]
     }
 }
 

@@ -25,6 +25,9 @@ public final class LGGANTrainer {
     public var options: LGGANTrainingOptions
     public let generatorOptimizer: Adam
     public let discriminatorOptimizer: Adam
+    /// The style encoder and its optimiser, when `options.styleEncoder`.
+    public let styleEncoder: StyleEncoder?
+    let styleOptimizer: Adam?
     public private(set) var step: Int = 0
 
     public var config: LGGANConfig { generator.config }
@@ -41,6 +44,17 @@ public final class LGGANTrainer {
                                   beta1: options.beta1, beta2: options.beta2)
         discriminatorOptimizer = Adam(discriminator, learningRate: options.discriminatorLearningRate,
                                       beta1: options.beta1, beta2: options.beta2)
+        if options.styleEncoder {
+            guard config.noiseChannels > 0 else {
+                throw Failure("a style encoder needs a model with noise channels (--noise N)")
+            }
+            let encoder = StyleEncoder(config: config, seed: options.seed &+ 2)
+            styleEncoder = encoder
+            styleOptimizer = Adam(encoder, learningRate: options.generatorLearningRate, beta1: options.beta1, beta2: options.beta2)
+        } else {
+            styleEncoder = nil
+            styleOptimizer = nil
+        }
     }
 
     /// A reproducible seed for anything random at a step (noise, data order).
@@ -56,6 +70,7 @@ public final class LGGANTrainer {
         let rate = options.rateFactor(step: step)
         generatorOptimizer.learningRate = options.generatorLearningRate * rate
         discriminatorOptimizer.learningRate = options.discriminatorLearningRate * rate
+        styleOptimizer?.learningRate = options.generatorLearningRate * rate
         generator.train()
         discriminator.train()
         let n = batch.input.batch
@@ -63,7 +78,14 @@ public final class LGGANTrainer {
 
         // Generator update: D frozen, gradients flow through it into the fakes.
         discriminator.setRequiresGrad(false)
-        let noise = generator.noise(batch: n, seed: Self.stepSeed(options.seed, step: step, stream: 7))
+        let noiseSeed = Self.stepSeed(options.seed, step: step, stream: 7)
+        var noise = generator.noise(batch: n, seed: noiseSeed)
+        var klTerm: Tensor?
+        if let styleEncoder {
+            let (mean, logVariance) = styleEncoder(batch.real)
+            noise = StyleEncoder.sample(mean: mean, logVariance: logVariance, seed: noiseSeed)
+            klTerm = StyleEncoder.klDivergence(mean: mean, logVariance: logVariance) * options.klWeight
+        }
         let out = generator.forward(batch.input, noise: noise)
         var fakes: [(kind: Int, image: Tensor)] = [(0, out.fused)]
         if options.adversarialOnBranches {
@@ -97,10 +119,16 @@ public final class LGGANTrainer {
             record.classification = ce.scalar
             terms.append(ce)
         }
+        if let klTerm {
+            record.kl = klTerm.scalar
+            terms.append(klTerm)
+        }
         record.fusedL1 = GradMode.withoutGrad { l1Loss(out.fused.detach(), batch.real).scalar * 127.5 }
         generatorOptimizer.zeroGrad()
+        styleOptimizer?.zeroGrad()
         Tensor.backward(terms)
         generatorOptimizer.step()
+        styleOptimizer?.step()
 
         // Discriminator update on the same (now constant) fakes. With
         // `sampledDiscriminatorFakes`, each image contributes one of its fakes
@@ -149,7 +177,11 @@ public final class LGGANTrainer {
         tensors.merge(discriminator.stateDict(prefix: "D."), uniquingKeysWith: { a, _ in a })
         tensors.merge(generatorOptimizer.stateDict(prefix: "optG."), uniquingKeysWith: { a, _ in a })
         tensors.merge(discriminatorOptimizer.stateDict(prefix: "optD."), uniquingKeysWith: { a, _ in a })
-        let metadata = [
+        if let styleEncoder, let styleOptimizer {
+            tensors.merge(styleEncoder.stateDict(prefix: "S."), uniquingKeysWith: { a, _ in a })
+            tensors.merge(styleOptimizer.stateDict(prefix: "optS."), uniquingKeysWith: { a, _ in a })
+        }
+        var metadata = [
             "format": Self.checkpointFormat,
             "config": config.encodedJSON(),
             "palette": String(data: palette.encodeJSON(), encoding: .utf8) ?? "",
@@ -158,6 +190,7 @@ public final class LGGANTrainer {
             "optG.steps": String(generatorOptimizer.stepCount),
             "optD.steps": String(discriminatorOptimizer.stepCount),
         ]
+        if let styleOptimizer { metadata["optS.steps"] = String(styleOptimizer.stepCount) }
         try SafeTensors.write(tensors, metadata: metadata, to: path)
     }
 
@@ -188,6 +221,13 @@ public final class LGGANTrainer {
             try trainer.discriminator.loadStateDict(file.tensors, prefix: "D.")
             try trainer.generatorOptimizer.loadStateDict(file.tensors, prefix: "optG.", stepCount: gSteps)
             try trainer.discriminatorOptimizer.loadStateDict(file.tensors, prefix: "optD.", stepCount: dSteps)
+            if let styleEncoder = trainer.styleEncoder, let styleOptimizer = trainer.styleOptimizer {
+                guard let sSteps = file.metadata["optS.steps"].flatMap({ Int($0) }) else {
+                    throw fail("its metadata lacks the style encoder's optimiser step")
+                }
+                try styleEncoder.loadStateDict(file.tensors, prefix: "S.")
+                try styleOptimizer.loadStateDict(file.tensors, prefix: "optS.", stepCount: sSteps)
+            }
         } catch let error as ModuleStateError {
             throw fail(error.description)
         }

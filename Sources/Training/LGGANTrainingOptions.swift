@@ -28,6 +28,11 @@ public struct LGGANTrainingOptions: Codable, Sendable, Equatable {
     public var classificationWeight: Float = 1
     /// Hinge GAN terms on the global and local outputs too (paper: yes).
     public var adversarialOnBranches: Bool = true
+    /// Train a style encoder (SPADE's VAE) that maps each real image to the
+    /// noise input, with a KL term of this weight (SPADE: 0.05); needs a model
+    /// with noise channels. Makes the seed choose a style at inference.
+    public var styleEncoder: Bool = false
+    public var klWeight: Float = 0.05
     /// In the discriminator step, score one randomly chosen fake per image
     /// instead of all three (fused, global, local): the same expected loss,
     /// and the discriminator step - the largest part of a training step - a third cheaper.
@@ -42,7 +47,7 @@ public struct LGGANTrainingOptions: Codable, Sendable, Equatable {
     public init() {}
 
     private enum CodingKeys: String, CodingKey {
-        case size, batch, steps, generatorLearningRate, discriminatorLearningRate, beta1, beta2, decayFrom, adversarialWeight, featureMatchingWeight, localL1Weight, classificationWeight, adversarialOnBranches, sampledDiscriminatorFakes, checkpointEvery, sampleEvery, logEvery, seed
+        case size, batch, steps, generatorLearningRate, discriminatorLearningRate, beta1, beta2, decayFrom, adversarialWeight, featureMatchingWeight, localL1Weight, classificationWeight, adversarialOnBranches, styleEncoder, klWeight, sampledDiscriminatorFakes, checkpointEvery, sampleEvery, logEvery, seed
     }
 
     /// Missing keys keep their defaults, so older checkpoints stay readable.
@@ -63,6 +68,8 @@ public struct LGGANTrainingOptions: Codable, Sendable, Equatable {
         try read(.localL1Weight, &localL1Weight)
         try read(.classificationWeight, &classificationWeight)
         try read(.adversarialOnBranches, &adversarialOnBranches)
+        try read(.styleEncoder, &styleEncoder)
+        try read(.klWeight, &klWeight)
         try read(.sampledDiscriminatorFakes, &sampledDiscriminatorFakes)
         try read(.checkpointEvery, &checkpointEvery)
         try read(.sampleEvery, &sampleEvery)

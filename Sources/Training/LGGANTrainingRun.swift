@@ -121,6 +121,7 @@ public final class LGGANTrainingRun {
         r.discriminatorReal = f(a.discriminatorReal, b.discriminatorReal)
         r.discriminatorFake = f(a.discriminatorFake, b.discriminatorFake)
         r.fusedL1 = f(a.fusedL1, b.fusedL1)
+        r.kl = f(a.kl, b.kl)
         return r
     }
 }

@@ -10,6 +10,8 @@ struct Scenepaint: ParsableCommand {
             ShowCommand.self,
             DoctorCommand.self,
             BenchCommand.self,
+            TrainCommand.self,
+            GenerateCommand.self,
         ])
 }
 
@@ -17,5 +19,5 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure speed (figures and ratios from one run; see docs/benchmarks.md).",
-        subcommands: [])
+        subcommands: [BenchGenerateCommand.self])
 }

@@ -83,6 +83,8 @@ struct TrainCommand: ParsableCommand {
         var noGlobal = false
         @Option(help: "Noise channels (0 = deterministic model).")
         var noise: Int = 0
+        @Flag(help: "Train a style encoder (SPADE's VAE) into the noise input, so the seed picks a style (needs --noise).")
+        var styleEncoder = false
         @Option(help: "Discriminator width ndf.")
         var discriminatorWidth: Int = 32
 
@@ -179,6 +181,7 @@ struct TrainCommand: ParsableCommand {
             o.localL1Weight = localL1Weight
             o.featureMatchingWeight = featureMatchingWeight
             o.seed = seed
+            o.styleEncoder = styleEncoder
             return o
         }
     }

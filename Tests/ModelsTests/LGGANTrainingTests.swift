@@ -88,6 +88,31 @@ final class LGGANTrainingTests: XCTestCase {
         XCTAssertEqual(extended.options.steps, 99)
     }
 
+    /// With a style encoder the real image chooses the noise: the KL term is
+    /// trained and saved with the rest, and the model file still needs none of it.
+    func testStyleEncoderTrainsAndResumes() throws {
+        let dir = try temporaryDirectory()
+        var config = LGGANConfig.tiny(classCount: palette.count)
+        config.noiseChannels = 4
+        var options = LGGANTrainingOptions()
+        options.styleEncoder = true
+        let trainer = try LGGANTrainer(config: config, palette: palette, options: options)
+        XCTAssertNotNil(trainer.styleEncoder)
+        let batch = SyntheticScenes.batch([0, 1])
+        let first = trainer.trainStep(batch)
+        XCTAssertTrue(first.kl.isFinite)
+        try trainer.save(to: dir + "/c.safetensors")
+        let continued = trainer.trainStep(batch)
+        let resumed = try LGGANTrainer.load(from: dir + "/c.safetensors")
+        let again = resumed.trainStep(batch)
+        XCTAssertEqual(continued.kl, again.kl, accuracy: 1e-5)
+        XCTAssertEqual(continued.localL1, again.localL1, accuracy: 1e-4)
+        try trainer.exportModel(to: dir + "/m.safetensors")
+        XCTAssertTrue(try ModelLoader.load(path: dir + "/m.safetensors").hasNoiseInput)
+        // Without noise channels there is nothing to encode into.
+        XCTAssertThrowsError(try LGGANTrainer(config: .tiny(classCount: palette.count), palette: palette, options: options))
+    }
+
     func testModelFileRoundTripGivesTheSameImages() throws {
         let dir = try temporaryDirectory()
         let trainer = try tinyTrainer()

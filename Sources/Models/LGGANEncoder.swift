@@ -86,17 +86,41 @@ final class UpsamplingDecoder: Module {
     }
 }
 
-/// The pixel-level weight-map generator Gw (Eq. 6): the decoder, a 1x1
-/// convolution to two channels and a channel softmax. Channel 0 weighs the
-/// global image, channel 1 the local one. (The paper's text puts IN and ReLU
-/// after the last layer too; normalising a 2-channel map per image to zero mean
-/// would erase any overall preference, so the logits go straight to softmax.)
+/// Nearest x2 upsampling then conv3x3 -> IN -> ReLU, twice, from 1/4 to full
+/// resolution (resize-convolution). Unlike a stride-2 k3 transposed conv, every
+/// output pixel is made the same way, so there is no even/odd-row pattern.
+final class ResizeConvDecoder: Module {
+    let conv0: Conv2d
+    let conv1: Conv2d
+
+    init(config: LGGANConfig, using rng: inout RandomGenerator) {
+        conv0 = Conv2d(config.width(level: 2), config.width(level: 1), kernelSize: 3, padding: 1, using: &rng)
+        conv1 = Conv2d(config.width(level: 1), config.width(level: 0), kernelSize: 3, padding: 1, using: &rng)
+        super.init()
+    }
+
+    func callAsFunction(_ x: Tensor) -> Tensor {
+        let h = instanceNorm(conv0(upsampleNearest(x))).relu()
+        return instanceNorm(conv1(upsampleNearest(h))).relu()
+    }
+}
+
+/// The pixel-level weight-map generator Gw (Eq. 6): a decoder to full
+/// resolution, a 1x1 convolution to two channels and a channel softmax.
+/// Channel 0 weighs the global image, channel 1 the local one.
+/// Two departures from the paper's text: (1) its Gw upsamples with k3/s2
+/// transposed convs; their even and odd output rows come from 1 and 2 kernel
+/// taps, and in training that showed as stripes on every other row of the
+/// weight map (a view the editor shows), so Gw upsamples by resize-convolution;
+/// (2) it puts IN and ReLU after the last layer too, and normalising a 2-channel
+/// map per image to zero mean would erase any overall preference, so the
+/// logits go straight to softmax.
 final class WeightMapGenerator: Module {
-    let decoder: UpsamplingDecoder
+    let decoder: ResizeConvDecoder
     let toLogits: Conv2d
 
     init(config: LGGANConfig, using rng: inout RandomGenerator) {
-        decoder = UpsamplingDecoder(config: config, using: &rng)
+        decoder = ResizeConvDecoder(config: config, using: &rng)
         toLogits = Conv2d(config.width(level: 0), 2, kernelSize: 1, using: &rng)
         super.init()
     }

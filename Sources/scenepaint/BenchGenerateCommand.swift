@@ -29,6 +29,7 @@ struct BenchGenerateCommand: ParsableCommand {
         print("blas:    \(BLASInfo.coreName) (\(BLASEnvironment.coreTypeSource))")
         let threadCounts = [1, 2]
         var times: [Int: [Double]] = [:]
+        var stageTimes: [Int: [[Double]]] = [:]
         for t in threadCounts {
             BLASInfo.setThreads(t)
             _ = try generator.generate(labels, seed: 0, shouldCancel: { false })
@@ -36,11 +37,15 @@ struct BenchGenerateCommand: ParsableCommand {
         for _ in 0..<repeats {
             for t in threadCounts {
                 BLASInfo.setThreads(t)
+                let clock = StageClock()
                 let start = DispatchTime.now().uptimeNanoseconds
-                let views = try generator.generate(labels, seed: 0, shouldCancel: { false })
-                let ms = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
+                let views = try generator.generate(labels, seed: 0, shouldCancel: { clock.mark(); return false })
+                let end = DispatchTime.now().uptimeNanoseconds
                 precondition(views.classOutputs.count == classes)
-                times[t, default: []].append(ms)
+                times[t, default: []].append(Double(end - start) / 1e6)
+                // Marks: before the encoder, then after encoder, global, local, fusion; the rest is making the views.
+                let marks = clock.marks + [end]
+                stageTimes[t, default: []].append(zip(marks.dropFirst(), marks).map { Double($0 - $1) / 1e6 })
             }
         }
         var medians: [Int: Double] = [:]
@@ -49,6 +54,15 @@ struct BenchGenerateCommand: ParsableCommand {
             medians[t] = sorted[sorted.count / 2]
             print(String(format: "%d thread%@: median %.1f ms (min %.1f, max %.1f, %d runs)", t, t == 1 ? " " : "s",
                          medians[t]!, sorted.first!, sorted.last!, sorted.count))
+            let runs = stageTimes[t]!
+            if runs.allSatisfy({ $0.count == runs[0].count }) && runs[0].count == 5 {
+                let names = ["encoder", "global", "local", "weights+fusion", "views"]
+                let parts = (0..<5).map { k -> String in
+                    let v = runs.map { $0[k] }.sorted()
+                    return String(format: "%@ %.1f", names[k], v[v.count / 2])
+                }
+                print("           stage medians (ms): " + parts.joined(separator: ", "))
+            }
         }
         print(String(format: "speed-up 2 threads / 1 thread: %.2fx", medians[1]! / medians[2]!))
         print("all views = fused, global, local, weight maps and every present class's output")
@@ -99,5 +113,24 @@ struct BenchGenerateCommand: ParsableCommand {
         try! Palette(name: "benchmark", classes: (0..<15).map {
             PaletteClass(id: $0, name: "class\($0)", color: RGBColor(UInt8(17 * $0), UInt8(255 - 17 * $0), UInt8(($0 * 97) % 256)))
         })
+    }
+}
+
+/// Timestamps of the generator's cancellation checks (one per stage boundary).
+final class StageClock: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stamps: [UInt64] = []
+
+    func mark() {
+        let now = DispatchTime.now().uptimeNanoseconds
+        lock.lock()
+        stamps.append(now)
+        lock.unlock()
+    }
+
+    var marks: [UInt64] {
+        lock.lock()
+        defer { lock.unlock() }
+        return stamps
     }
 }

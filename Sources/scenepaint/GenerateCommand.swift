@@ -4,6 +4,7 @@ import Layouts
 import Models
 import Support
 import Tensor
+import Training
 
 /// Which image `generate` writes.
 enum GenerationView: ExpressibleByArgument, Equatable {
@@ -36,7 +37,7 @@ struct GenerateCommand: ParsableCommand {
         """)
 
     @Argument(help: "A layout PNG (indexed, label ids or class colours).")
-    var layout: String
+    var layout: String?
     @Option(help: "Model file (default: models/\(ModelLoader.defaultModelName)).")
     var model: String?
     @Option(help: "Seed of the noise input (models with noise give a different image per seed).")
@@ -53,8 +54,17 @@ struct GenerateCommand: ParsableCommand {
     var palette: String?
     @Option(help: "BLAS/engine threads.")
     var threads: Int = 2
+    @Option(help: "Instead of one layout: measure how the views differ over a dataset's first --count pairs (per-class local weight, L1 and detail of each view; Markdown).")
+    var report: String?
+    @Option(help: "Pairs for --report.")
+    var count: Int = 100
 
     func validate() throws {
+        if report != nil {
+            if layout != nil { throw ValidationError("give a layout or --report DATASET, not both") }
+            return
+        }
+        if layout == nil { throw ValidationError("missing layout (or --report DATASET)") }
         if output == nil && allViews == nil { throw ValidationError("say where to write: -o OUT.png and/or --all-views DIR") }
     }
 
@@ -68,7 +78,12 @@ struct GenerateCommand: ParsableCommand {
             modelPath = found
         }
         let generator = try ModelLoader.loadLGGAN(path: modelPath)
-        var labels = try Self.readLayout(layout, palette: palette, generator: generator, modelPath: modelPath).labels
+        if let report {
+            let dataset = try PairedDataset(directory: report, palette: generator.palette)
+            print(try ViewStatistics.measure(generator: generator, dataset: dataset, count: count).markdown)
+            return
+        }
+        var labels = try Self.readLayout(layout!, palette: palette, generator: generator, modelPath: modelPath).labels
         if let size {
             let parts = size.lowercased().split(separator: "x").compactMap { Int($0) }
             guard parts.count == 2, parts[0] > 0, parts[1] > 0, parts[0] <= 4096, parts[1] <= 4096 else {

@@ -121,6 +121,22 @@ final class LGGANTrainingRunTests: XCTestCase {
         XCTAssertEqual(try model.generate(samples[0].labels, seed: 0, shouldCancel: { false }).fused.width, 48)
     }
 
+    func testViewReportCoversThePresentClasses() throws {
+        let dataset = try PairedDataset(directory: try makeDataset())
+        let generator = LGGANGenerator(network: try LGGANNetwork(config: .tiny(classCount: 5)), palette: palette)
+        let report = try ViewStatistics.measure(generator: generator, dataset: dataset, count: 3)
+        XCTAssertEqual(report.images, 3)
+        var present = Set<Int>()
+        for i in 0..<3 { present.formUnion(try dataset.pair(i).labels.idsPresent) }
+        XCTAssertEqual(Set(report.classes.map(\.id)), present)
+        XCTAssertEqual(report.classes.map(\.pixelShare).reduce(0, +), 1, accuracy: 1e-9)
+        for row in report.classes {
+            XCTAssertTrue((0...1).contains(row.meanLocalWeight), row.name)
+            XCTAssertTrue(row.detailReal > 0 || row.pixelShare < 0.01, row.name)
+        }
+        XCTAssertTrue(report.markdown.contains("| sky |"))
+    }
+
     func testLossCurvesDrawEveryNonZeroTerm() {
         var entries: [TrainingLogEntry] = []
         for step in stride(from: 10, through: 300, by: 10) {

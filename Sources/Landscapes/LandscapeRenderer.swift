@@ -35,6 +35,9 @@ public struct LandscapeRenderer: Sendable {
         let shader = Shader(scene: scene, style: style, height: height)
         let shapes = scene.shapes
         let isWater = shapes.map { $0.classID == .water }
+        let standing = shapes.map { Self.reflectionRole($0) }
+        var role = [UInt8](repeating: 0, count: width * height)
+        var depth = [Float](repeating: 0, count: width * height)
         let n = width * height
         var color = [SIMD3<Float>](repeating: .zero, count: n)
         var waterWeight = [Float](repeating: 0, count: n)
@@ -51,6 +54,9 @@ public struct LandscapeRenderer: Sendable {
             for y in 0..<height {
                 for x in 0..<width {
                     let p = y * width + x
+                    let centre = Int(ids[(y * f + f / 2) * sw + x * f + f / 2])
+                    role[p] = standing[centre]
+                    depth[p] = shapes[centre].depth
                     let first = Int(ids[(y * f) * sw + x * f])
                     var uniform = true
                     for sy in 0..<f where uniform {
@@ -111,14 +117,24 @@ public struct LandscapeRenderer: Sendable {
             let x = p % width, y = p / width
             let w = waterWeight[p]
             let c = water(shader: shader, shape: shapes[Int(waterShape[p])], x: x, y: y, width: width, height: height,
-                          start: Int(runStart[p]), color: color, waterWeight: waterWeight)
+                          start: Int(runStart[p]), color: color, waterWeight: waterWeight, role: role, depth: depth)
             final[p] = color[p] + c * w
         }
         return RenderedLandscape(labels: labels, image: Self.toneMap(final, width: width, height: height, shader: shader))
     }
 
+    /// How a shape shows in water: 0 flat ground (never), 1 far (mirrored about the
+    /// horizon), 2 standing near the water (mirrored about the water's far edge).
+    static func reflectionRole(_ shape: SceneShape) -> UInt8 {
+        switch shape.geometry {
+        case .ground, .region: return 0
+        case .sky, .cloud, .ridge, .snowCap: return 1
+        default: return 2
+        }
+    }
+
     private func water(shader: Shader, shape: SceneShape, x: Int, y: Int, width: Int, height: Int, start: Int,
-                       color: [SIMD3<Float>], waterWeight: [Float]) -> SIMD3<Float> {
+                       color: [SIMD3<Float>], waterWeight: [Float], role: [UInt8], depth: [Float]) -> SIMD3<Float> {
         let camera = shader.camera, light = shader.light
         let fh = Float(height)
         let u = (Float(x) + 0.5) / fh, v = max((Float(y) + 0.5) / fh, camera.horizon + 0.5 / fh)
@@ -130,31 +146,39 @@ public struct LandscapeRenderer: Sendable {
         // Waves in world space: their screen size follows perspective.
         let wave = Noise.fbm(wx / 2.5, wz / 0.9, shape.seed, octaves: 3, footprint: fp / 0.9)
         let wave2 = Noise.fbm(wx / 0.8, wz / 0.35, shape.seed &+ 1, octaves: 2, footprint: fp / 0.35)
-        let calm = shader.style.weather == .overcast ? 0.7 : 1.0 as Float
+        let calm: Float = shader.style.weather == .overcast ? 0.7 : 1.0
         let depthBelow = Float(y - start) + 0.5
         let rippleY = (wave * 2.2 + wave2 * 1.2) * calm * (1 + depthBelow * 0.04)
-        let rippleX = wave2 * 1.5 * calm
-        let ry = Int((Float(start) - depthBelow - rippleY).rounded())
-        let rx = min(width - 1, max(0, x + Int(rippleX.rounded())))
-        var reflected: SIMD3<Float>
-        if ry >= 0 && ry < height {
-            let q = ry * width + rx
-            let ww = waterWeight[q]
-            if ww < 0.95 {
-                reflected = color[q] / (1 - ww)
-            } else {
-                reflected = shader.sky(u, max(0, 2 * camera.horizon - v))
+        let rx = min(width - 1, max(0, x + Int((wave2 * 1.5 * calm).rounded())))
+        // Things standing at the far edge mirror about that edge; everything far away
+        // (sky, mountains) mirrors about the horizon; flat ground does not show.
+        var reflected: SIMD3<Float>? = nil
+        let ra = Int((Float(start) - depthBelow - rippleY).rounded())
+        if ra >= 0 && ra < height {
+            let q = ra * width + rx
+            // Only what stands at that edge: a forest far behind it does not mirror here.
+            let edgeDistance = camera.groundDistance(v: max(Float(start) / fh, camera.horizon + 0.5 / fh))
+            if role[q] == 2 && waterWeight[q] < 0.95 && depth[q] < edgeDistance * 1.3 + 10 {
+                reflected = color[q] / (1 - waterWeight[q])
             }
-        } else {
-            reflected = shader.sky(u, max(0, 2 * camera.horizon - v))
+        }
+        if reflected == nil {
+            let vb = 2 * camera.horizon - v - rippleY / fh
+            let rb = Int((vb * fh - 0.5).rounded())
+            if rb >= 0 && rb < height {
+                let q = rb * width + rx
+                if role[q] != 0 && waterWeight[q] < 0.95 { reflected = color[q] / (1 - waterWeight[q]) }
+            }
+            if reflected == nil { reflected = shader.sky(u, vb) }
         }
         // Fresnel: grazing (far) water is a mirror, near water shows its body colour.
         let d = normalize(camera.ray(u: u, v: v))
         let cosI = max(0.02, -d.y)
         let fresnel = 0.02 + 0.98 * powf(1 - cosI, 5)
-        let reflectivity = min(1, 0.3 + fresnel * 0.8)
-        let body = SIMD3<Float>(0.02, 0.07, 0.09) * light.light(SIMD3(0, 1, 0)) * 1.3 + SIMD3(0.01, 0.03, 0.03)
-        var c = mix(body, reflected * 0.92, reflectivity)
+        let reflectivity = min(0.9, 0.25 + fresnel * 0.65)
+        let bodyTint = shader.scene.isWinter ? srgb(35, 62, 80) : srgb(28, 85, 130)
+        let body = bodyTint * light.light(SIMD3(0, 1, 0))
+        var c = mix(body, reflected! * SIMD3(0.82, 0.88, 0.95), reflectivity)
         // Wind streaks and sparkle.
         let streak = Noise.fbm(wx / 12, wz / 2.5, shape.seed &+ 2, octaves: 2, footprint: fp / 2.5)
         c *= 0.92 + 0.12 * streak + 0.06 * wave2
@@ -167,6 +191,14 @@ public struct LandscapeRenderer: Sendable {
             c += light.sunColor * path * sparkle * light.sunGlow * 1.5
         }
         return light.fog(c, distance: wz)
+    }
+
+    /// Identity up to 0.75, then a soft roll-off to 1: authored colours stay as
+    /// authored, highlights (sun, snow in sun) do not clip hard.
+    @inline(__always) static func shoulder(_ x: Float) -> Float {
+        let k: Float = 0.75
+        if x <= k { return max(0, x) }
+        return k + (1 - k) * (1 - expf(-(x - k) / (1 - k)))
     }
 
     static func toneMap(_ linear: [SIMD3<Float>], width: Int, height: Int, shader: Shader) -> RGBImage {
@@ -183,11 +215,10 @@ public struct LandscapeRenderer: Sendable {
                 for x in 0..<width {
                     let p = y * width + x
                     let dx = Float(x) + 0.5 - cx, dy = Float(y) + 0.5 - cy
-                    let vignette = 1 - 0.18 * (dx * dx + dy * dy) / r2max
+                    let vignette = 1 - 0.12 * (dx * dx + dy * dy) / r2max
                     let c = linear[p] * (exposure * vignette)
                     for ch in 0..<3 {
-                        let mapped = 1 - expf(-max(0, c[ch]))
-                        out[3 * p + ch] = lut[Int(mapped * 4096)]
+                        out[3 * p + ch] = lut[Int(Self.shoulder(c[ch]) * 4096)]
                     }
                 }
             }

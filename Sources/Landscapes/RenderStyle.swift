@@ -88,47 +88,50 @@ struct Lighting: Sendable {
     init(style: RenderStyle) {
         let e = style.sunElevation, a = style.sunAzimuth
         sun = SIMD3(sinf(a) * cosf(e), sinf(e), cosf(a) * cosf(e))
-        var sunC: SIMD3<Float>, zenith: SIMD3<Float>, horizon: SIMD3<Float>, exposure: Float = 1.35
+        var sunC: SIMD3<Float>, zenith: SIMD3<Float>, horizon: SIMD3<Float>, exposure: Float = 1.0
         switch style.timeOfDay {
         case .noon:
-            sunC = SIMD3(1.0, 0.97, 0.92) * 1.15; zenith = srgb(70, 125, 205); horizon = srgb(185, 210, 235)
+            sunC = SIMD3(1.0, 0.97, 0.92) * 1.4; zenith = srgb(55, 115, 215); horizon = srgb(170, 205, 240)
         case .morning:
-            sunC = SIMD3(1.0, 0.93, 0.82) * 1.05; zenith = srgb(80, 130, 205); horizon = srgb(200, 215, 230)
+            sunC = SIMD3(1.0, 0.93, 0.82) * 1.45; zenith = srgb(65, 120, 210); horizon = srgb(190, 210, 235)
         case .afternoon:
-            sunC = SIMD3(1.0, 0.92, 0.8) * 1.05; zenith = srgb(75, 125, 200); horizon = srgb(195, 212, 232)
+            sunC = SIMD3(1.0, 0.92, 0.8) * 1.45; zenith = srgb(60, 115, 205); horizon = srgb(185, 208, 235)
         case .goldenHour:
-            sunC = SIMD3(1.0, 0.72, 0.42) * 1.05; zenith = srgb(85, 120, 185); horizon = srgb(245, 200, 150); exposure = 1.45
+            sunC = SIMD3(1.0, 0.72, 0.42) * 1.5; zenith = srgb(70, 110, 190); horizon = srgb(250, 195, 140); exposure = 1.1
         case .dusk:
-            sunC = SIMD3(1.0, 0.5, 0.28) * 0.8; zenith = srgb(60, 75, 140); horizon = srgb(240, 160, 120); exposure = 1.7
+            sunC = SIMD3(1.0, 0.5, 0.28) * 1.0; zenith = srgb(55, 70, 140); horizon = srgb(245, 150, 110); exposure = 1.25
         }
-        var overcast: Float = 0, visibility: Float = 30_000
+        var overcast: Float = 0, visibility: Float = 60_000
         switch style.weather {
         case .clear: break
         case .hazy:
-            visibility = 7_000
-            horizon = mix(horizon, SIMD3(repeating: (horizon.x + horizon.y + horizon.z) / 3), 0.4)
-            zenith = mix(zenith, horizon, 0.3)
+            visibility = 14_000
+            horizon = mix(horizon, SIMD3(repeating: (horizon.x + horizon.y + horizon.z) / 3), 0.35)
+            zenith = mix(zenith, horizon, 0.25)
             sunC *= 0.85
-            overcast = 0.25
+            overcast = 0.2
         case .overcast:
-            visibility = 12_000
-            let grey = srgb(190, 195, 200)
-            zenith = mix(srgb(150, 160, 175), zenith, 0.15); horizon = mix(grey, horizon, 0.2)
-            sunC *= 0.25
+            visibility = 20_000
+            let grey = srgb(195, 200, 205)
+            zenith = mix(srgb(145, 155, 172), zenith, 0.15); horizon = mix(grey, horizon, 0.2)
+            sunC *= 0.2
             overcast = 0.85
-            exposure *= 1.1
+            exposure *= 1.15
         }
-        sunColor = sunC * (0.35 + 0.65 * min(1, sinf(max(e, 0.02)) * 3))
+        // A very low sun is dimmer and redder through more air.
+        sunColor = sunC * (0.55 + 0.45 * min(1, sinf(max(e, 0.02)) * 5))
         skyZenith = zenith
         skyHorizon = horizon
         haze = horizon * 0.95
-        ambient = mix(zenith, horizon, 0.5) * (0.55 + 0.5 * overcast)
+        let skyMean = mix(zenith, horizon, 0.6)
+        let grey = SIMD3<Float>(repeating: (skyMean.x + skyMean.y + skyMean.z) / 3)
+        ambient = mix(grey, skyMean, 0.55) * (0.6 + 0.75 * overcast)
         self.visibility = visibility
         self.overcast = overcast
         switch style.timeOfDay {
-        case .goldenHour: cloudLit = SIMD3(1.0, 0.82, 0.65); cloudShade = srgb(150, 140, 160)
+        case .goldenHour: cloudLit = SIMD3(1.0, 0.8, 0.62); cloudShade = srgb(150, 140, 160)
         case .dusk: cloudLit = SIMD3(1.0, 0.6, 0.45) * 0.9; cloudShade = srgb(110, 95, 125)
-        default: cloudLit = SIMD3(1, 1, 1) * 1.02; cloudShade = srgb(165, 172, 188)
+        default: cloudLit = SIMD3(1, 1, 1) * 0.98; cloudShade = srgb(160, 168, 185)
         }
         sunGlow = 1 - overcast
         self.exposure = exposure

@@ -8,14 +8,14 @@ import Darwin
 extension SceneBuilder {
     /// `count` ridges far to near; `snow` 0 (none) ... 1 (heavy).
     mutating func addMountainRange(count: Int, tall: Float, snow: Float) {
-        var distance = rng.uniform(30_000, 45_000)
+        var distance = rng.uniform(14_000, 26_000)
         for i in 0..<count {
             let nearness = Float(i) / Float(max(count - 1, 1))
             let height = tall * rng.uniform(0.55, 1.0) * (count > 1 ? (0.75 + 0.3 * nearness) : 1)
             let level = snow > 0 ? rng.uniform(0.75, 0.92) - 0.45 * snow : 2
             addRidge(distance: distance, height: height, peaks: rng.int(2...5), snowLevel: level,
                      snowDepth: rng.uniform(0.9, 1.6), roughness: rng.uniform(0.25, 0.5))
-            distance *= rng.uniform(0.45, 0.65)
+            distance *= rng.uniform(0.5, 0.7)
         }
     }
 
@@ -34,10 +34,14 @@ extension SceneBuilder {
     /// Trees standing on the ground (grass or snow) between two distances.
     mutating func scatterTrees(_ count: Int, near: Float, far: Float, conifer: Float, uRange: (Float, Float)? = nil,
                                allowed: Set<LandscapeClass> = [.grass, .snow]) {
+        // Nearer than ~12 m a tree fills the frame: not a composition anyone paints.
+        let near = max(near, 12)
         for _ in 0..<count {
             guard let spot = groundSpot(near: near, far: far, allowed: allowed, uRange: uRange) else { continue }
             let kind = randomTreeKind(conifer: conifer)
-            let h: Float = kind == .conifer ? rng.uniform(8, 22) : rng.uniform(6, 16)
+            var h: Float = kind == .conifer ? rng.uniform(8, 22) : rng.uniform(6, 16)
+            // A tree at most about as tall as the frame.
+            h = min(h, spot.z * 0.8)
             addTree(u: spot.u, v: spot.v, distance: spot.z, kind: kind, heightMetres: h)
         }
     }
@@ -72,7 +76,7 @@ extension SceneBuilder {
     mutating func scatterFlowers(_ count: Int, near: Float, far: Float) {
         for _ in 0..<count {
             guard let spot = groundSpot(near: near, far: far, allowed: [.grass]) else { continue }
-            let r = rng.uniform(1.5, 5) * (0.6 + spot.z / 60)
+            let r = rng.uniform(1.2, 4) * (0.6 + spot.z / 70)
             addRegion(.ellipse(center: SIMD2(spot.x, spot.z), radii: SIMD2(r * rng.uniform(1, 2.2), r * rng.uniform(0.7, 1.3)),
                                wobble: 0.5), .flower)
         }
@@ -81,6 +85,8 @@ extension SceneBuilder {
     /// A road (or a dirt path) from the bottom of the view into the distance.
     @discardableResult
     mutating func addRoad(halfWidth: Float, farthest: Float = 1500, entryU: Float? = nil) -> Meander {
+        // Stop where the road would be under about two pixels wide at 256 rows.
+        let farthest = min(farthest, camera.focal * halfWidth * 220)
         let near: Float = 3
         let u = entryU ?? rng.uniform(aspect * 0.2, aspect * 0.8)
         let x0 = (u - camera.centerU) * 12 / camera.focal
@@ -109,6 +115,16 @@ extension SceneBuilder {
                 addFence(from: SIMD2(x + side * spread, front), to: SIMD2(x + side * spread * 1.1, front + depth * 1.8))
             }
         }
+    }
+
+    /// A stretch of field fence across the ground (only where it stands on grass or snow).
+    mutating func addFieldFence(near: Float = 10, far: Float = 45) {
+        guard let spot = groundSpot(near: near, far: far, allowed: [groundClass]) else { return }
+        let half = rng.uniform(8, 35), angle = rng.uniform(-0.5, 0.5)
+        let a = SIMD2(spot.x - half * cosf(angle), spot.z - half * sinf(angle))
+        let b = SIMD2(spot.x + half * cosf(angle), spot.z + half * sinf(angle))
+        guard a.y > 4, b.y > 4, groundClass(x: a.x, z: a.y) == groundClass, groundClass(x: b.x, z: b.y) == groundClass else { return }
+        addFence(from: a, to: b, height: rng.uniform(0.9, 1.3))
     }
 
     /// Houses scattered on grass.
@@ -149,7 +165,7 @@ extension SceneBuilder {
         for _ in 0..<count {
             guard let spot = groundSpot(near: near, far: far, allowed: [.water]) else { continue }
             let kind = rng.chance(sail) ? 2 : (rng.chance(0.5) ? 1 : 0)
-            let length: Float = kind == 0 ? rng.uniform(3.5, 5.5) : rng.uniform(6, 13)
+            let length: Float = kind == 0 ? rng.uniform(3.5, 5.5) : rng.uniform(6, 11)
             // Keep the whole hull on the water.
             let ok = [-length, length].allSatisfy { groundClass(x: spot.x + $0 * 0.6, z: spot.z) == .water }
                 && groundClass(x: spot.x, z: spot.z + length * 0.4) == .water

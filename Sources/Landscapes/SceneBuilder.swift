@@ -128,15 +128,15 @@ struct SceneBuilder {
     @discardableResult
     mutating func addHill(distance: Float, rise: Float, amplitude: Float, cls: LandscapeClass,
                           surface: Hill.Surface = .smooth, crownSize: Float = 0.02,
-                          extent: (Float, Float)? = nil, edge: Float = 0.15) -> Hill {
+                          extent: (Float, Float)? = nil, edge: Float = 0.15, crag: Bool = false) -> Hill {
         let base = camera.groundRow(distance: distance)
         let full = extent == nil
         let hill = Hill(baseV: base - rise, amplitude: amplitude, frequency: rng.uniform(1.2, 3.5), seed: rng.noiseSeed(),
                         surface: surface, crownSize: crownSize,
                         u0: extent?.0 ?? -10, u1: extent?.1 ?? 10, edge: edge,
-                        bottomV: full ? 2 : base + 0.002, distance: distance)
+                        bottomV: full ? 2 : base + 0.002, distance: distance, crag: crag && !full)
         let crown: Float = surface == .smooth ? 0 : crownSize * 3
-        let b = ScreenRect(u0: full ? -0.1 : (extent!.0 - edge * 1.5), v0: base - rise - amplitude - crown - 0.01,
+        let b = ScreenRect(u0: full ? -0.1 : (extent!.0 - edge * 1.5), v0: base - rise * 1.3 - amplitude - crown - 0.01,
                            u1: full ? aspect + 0.1 : (extent!.1 + edge * 1.5), v1: full ? 2 : base + 0.003)
         add(.hill(hill), cls, depth: distance, bounds: b, phase: full ? .terrain : .object)
         if full {
@@ -397,7 +397,7 @@ struct SceneBuilder {
                                                    pt(cx1, freeboard, -cw), pt(cx0, ch, cw), pt(cx0, ch, -cw),
                                                    pt(cx1 - length * 0.05, ch, cw), pt(cx1 - length * 0.05, ch, -cw)]))
         } else if kind == 2 {
-            let mx = half * 0.12, top = freeboard + length * 1.25
+            let mx = half * 0.12, top = freeboard + length * 1.05
             mast = Stroke(a: pt(mx, freeboard, 0), b: pt(mx, top, 0), halfWidth: 0.06 * s)
             sail = ConvexPolygon([pt(mx - length * 0.02, top * 0.97, 0), pt(mx - length * 0.02, freeboard + length * 0.12, 0),
                                   pt(-half * 0.8, freeboard + length * 0.1, 0)])

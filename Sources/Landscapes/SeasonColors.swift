@@ -14,7 +14,7 @@ struct SeasonColors: Sendable {
         switch season {
         case .spring:
             grassA = srgb(110, 170, 60); grassB = srgb(75, 140, 45); grassDry = srgb(140, 160, 70)
-            leaves = [srgb(105, 160, 55), srgb(85, 145, 50), srgb(120, 170, 70), srgb(230, 200, 215)]
+            leaves = [srgb(105, 160, 55), srgb(85, 145, 50), srgb(120, 170, 70), srgb(95, 150, 60)]
             conifer = srgb(40, 85, 45); bush = [srgb(90, 140, 50), srgb(75, 120, 45)]
             slopeVegetation = srgb(80, 115, 55)
         case .summer:

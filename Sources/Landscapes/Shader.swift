@@ -54,8 +54,8 @@ struct Shader {
 
     func sky(_ u: Float, _ v: Float) -> SIMD3<Float> {
         let d = normalize(camera.ray(u: u, v: v))
-        let t = clamp01(d.y * 1.7)
-        var c = mix(light.skyHorizon, light.skyZenith, powf(t, 0.5))
+        let t = clamp01(d.y * 2.6)
+        var c = mix(light.skyHorizon, light.skyZenith, powf(t, 0.6))
         if light.sunGlow > 0 {
             let a = max(0, dot(d, light.sun))
             let a2 = a * a, a4 = a2 * a2, a8 = a4 * a4, a16 = a8 * a8
@@ -93,28 +93,33 @@ struct Shader {
     // MARK: Mountains and hills
 
     func mountain(_ r: Ridge, _ u: Float, _ v: Float, snow: Bool) -> SIMD3<Float> {
-        let e: Float = 0.003
+        let e: Float = 0.025
         let top = r.top(u)
+        // Face orientation from the broad silhouette (fine silhouette detail would streak).
         let slope = (r.top(u + e) - r.top(u - e)) / (2 * e)
         let below = max(0, (v - top) / r.height)
-        let k = 18 / max(r.height, 0.05)
-        let g0 = Noise.fbm(u * k, v * k * 0.35, r.seed &+ 11, octaves: 3, footprint: pixel * k)
-        let g1 = Noise.fbm((u + pixel) * k, v * k * 0.35, r.seed &+ 11, octaves: 3, footprint: pixel * k)
-        let gully = (g1 - g0) / (pixel * k)
-        let crestWeight = expf(-below * 2.5)
-        let nx = max(-1.2, min(1.2, slope * 0.8 * crestWeight + gully * 0.25))
-        let n = normalize(SIMD3(nx, 0.5, -0.75))
+        // Eroded faces: ridged noise as a height field, its gradient as the facet normal.
+        let k = 7 / max(r.height, 0.05)
+        let fp = pixel * k
+        let f0 = Noise.ridged(u * k, v * k * 1.3, r.seed &+ 11, octaves: 4, footprint: fp)
+        let fx = Noise.ridged((u + pixel) * k, v * k * 1.3, r.seed &+ 11, octaves: 4, footprint: fp)
+        let fy = Noise.ridged(u * k, (v + pixel) * k * 1.3, r.seed &+ 11, octaves: 4, footprint: fp)
+        let gx = (fx - f0) / fp, gy = (fy - f0) / fp
+        let crestWeight = expf(-below * 2)
+        let nx = max(-1.5, min(1.5, slope * 0.7 * crestWeight - gx * 0.45))
+        let ny = 0.55 - gy * 0.25 - 0.2 * below
+        let n = normalize(SIMD3(nx, ny, -0.75))
         var albedo: SIMD3<Float>
         if snow {
-            albedo = SIMD3(0.82, 0.85, 0.9)
+            albedo = SIMD3(0.85, 0.87, 0.92)
         } else {
-            let strata = Noise.fbm(u * k * 0.4, v * k * 1.6, r.seed &+ 21, octaves: 3, footprint: pixel * k * 1.6)
-            albedo = mix(srgb(125, 115, 105), srgb(85, 82, 85), 0.5 + 0.5 * strata)
+            let strata = Noise.fbm(u * k * 0.5, v * k * 2.5, r.seed &+ 21, octaves: 3, footprint: fp * 2.5)
+            albedo = mix(srgb(135, 122, 108), srgb(92, 88, 90), 0.5 + 0.5 * strata) * (0.85 + 0.3 * f0)
             if !scene.isWinter {
-                let veg = smoothstep(0.35, 0.8, below + 0.15 * g0)
-                albedo = mix(albedo, colors.slopeVegetation * 0.8, veg * 0.8)
+                let veg = smoothstep(0.4, 0.85, below + 0.25 * (f0 - 0.5))
+                albedo = mix(albedo, colors.slopeVegetation * 0.75, veg * 0.85)
             } else {
-                albedo = mix(albedo, SIMD3(0.55, 0.58, 0.62), 0.35)
+                albedo = mix(albedo, SIMD3(0.6, 0.62, 0.66), 0.3)
             }
         }
         let c = albedo * light.light(n)
@@ -125,21 +130,7 @@ struct Shader {
         let z = h.distance
         switch cls {
         case .tree:
-            let (k, off, bump) = h.crown(u)
-            let smooth = h.smoothTop(u)
-            let crownTop = smooth - bump
-            let into = clamp01((v - crownTop) / (h.crownSize * 1.4))
-            let s = h.crownSize
-            let leaf = Noise.fbm(u / s * 3, v / s * 3, seed, octaves: 3, footprint: pixel / s * 3)
-            var n = normalize(SIMD3(off * 0.8 + leaf * 0.3, 0.9 - into * 0.9, -0.6))
-            if h.surface == .smooth { n = normalize(SIMD3(leaf * 0.3, 0.5, -0.6)) }
-            let pickIndex = Int(Noise.hash(k, 3, seed) % UInt32(colors.leaves.count))
-            var albedo = scene.isWinter ? colors.conifer : (h.surface == .coniferCrowns ? colors.conifer : colors.leaves[pickIndex])
-            albedo *= 0.85 + 0.3 * Noise.cell(k, 5, seed)
-            let depthShade = 1 - 0.55 * clamp01((v - smooth) / (s * 3))
-            var c = albedo * light.light(n) * (0.75 + 0.25 * leaf) * depthShade
-            if scene.isWinter && into < 0.3 && leaf > -0.1 { c = mix(c, SIMD3(0.8, 0.83, 0.88) * light.light(SIMD3(0, 1, 0)), 0.6) }
-            return light.fog(c, distance: z)
+            return forestCanopy(h, u, v, seed: seed)
         case .rock:
             let s: Float = 0.03
             let n0 = Noise.fbm(u / s, v / s, seed, octaves: 4, footprint: pixel / s)
@@ -158,6 +149,54 @@ struct Shader {
             return groundSurface(cls, nil, x: x, z: zFake, u: u, v: v, footprint: z * pixel / camera.focal * 3,
                                  tilt: SIMD2(slope * 0.5, 0), seed: seed, fogDistance: z)
         }
+    }
+
+    /// A wall of tree crowns: the silhouette crowns along the top, then a jittered
+    /// grid of crowns below, each shaded as a small sphere (or cone), darker deeper in.
+    func forestCanopy(_ h: Hill, _ u: Float, _ v: Float, seed: UInt32) -> SIMD3<Float> {
+        let s = h.crownSize
+        let conifer = h.surface == .coniferCrowns || scene.isWinter
+        let smooth = h.smoothTop(u)
+        var nx: Float, ny: Float, key: Int32
+        var inside = true
+        if v < smooth {
+            let (k, off, bump) = h.crown(u)
+            let rel = bump > 0 ? clamp01((v - (smooth - bump)) / bump) : 1
+            nx = off; ny = conifer ? rel * 1.4 - 0.4 : rel * 2 - 1; key = k
+        } else {
+            let cellH = s * (conifer ? 1.3 : 0.85)
+            let gu = u / s, gv = (v - smooth) / cellH
+            let iu = Int32(gu.rounded(.down)), iv = Int32(gv.rounded(.down))
+            var bestCy: Float = -1e9
+            nx = 0; ny = 0; key = 0; inside = false
+            for dj in Int32(-1)...1 {
+                for di in Int32(-1)...1 {
+                    let cu = iu &+ di, cv = iv &+ dj
+                    let cx = Float(cu) + 0.5 + 0.6 * (Noise.cell(cu, cv, seed) - 0.5)
+                    let cy = Float(cv) + 0.5 + 0.6 * (Noise.cell(cu, cv, seed &+ 1) - 0.5)
+                    let r = 0.62 + 0.3 * Noise.cell(cu, cv, seed &+ 2)
+                    let dx = (gu - cx) / r, dy = (gv - cy) / r
+                    let within: Bool
+                    if conifer { within = dy > -1 && dy < 0.9 && abs(dx) < (dy + 1) * 0.5 } else { within = dx * dx + dy * dy < 1 }
+                    if within && cy > bestCy {
+                        bestCy = cy; inside = true
+                        nx = conifer ? dx / max(0.2, (dy + 1) * 0.5) : dx
+                        ny = dy
+                        key = cu &* 7919 &+ cv
+                    }
+                }
+            }
+        }
+        let leaf = Noise.fbm(u / s * 3, v / s * 3, seed, octaves: 2, footprint: pixel / s * 3)
+        let nz = max(0.1, 1 - min(1, nx * nx) * 0.8 - min(1, ny * ny) * 0.5).squareRoot()
+        let n = normalize(SIMD3(nx * 0.9 + leaf * 0.25, -ny * 0.8 + 0.25, -nz))
+        let pickIndex = Int(Noise.hash(key, 3, seed) % UInt32(colors.leaves.count))
+        var albedo = conifer ? colors.conifer : colors.leaves[pickIndex]
+        albedo *= 0.8 + 0.35 * Noise.cell(key, 5, seed)
+        let deep = 1 - 0.45 * clamp01((v - smooth) / (s * 5))
+        var c = albedo * light.light(n) * (0.8 + 0.25 * leaf) * deep * (inside ? 1 : 0.45)
+        if scene.isWinter && ny < -0.2 && leaf > -0.2 { c = mix(c, SIMD3(0.8, 0.83, 0.88) * light.light(SIMD3(0, 1, 0)), 0.6) }
+        return light.fog(c, distance: h.distance)
     }
 
     // MARK: Ground
@@ -191,7 +230,7 @@ struct Shader {
             let rippleWeight = clamp01(1 - fp / 0.25)
             let grain = Noise.fbm(x * 4, z * 4, 202, octaves: 2, footprint: fp * 4)
             let patches = Noise.fbm(x / 20, z / 20, 203 ^ styleSeed, octaves: 2, footprint: fp / 20)
-            albedo = srgb(222, 200, 155) * (0.92 + 0.08 * grain + 0.07 * patches)
+            albedo = srgb(238, 210, 152) * (0.92 + 0.08 * grain + 0.07 * patches)
             n += SIMD3(0, 0, 0.25 * ripple * rippleWeight)
         case .road:
             albedo = road(region, x: x, z: z, fp: fp, seed: seed)
@@ -217,14 +256,14 @@ struct Shader {
         let a = palette[Int(Noise.hash(1, 1, seed ^ styleSeed) % UInt32(palette.count))]
         let b = palette[Int(Noise.hash(2, 1, seed ^ styleSeed) % UInt32(palette.count))]
         let cell: Float = 0.22
-        let far = mix(grass, mix(a, b, 0.3), 0.55)
+        let far = mix(grass, mix(a, b, 0.3), 0.7)
         let blend = smoothstep(cell * 0.6, cell * 1.6, fp)
         if blend >= 1 { return far * (0.9 + 0.15 * Noise.fbm(x / 2, z / 2, seed, octaves: 2)) }
         let cx = (x / cell).rounded(.down), cz = (z / cell).rounded(.down)
         let ix = Int32(cx), iz = Int32(cz)
         let jx = Noise.cell(ix, iz, seed), jz = Noise.cell(ix, iz, seed &+ 1)
         let dx = x / cell - cx - (0.2 + 0.6 * jx), dz = z / cell - cz - (0.2 + 0.6 * jz)
-        let r = 0.3 + 0.1 * Noise.cell(ix, iz, seed &+ 2)
+        let r = 0.34 + 0.12 * Noise.cell(ix, iz, seed &+ 2)
         let inside = 1 - smoothstep(r * 0.7, r, (dx * dx + dz * dz).squareRoot())
         let petal = Noise.cell(ix, iz, seed &+ 3) < 0.7 ? a : b
         let near = mix(grass * 0.8, petal, inside)

@@ -70,8 +70,16 @@ struct Hill: Sendable {
     /// headlands); a full-width range fills to the bottom.
     let bottomV: Float
     let distance: Float
+    /// A jagged rock outcrop rising from the ground inside its extent.
+    let crag: Bool
 
     func smoothTop(_ u: Float) -> Float {
+        if crag {
+            let ground = bottomV - 0.002
+            let w = smoothstep(u0 - edge, u0 + edge * 0.6, u) * (1 - smoothstep(u1 - edge * 0.6, u1 + edge, u))
+            let jag = Noise.ridged1D(u * frequency * 5, seed, octaves: 4)
+            return ground - w * ((ground - baseV) * (0.55 + 0.6 * jag) + amplitude * Noise.fbm1D(u * frequency * 2, seed &+ 1))
+        }
         var t = baseV - amplitude * (0.5 + 0.5 * Noise.fbm1D(u * frequency, seed, octaves: 3))
         if u < u0 { let e = (u0 - u) / edge; t += e * e * 0.25 + e * 0.05 }
         if u > u1 { let e = (u - u1) / edge; t += e * e * 0.25 + e * 0.05 }

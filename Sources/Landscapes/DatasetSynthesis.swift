@@ -70,13 +70,14 @@ public struct DatasetSynthesis: Sendable {
 
         let synthesizer = LandscapeSynthesizer(supersampling: supersampling)
         let state = SynthesisState(total: count)
-        let histogramBase = histograms.baseAddress!, compositionBase = compositionIndex.baseAddress!
+        // Each worker writes only the rows of its own indices.
+        let histogramBase = SharedRows(histograms.baseAddress!), compositionBase = SharedRows(compositionIndex.baseAddress!)
         let job: @Sendable (Int) throws -> Bool = { index in
             let seed = self.itemSeed(index)
             let layoutPath = DatasetPaths.layout(self.directory, index: index)
             let imagePath = DatasetPaths.image(self.directory, index: index)
             let compositionOf = synthesizer.sampler.scene(seed: seed, aspect: Float(self.width) / Float(self.height)).composition
-            compositionBase[index] = Composition.allCases.firstIndex(of: compositionOf) ?? 0
+            compositionBase.pointer[index] = Composition.allCases.firstIndex(of: compositionOf) ?? 0
             var histogram: [Int]? = nil
             if FileManager.default.fileExists(atPath: imagePath),
                let layout = try? LayoutFile.read(path: layoutPath, palette: LandscapeClass.palette),
@@ -91,7 +92,7 @@ public struct DatasetSynthesis: Sendable {
                 histogram = pair.layout.labels.histogram()
                 wrote = true
             }
-            for c in 0..<classCount { histogramBase[index * classCount + c] = histogram![c] }
+            for c in 0..<classCount { histogramBase.pointer[index * classCount + c] = histogram![c] }
             return wrote
         }
         DispatchQueue.concurrentPerform(iterations: jobs) { _ in
@@ -128,6 +129,12 @@ public struct DatasetSynthesis: Sendable {
         try manifest.write(directory: directory)
         return manifest
     }
+}
+
+/// A buffer shared by the worker threads; each writes disjoint elements.
+private struct SharedRows: @unchecked Sendable {
+    let pointer: UnsafeMutablePointer<Int>
+    init(_ pointer: UnsafeMutablePointer<Int>) { self.pointer = pointer }
 }
 
 /// Hands out indices to the worker threads and counts what they finished.

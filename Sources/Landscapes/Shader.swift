@@ -219,7 +219,7 @@ struct Shader {
         case .grass, .flower:
             let big = Noise.fbm(x / 45, z / 45, 101 ^ styleSeed, octaves: 3, footprint: fp / 45)
             let mid = Noise.fbm(x / 4, z / 4, 102, octaves: 3, footprint: fp / 4)
-            let blades = Noise.fbm(x * 3, z * 0.8, 103, octaves: 2, footprint: fp * 3)
+            let blades = Noise.fbm(x * 2.5, z * 2.5, 103, octaves: 2, footprint: fp * 2.5)
             albedo = mix(colors.grassB, colors.grassA, clamp01(0.5 + 0.6 * big))
             albedo = mix(albedo, colors.grassDry, clamp01(0.25 * mid + 0.1))
             albedo *= 0.85 + 0.18 * mid + 0.2 * blades
@@ -251,12 +251,12 @@ struct Shader {
 
     /// Flowers: coloured dots on grass; beyond dot size they blend to a tinted field.
     func flowers(_ grass: SIMD3<Float>, x: Float, z: Float, fp: Float, seed: UInt32) -> SIMD3<Float> {
-        let palette: [SIMD3<Float>] = [srgb(235, 60, 55), srgb(250, 210, 50), srgb(245, 245, 240), srgb(170, 90, 200),
-                                       srgb(245, 130, 180), srgb(250, 150, 40)]
+        let palette: [SIMD3<Float>] = [srgb(240, 50, 50), srgb(255, 215, 40), srgb(250, 250, 245), srgb(175, 95, 225),
+                                       srgb(250, 120, 190), srgb(255, 150, 30)]
         let a = palette[Int(Noise.hash(1, 1, seed ^ styleSeed) % UInt32(palette.count))]
         let b = palette[Int(Noise.hash(2, 1, seed ^ styleSeed) % UInt32(palette.count))]
         let cell: Float = 0.22
-        let far = mix(grass, mix(a, b, 0.3), 0.7)
+        let far = mix(grass, mix(a, b, 0.3), 0.8)
         let blend = smoothstep(cell * 0.6, cell * 1.6, fp)
         if blend >= 1 { return far * (0.9 + 0.15 * Noise.fbm(x / 2, z / 2, seed, octaves: 2)) }
         let cx = (x / cell).rounded(.down), cz = (z / cell).rounded(.down)

@@ -175,8 +175,9 @@ public struct LandscapeRenderer: Sendable {
         let d = normalize(camera.ray(u: u, v: v))
         let cosI = max(0.02, -d.y)
         let fresnel = 0.02 + 0.98 * powf(1 - cosI, 5)
-        let reflectivity = min(0.9, 0.25 + fresnel * 0.65)
-        let bodyTint = shader.scene.isWinter ? srgb(35, 62, 80) : srgb(28, 85, 130)
+        let winter = shader.scene.isWinter
+        let reflectivity = min(winter ? 0.6 : 0.9, (winter ? 0.15 : 0.25) + fresnel * 0.65)
+        let bodyTint = winter ? srgb(25, 50, 70) : srgb(28, 85, 130)
         let body = bodyTint * light.light(SIMD3(0, 1, 0))
         var c = mix(body, reflected! * SIMD3(0.82, 0.88, 0.95), reflectivity)
         // Wind streaks and sparkle.

@@ -237,8 +237,8 @@ struct Shader {
         case .snow:
             let drift = Noise.fbm(x / 15, z / 15, 301, octaves: 3, footprint: fp / 15)
             let fine = Noise.fbm(x * 1.5, z * 1.5, 302, octaves: 2, footprint: fp * 1.5)
-            albedo = SIMD3(0.86, 0.88, 0.92) * (0.96 + 0.04 * fine)
-            n += SIMD3(0.5 * drift, 0, 0.35 * drift)
+            albedo = SIMD3(0.86, 0.88, 0.92) * (0.95 + 0.05 * fine)
+            n += SIMD3(0.18 * drift + 0.06 * fine, 0, 0.12 * drift)
         case .rock:
             let g = Noise.fbm(x / 2, z / 2, 401, octaves: 3, footprint: fp / 2)
             albedo = mix(srgb(130, 120, 108), srgb(90, 86, 84), 0.5 + 0.5 * g)
@@ -342,6 +342,12 @@ struct Shader {
             let nz = max(0.05, 1 - nx * nx - ny * ny).squareRoot()
             n = normalize(SIMD3(nx, -ny * 0.5, -nz) + SIMD3(leaf * 0.4, leaf * 0.2, 0))
             ao = 0.75 + 0.25 * clamp01(-ny + 0.5)
+        }
+        if scene.isWinter && t.kind != .conifer {
+            // Bare crowns: a grey-brown tangle of twigs.
+            let twigScale = 26 / cw
+            let twigs = Noise.ridged(u * twigScale, v * twigScale, t.seed &+ 5, octaves: 2, footprint: pixel * twigScale)
+            leafColor = mix(srgb(75, 62, 55), srgb(150, 145, 142), clamp01(1 - twigs * 1.2 + 0.3))
         }
         var c = leafColor * light.light(n) * ao * (0.8 + 0.3 * leaf)
         if snowCover > 0 { c = mix(c, SIMD3(0.82, 0.85, 0.9) * light.light(SIMD3(0, 1, -0.3)), snowCover * 0.85) }

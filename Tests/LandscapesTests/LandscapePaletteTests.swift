@@ -3,7 +3,7 @@ import Landscapes
 import Layouts
 import XCTest
 
-final class PaletteTests: XCTestCase {
+final class LandscapePaletteTests: XCTestCase {
     func testBundledPaletteFileMatchesTheBuiltInTable() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let file = try Palette.load(path: root.appendingPathComponent("palettes/landscape.json").path)

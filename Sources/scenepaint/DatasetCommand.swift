@@ -53,8 +53,9 @@ struct DatasetCommand: ParsableCommand {
             print("wrote \(directory): \(manifest.count) pairs at \(manifest.width)x\(manifest.height)"
                   + String(format: " in %.1fs", seconds))
             for cls in manifest.classes {
-                print(String(format: "  %2d %-9@ %6.2f%% of pixels, in %5.1f%% of images", cls.id, cls.name as NSString,
-                             cls.pixelShare * 100, cls.imageShare * 100))
+                let name = cls.name.padding(toLength: 9, withPad: " ", startingAt: 0)
+                print(String(format: "  %2d ", cls.id) + name
+                      + String(format: " %6.2f%% of pixels, in %5.1f%% of images", cls.pixelShare * 100, cls.imageShare * 100))
             }
         }
     }

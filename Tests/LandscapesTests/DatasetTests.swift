@@ -90,3 +90,31 @@ private final class WrittenCounter: @unchecked Sendable {
     func set(_ v: Int) { lock.lock(); last = max(last, v); lock.unlock() }
     var value: Int { lock.lock(); defer { lock.unlock() }; return last }
 }
+
+final class DatasetReaderTests: XCTestCase {
+    func testReaderReturnsTheWrittenPairs() throws {
+        let directory = NSTemporaryDirectory() + "landscapes-reader-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let synthesis = DatasetSynthesis(directory: directory, seed: 21, count: 3, width: 32, height: 32, jobs: 1)
+        try synthesis.run()
+        let reader = try DatasetReader(directory: directory)
+        XCTAssertEqual(reader.count, 3)
+        XCTAssertEqual(reader.manifest?.seed, 21)
+        let expected = LandscapeSynthesizer().pair(seed: synthesis.itemSeed(1), width: 32, height: 32)
+        let (layout, image) = try reader.pair(at: 1)
+        XCTAssertEqual(layout.labels, expected.layout.labels)
+        XCTAssertEqual(image.pixels, expected.image.pixels)
+    }
+
+    func testReaderRefusesAnUnfinishedDataset() throws {
+        let directory = NSTemporaryDirectory() + "landscapes-reader-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try DatasetSynthesis(directory: directory, seed: 1, count: 1, width: 32, height: 32).run()
+        var manifest = try XCTUnwrap(DatasetManifest.read(directory: directory))
+        manifest.complete = false
+        try manifest.write(directory: directory)
+        XCTAssertThrowsError(try DatasetReader(directory: directory)) { error in
+            XCTAssertTrue("\(error)".contains("did not finish"), "\(error)")
+        }
+    }
+}

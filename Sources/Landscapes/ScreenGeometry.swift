@@ -76,9 +76,4 @@ struct Stroke: Sendable {
     @inline(__always) func contains(_ u: Float, _ v: Float, minHalfWidth: Float) -> Bool {
         distance(u, v).0 <= max(halfWidth, minHalfWidth)
     }
-
-    func bounds(minHalfWidth: Float) -> ScreenRect {
-        let w = max(halfWidth, minHalfWidth)
-        return ScreenRect(u0: min(a.x, b.x) - w, v0: min(a.y, b.y) - w, u1: max(a.x, b.x) + w, v1: max(a.y, b.y) + w)
-    }
 }

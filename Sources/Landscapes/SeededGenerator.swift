@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// SplitMix64: small, fast and the same on every platform, so a seed names one
 /// scene forever (Swift's own `random(in:)` algorithms are not promised stable).
 public struct SeededGenerator: RandomNumberGenerator, Sendable {
@@ -54,9 +60,3 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
         return g.next()
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif

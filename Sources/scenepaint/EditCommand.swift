@@ -43,6 +43,7 @@ struct EditCommand: ParsableCommand {
 
         var layoutPath = layout.map { ($0 as NSString).expandingTildeInPath }
         let initial: Layout
+        var isNew = false
         if let path = layoutPath, FileManager.default.fileExists(atPath: path) {
             initial = try LayoutFile.read(path: path, palette: explicitPalette, library: library)
         } else {
@@ -54,6 +55,7 @@ struct EditCommand: ParsableCommand {
                 throw Failure("no palette for a new layout: cannot find the palettes/ directory (set SCENEPAINT_HOME)")
             }
             initial = Layout(labels: LabelMap(width: dims[0], height: dims[1], fill: UInt8(chosen.classes[0].id)), palette: chosen)
+            isNew = true
             if let path = layoutPath, !FileManager.default.fileExists(atPath: (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent) {
                 throw Failure("\(path): its directory does not exist")
             }
@@ -71,10 +73,13 @@ struct EditCommand: ParsableCommand {
             label = "no model"
         }
 
-        let options = EditorLaunchOptions(
+        var options = EditorLaunchOptions(
             layout: initial, layoutPath: layoutPath, generator: generator, generatorLabel: label,
             modelPath: model, graphics: graphics, library: library, recovery: .standard(),
             openDirectory: locator.samplesDirectory, tracePath: trace)
+        options.startMessage = isNew
+            ? "new \(initial.width)x\(initial.height) layout, palette \(initial.palette.name)" + (layoutPath.map { ": s saves it to \($0)" } ?? "")
+            : "opened \(layoutPath ?? "")"
         let status = EditorApp(options: options).run()
         if status != 0 { throw ExitCode(status) }
     }

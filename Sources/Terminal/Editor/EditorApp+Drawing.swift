@@ -12,7 +12,8 @@ extension EditorApp {
         let titlePair = curses.pair(-1, -1)
         let layoutTitle = " \(ExportNaming.baseName(layoutPath: state.filePath)) \(state.layout.width)x\(state.layout.height) \(state.viewport.zoomLabel)"
         curses.text(layoutTitle, row: 0, column: screen.canvas.x, width: screen.canvas.width, pair: titlePair, attributes: EditorCurses.attrBold)
-        let viewTitle = " \(state.view.key) \(state.view.title): \(latest == nil ? "generating..." : caption)"
+        let detail = latest == nil ? "generating..." : (caption == state.view.title ? "" : caption)
+        let viewTitle = " \(state.view.key) \(state.view.title)" + (detail.isEmpty ? "" : ": " + detail)
         curses.text(viewTitle, row: 0, column: screen.preview.x, width: screen.preview.width, pair: titlePair, attributes: EditorCurses.attrBold)
         curses.text(" classes (\(state.palette.name))", row: 0, column: screen.palette.x, width: screen.palette.width, pair: titlePair, attributes: EditorCurses.attrBold)
         for column in screen.separators {
@@ -118,6 +119,7 @@ extension EditorApp {
     func drawStatus(_ screen: EditorScreenLayout) {
         let cls = state.palette.class(id: state.currentClass)?.name ?? "#\(state.currentClass)"
         var parts = [
+            "? help",
             state.tool.label + (state.penDown ? " (pen down)" : ""),
             "size \(state.brushSize)",
             "class \(state.currentClass) \(cls)",
@@ -133,7 +135,6 @@ extension EditorApp {
         parts.append(name + (state.isDirty ? " [+]" : ""))
         parts.append("(\(state.cursor.x),\(state.cursor.y))")
         parts.append(graphicsMode.rawValue)
-        parts.append("? help")
         // Never write the bottom-right cell: some terminals scroll when it is written.
         curses.text(" " + parts.joined(separator: " | "), row: screen.statusRow, column: 0,
                     width: screen.columns - 1, attributes: EditorCurses.attrReverse)

@@ -44,6 +44,7 @@ public final class EditorApp {
     public init(options: EditorLaunchOptions) {
         self.options = options
         self.state = EditorState(layout: options.layout, filePath: options.layoutPath)
+        self.message = options.startMessage
     }
 
     /// Runs until the user quits or a termination signal arrives; returns the exit status.

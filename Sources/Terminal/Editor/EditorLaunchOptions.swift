@@ -21,6 +21,8 @@ public struct EditorLaunchOptions {
     /// When set, the editor appends timing lines (input to screen, request to
     /// preview) to this file: used by the benchmark.
     public var tracePath: String?
+    /// First line on the message row.
+    public var startMessage: String = ""
 
     public init(layout: Layout, layoutPath: String?, generator: SceneGenerator, generatorLabel: String,
                 modelPath: String? = nil, graphics: GraphicsMode? = nil, library: PaletteLibrary? = nil,

@@ -8,6 +8,7 @@ struct Scenepaint: ParsableCommand {
             PalettesCommand.self,
             LayoutCommand.self,
             ShowCommand.self,
+            DatasetCommand.self,
             DoctorCommand.self,
             BenchCommand.self,
         ])

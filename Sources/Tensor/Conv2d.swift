@@ -1,0 +1,160 @@
+import Foundation
+
+/// How a convolution reads beyond the border.
+public enum PaddingMode: String, Sendable, Codable {
+    /// Zeros outside the image.
+    case zeros
+    /// Mirror without repeating the edge (PyTorch ReflectionPad2d); padding < size.
+    case reflect
+}
+
+/// Tuning constants of the convolution kernels, measured with `bench engine`.
+enum ConvTuning {
+    /// Floats of im2col columns per band: bounds scratch memory (a 7x7 conv over
+    /// 36 channels at 256x512 would need 0.9 GB unbanded) and keeps bands warm in cache.
+    static let columnBudget = 1 << 21
+}
+
+/// 2-D convolution (cross-correlation, like PyTorch) of x [N, Cin, H, W] with
+/// weight [Cout, Cin, kH, kW] and optional bias [Cout], dilation 1.
+public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Int = 0,
+                   paddingMode: PaddingMode = .zeros) -> Tensor {
+    check(x.rank == 4 && weight.rank == 4, "conv2d: input \(x.shape), weight \(weight.shape) must be 4-D")
+    let (n, cin, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+    let (cout, wcin, kh, kw) = (weight.shape[0], weight.shape[1], weight.shape[2], weight.shape[3])
+    check(wcin == cin, "conv2d: weight \(weight.shape) expects \(wcin) input channels, input \(x.shape) has \(cin)")
+    check(stride >= 1 && padding >= 0, "conv2d: stride \(stride), padding \(padding)")
+    check(h + 2 * padding >= kh && w + 2 * padding >= kw, "conv2d: kernel \(kh)x\(kw) larger than padded input \(x.shape)")
+    if paddingMode == .reflect {
+        check(padding < h && padding < w, "conv2d: reflect padding \(padding) needs input larger than that, got \(x.shape)")
+    }
+    if let bias { check(bias.count == cout, "conv2d: bias \(bias.shape) for \(cout) output channels") }
+    let geometry = TapGeometry.convolution(channels: cin, inH: h, inW: w, kernelH: kh, kernelW: kw,
+                                           stride: stride, padding: padding, reflect: paddingMode == .reflect)
+    let out = Tensor.uninitialized([n, cout, geometry.outH, geometry.outW])
+    convolutionForward(x.data, batch: n, geometry, weight: weight.data, outChannels: cout, out: out.data)
+    if let bias {
+        addChannelBias(out.data, bias: bias.data, batch: n, channels: cout, planeSize: geometry.outH * geometry.outW)
+    }
+    let inputs = [x, weight] + (bias.map { [$0] } ?? [])
+    guard Tensor.needsGraph(inputs) else { return out }
+    let xs = x.detach(), ws = weight.detach()
+    return Tensor.record(out, inputs: inputs) { g in
+        var grads: [Tensor?] = [nil, nil]
+        if x.requiresGrad {
+            let gx = Tensor.zeros(x.shape)
+            convolutionBackwardData(g.data, batch: n, geometry, weight: ws.data, outChannels: cout, gradInput: gx.data)
+            grads[0] = gx
+        }
+        if weight.requiresGrad {
+            let gw = Tensor.zeros(weight.shape)
+            convolutionBackwardWeight(xs.data, gradOutput: g.data, batch: n, geometry, outChannels: cout, gradWeight: gw.data)
+            grads[1] = gw
+        }
+        if let bias {
+            grads.append(bias.requiresGrad ? channelSums(g.data, batch: n, channels: cout, planeSize: geometry.outH * geometry.outW) : nil)
+        }
+        return grads
+    }
+}
+
+/// out[n] = W [Cout, K] x columns(x[n]) for every image; no bias.
+func convolutionForward(_ x: UnsafePointer<Float>, batch: Int, _ g: TapGeometry, weight: UnsafePointer<Float>,
+                        outChannels cout: Int, out: UnsafeMutablePointer<Float>) {
+    let inPlane = g.channels * g.inH * g.inW
+    let outPlane = g.outH * g.outW
+    let k = g.rows
+    if DirectConvolution.applies(g, outChannels: cout) {
+        DirectConvolution.forward(x, batch: batch, g, weight: weight, outChannels: cout, out: out)
+        return
+    }
+    if g.isIdentity {
+        for i in 0..<batch {
+            sgemm(m: cout, n: outPlane, k: k, a: weight, lda: k, b: x + i * inPlane, ldb: outPlane,
+                  c: out + i * cout * outPlane, ldc: outPlane)
+        }
+        return
+    }
+    let band = g.bandRows(budget: ConvTuning.columnBudget)
+    let scratch = ScratchBuffer()
+    let cols = scratch.floats(k * band * g.outW)
+    for i in 0..<batch {
+        var r0 = 0
+        while r0 < g.outH {
+            let r1 = Swift.min(g.outH, r0 + band)
+            let t = (r1 - r0) * g.outW
+            im2col(g, input: x + i * inPlane, rowStart: r0, rowEnd: r1, cols: cols)
+            sgemm(m: cout, n: t, k: k, a: weight, lda: k, b: cols, ldb: t,
+                  c: out + i * cout * outPlane + r0 * g.outW, ldc: outPlane)
+            r0 = r1
+        }
+    }
+}
+
+/// gradInput[n] += col2im(W^T x gradOut[n]); gradInput must start zeroed.
+func convolutionBackwardData(_ gOut: UnsafePointer<Float>, batch: Int, _ g: TapGeometry, weight: UnsafePointer<Float>,
+                             outChannels cout: Int, gradInput: UnsafeMutablePointer<Float>) {
+    let inPlane = g.channels * g.inH * g.inW
+    let outPlane = g.outH * g.outW
+    let k = g.rows
+    if DirectConvolution.applies(g, outChannels: cout) {
+        DirectConvolution.backwardData(gOut, batch: batch, g, weight: weight, outChannels: cout, gradInput: gradInput)
+        return
+    }
+    if g.isIdentity {
+        for i in 0..<batch {
+            sgemm(transA: true, m: k, n: outPlane, k: cout, a: weight, lda: k, b: gOut + i * cout * outPlane,
+                  ldb: outPlane, beta: 1, c: gradInput + i * inPlane, ldc: outPlane)
+        }
+        return
+    }
+    let band = g.bandRows(budget: ConvTuning.columnBudget)
+    let scratch = ScratchBuffer()
+    let cols = scratch.floats(k * band * g.outW)
+    for i in 0..<batch {
+        var r0 = 0
+        while r0 < g.outH {
+            let r1 = Swift.min(g.outH, r0 + band)
+            let t = (r1 - r0) * g.outW
+            sgemm(transA: true, m: k, n: t, k: cout, a: weight, lda: k,
+                  b: gOut + i * cout * outPlane + r0 * g.outW, ldb: outPlane, c: cols, ldc: t)
+            col2im(g, cols: cols, rowStart: r0, rowEnd: r1, input: gradInput + i * inPlane)
+            r0 = r1
+        }
+    }
+}
+
+/// gradWeight [Cout, K] += sum over images of gradOut[n] x columns(x[n])^T.
+/// (A transposed convolution's weight gradient is this same product with the
+/// roles of input and output gradient exchanged.)
+func convolutionBackwardWeight(_ x: UnsafePointer<Float>, gradOutput gOut: UnsafePointer<Float>, batch: Int,
+                               _ g: TapGeometry, outChannels cout: Int, gradWeight: UnsafeMutablePointer<Float>) {
+    let inPlane = g.channels * g.inH * g.inW
+    let outPlane = g.outH * g.outW
+    let k = g.rows
+    if DirectConvolution.applies(g, outChannels: cout) {
+        DirectConvolution.backwardWeight(x, gradOutput: gOut, batch: batch, g, outChannels: cout, gradWeight: gradWeight)
+        return
+    }
+    if g.isIdentity {
+        for i in 0..<batch {
+            sgemm(transB: true, m: cout, n: k, k: outPlane, a: gOut + i * cout * outPlane, lda: outPlane,
+                  b: x + i * inPlane, ldb: outPlane, beta: 1, c: gradWeight, ldc: k)
+        }
+        return
+    }
+    let band = g.bandRows(budget: ConvTuning.columnBudget)
+    let scratch = ScratchBuffer()
+    let cols = scratch.floats(k * band * g.outW)
+    for i in 0..<batch {
+        var r0 = 0
+        while r0 < g.outH {
+            let r1 = Swift.min(g.outH, r0 + band)
+            let t = (r1 - r0) * g.outW
+            im2col(g, input: x + i * inPlane, rowStart: r0, rowEnd: r1, cols: cols)
+            sgemm(transB: true, m: cout, n: k, k: t, a: gOut + i * cout * outPlane + r0 * g.outW, lda: outPlane,
+                  b: cols, ldb: t, beta: 1, c: gradWeight, ldc: k)
+            r0 = r1
+        }
+    }
+}

@@ -1,0 +1,228 @@
+import Foundation
+
+/// Instance normalisation: each (image, channel) plane of x [N, C, H, W] to zero
+/// mean and unit (biased) variance, then optionally y = xhat * weight[c] + bias[c].
+/// Statistics are summed in Double so large planes do not lose precision.
+public func instanceNorm(_ x: Tensor, weight: Tensor? = nil, bias: Tensor? = nil, epsilon: Float = 1e-5) -> Tensor {
+    check(x.rank >= 3, "instanceNorm: input \(x.shape) must be [N, C, ...]")
+    let n = x.shape[0], c = x.shape[1]
+    let plane = x.count / Swift.max(1, n * c)
+    if let weight { check(weight.count == c, "instanceNorm: weight \(weight.shape) for \(c) channels") }
+    if let bias { check(bias.count == c, "instanceNorm: bias \(bias.shape) for \(c) channels") }
+    let out = Tensor.uninitialized(x.shape)
+    let stats = [Float](unsafeUninitializedCapacity: 2 * n * c) { buf, count in
+        let meanOut = buf.baseAddress!, invOut = buf.baseAddress! + n * c
+        let src = x.data, dst = out.data
+        let wp = weight?.data, bp = bias?.data
+        Parallel.forEach(n * c, costPerItem: 3 * plane, minimumWork: 1 << 16) { nc in
+            let (mean, inv) = planeStatistics(src + nc * plane, plane, epsilon)
+            meanOut[nc] = mean
+            invOut[nc] = inv
+            let ch = nc % c
+            let scale = inv * (wp?[ch] ?? 1)
+            let shift = (bp?[ch] ?? 0) - mean * scale
+            let s = src + nc * plane, d = dst + nc * plane
+            for i in 0..<plane { d[i] = s[i] * scale + shift }
+        }
+        count = 2 * n * c
+    }
+    let inputs = [x] + (weight.map { [$0] } ?? []) + (bias.map { [$0] } ?? [])
+    guard Tensor.needsGraph(inputs) else { return out }
+    let xs = x.detach(), ws = weight?.detach()
+    return Tensor.record(out, inputs: inputs) { g in
+        normalizationBackward(g: g, x: xs, weight: ws, stats: stats, groups: n * c, channels: c, plane: plane,
+                              statsPerGroup: true, needX: x.requiresGrad,
+                              needWeight: weight?.requiresGrad ?? false, needBias: bias?.requiresGrad ?? false,
+                              hasWeight: weight != nil, hasBias: bias != nil)
+    }
+}
+
+/// Mean and 1/sqrt(var + eps) of n floats, in Double.
+@inline(__always)
+func planeStatistics(_ p: UnsafePointer<Float>, _ n: Int, _ epsilon: Float) -> (Float, Float) {
+    var s: Double = 0, s2: Double = 0
+    var i = 0
+    // Float partial sums over short runs, Double across runs: fast and accurate.
+    while i < n {
+        let end = Swift.min(n, i + 256)
+        var a: Float = 0, b: Float = 0
+        for j in i..<end { let v = p[j]; a += v; b += v * v }
+        s += Double(a); s2 += Double(b)
+        i = end
+    }
+    let mean = s / Double(Swift.max(n, 1))
+    let variance = Swift.max(0, s2 / Double(Swift.max(n, 1)) - mean * mean)
+    return (Float(mean), Float(1 / (variance + Double(epsilon)).squareRoot()))
+}
+
+/// Shared backward of instance and batch normalisation in training mode.
+/// Groups are the sets normalised together: (n, c) planes for instance norm
+/// (stats indexed by n*C + c), channels across the batch for batch norm.
+func normalizationBackward(g: Tensor, x: Tensor, weight: Tensor?, stats: [Float], groups: Int, channels c: Int,
+                           plane: Int, statsPerGroup instance: Bool, needX: Bool, needWeight: Bool, needBias: Bool,
+                           hasWeight: Bool, hasBias: Bool) -> [Tensor?] {
+    let batch = x.shape[0]
+    let statCount = instance ? batch * c : c
+    // Per (n, c) plane: sum(g) and sum(g * xhat).
+    var sumG = [Double](repeating: 0, count: batch * c)
+    var sumGX = [Double](repeating: 0, count: batch * c)
+    let gp = g.data, xp = x.data
+    stats.withUnsafeBufferPointer { st in
+        sumG.withUnsafeMutableBufferPointer { sg in
+            sumGX.withUnsafeMutableBufferPointer { sgx in
+                let sgB = sg.baseAddress!, sgxB = sgx.baseAddress!
+                Parallel.forEach(batch * c, costPerItem: 2 * plane, minimumWork: 1 << 16) { nc in
+                    let si = instance ? nc : nc % c
+                    let mean = st[si], inv = st[statCount + si]
+                    let gr = gp + nc * plane, xr = xp + nc * plane
+                    var a: Double = 0, b: Double = 0
+                    var i = 0
+                    while i < plane {
+                        let end = Swift.min(plane, i + 256)
+                        var fa: Float = 0, fb: Float = 0
+                        for j in i..<end { fa += gr[j]; fb += gr[j] * (xr[j] - mean) * inv }
+                        a += Double(fa); b += Double(fb)
+                        i = end
+                    }
+                    sgB[nc] = a
+                    sgxB[nc] = b
+                }
+            }
+        }
+    }
+    var gx: Tensor?
+    if needX {
+        let out = Tensor.uninitialized(x.shape)
+        let dst = out.data
+        let wp = weight?.data
+        // Group sums: per plane for instance norm, over the batch for batch norm.
+        var groupG = [Double](repeating: 0, count: statCount), groupGX = [Double](repeating: 0, count: statCount)
+        for nc in 0..<(batch * c) {
+            let si = instance ? nc : nc % c
+            groupG[si] += sumG[nc]; groupGX[si] += sumGX[nc]
+        }
+        let groupSize = Double(instance ? plane : plane * batch)
+        stats.withUnsafeBufferPointer { st in
+            Parallel.forEach(batch * c, costPerItem: 2 * plane, minimumWork: 1 << 16) { nc in
+                let si = instance ? nc : nc % c
+                let mean = st[si], inv = st[statCount + si]
+                let gamma = wp?[nc % c] ?? 1
+                let meanG = Float(groupG[si] / groupSize) * gamma
+                let meanGX = Float(groupGX[si] / groupSize) * gamma
+                let k = gamma * inv
+                let gr = gp + nc * plane, xr = xp + nc * plane, d = dst + nc * plane
+                for j in 0..<plane {
+                    let xhat = (xr[j] - mean) * inv
+                    d[j] = k * gr[j] - inv * (meanG + xhat * meanGX)
+                }
+            }
+        }
+        gx = out
+    }
+    var grads: [Tensor?] = [gx]
+    if hasWeight {
+        if needWeight {
+            var w = [Float](repeating: 0, count: c)
+            for nc in 0..<(batch * c) { w[nc % c] += Float(sumGX[nc]) }
+            grads.append(Tensor(shape: weight!.shape, values: w))
+        } else { grads.append(nil) }
+    }
+    if hasBias {
+        if needBias {
+            var b = [Float](repeating: 0, count: c)
+            for nc in 0..<(batch * c) { b[nc % c] += Float(sumG[nc]) }
+            grads.append(Tensor(shape: [c], values: b))
+        } else { grads.append(nil) }
+    }
+    _ = groups
+    return grads
+}
+
+/// Batch normalisation over x [N, C, ...]: per channel across batch and space.
+/// In training, normalises with the batch statistics and, if given, updates the
+/// running mean and (unbiased) variance in place: r = (1 - momentum) r + momentum s.
+/// Otherwise normalises with the running statistics.
+public func batchNorm(_ x: Tensor, weight: Tensor? = nil, bias: Tensor? = nil, runningMean: Tensor? = nil,
+                      runningVariance: Tensor? = nil, training: Bool, momentum: Float = 0.1,
+                      epsilon: Float = 1e-5) -> Tensor {
+    check(x.rank >= 2, "batchNorm: input \(x.shape) must be [N, C, ...]")
+    let n = x.shape[0], c = x.shape[1]
+    let plane = x.count / Swift.max(1, n * c)
+    if let weight { check(weight.count == c, "batchNorm: weight \(weight.shape) for \(c) channels") }
+    if let bias { check(bias.count == c, "batchNorm: bias \(bias.shape) for \(c) channels") }
+    var mean = [Float](repeating: 0, count: c), inv = [Float](repeating: 0, count: c)
+    let src = x.data
+    if training {
+        check(n * plane > 1, "batchNorm: training needs more than one value per channel, got \(x.shape)")
+        for ch in 0..<c {
+            var s: Double = 0, s2: Double = 0
+            for i in 0..<n {
+                let p = src + (i * c + ch) * plane
+                for j in 0..<plane { let v = Double(p[j]); s += v; s2 += v * v }
+            }
+            let m = Double(n * plane)
+            let mu = s / m
+            let variance = Swift.max(0, s2 / m - mu * mu)
+            mean[ch] = Float(mu)
+            inv[ch] = Float(1 / (variance + Double(epsilon)).squareRoot())
+            if let runningMean, let runningVariance {
+                runningMean.data[ch] = (1 - momentum) * runningMean.data[ch] + momentum * Float(mu)
+                runningVariance.data[ch] = (1 - momentum) * runningVariance.data[ch] + momentum * Float(variance * m / (m - 1))
+            }
+        }
+    } else {
+        check(runningMean != nil && runningVariance != nil, "batchNorm: evaluation needs running statistics")
+        for ch in 0..<c {
+            mean[ch] = runningMean!.data[ch]
+            inv[ch] = 1 / (runningVariance!.data[ch] + epsilon).squareRoot()
+        }
+    }
+    let out = Tensor.uninitialized(x.shape)
+    let dst = out.data, wp = weight?.data, bp = bias?.data
+    Parallel.forEach(n * c, costPerItem: plane, minimumWork: 1 << 16) { nc in
+        let ch = nc % c
+        let scale = inv[ch] * (wp?[ch] ?? 1)
+        let shift = (bp?[ch] ?? 0) - mean[ch] * scale
+        let s = src + nc * plane, d = dst + nc * plane
+        for j in 0..<plane { d[j] = s[j] * scale + shift }
+    }
+    let inputs = [x] + (weight.map { [$0] } ?? []) + (bias.map { [$0] } ?? [])
+    guard Tensor.needsGraph(inputs) else { return out }
+    let xs = x.detach(), ws = weight?.detach()
+    let stats = mean + inv
+    if training {
+        return Tensor.record(out, inputs: inputs) { g in
+            normalizationBackward(g: g, x: xs, weight: ws, stats: stats, groups: c, channels: c, plane: plane,
+                                  statsPerGroup: false, needX: x.requiresGrad,
+                                  needWeight: weight?.requiresGrad ?? false, needBias: bias?.requiresGrad ?? false,
+                                  hasWeight: weight != nil, hasBias: bias != nil)
+        }
+    }
+    // Evaluation: a fixed per-channel affine map.
+    return Tensor.record(out, inputs: inputs) { g in
+        var grads: [Tensor?] = []
+        let gp = g.data
+        if x.requiresGrad {
+            let gx = Tensor.uninitialized(x.shape)
+            for nc in 0..<(n * c) {
+                let k = inv[nc % c] * (ws?.data[nc % c] ?? 1)
+                for j in 0..<plane { gx.data[nc * plane + j] = gp[nc * plane + j] * k }
+            }
+            grads.append(gx)
+        } else { grads.append(nil) }
+        if weight != nil {
+            var gw = [Float](repeating: 0, count: c)
+            for nc in 0..<(n * c) {
+                let ch = nc % c
+                for j in 0..<plane { gw[ch] += gp[nc * plane + j] * (xs.data[nc * plane + j] - mean[ch]) * inv[ch] }
+            }
+            grads.append(Tensor(shape: [c], values: gw))
+        }
+        if bias != nil {
+            var gb = [Float](repeating: 0, count: c)
+            for nc in 0..<(n * c) { for j in 0..<plane { gb[nc % c] += gp[nc * plane + j] } }
+            grads.append(Tensor(shape: [c], values: gb))
+        }
+        return grads
+    }
+}

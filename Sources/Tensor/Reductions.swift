@@ -1,0 +1,45 @@
+/// Sums and means, over everything or over chosen axes.
+extension Tensor {
+    /// Sum of all elements, shape [].
+    public func sum() -> Tensor {
+        var total: Double = 0
+        let src = data
+        // Double accumulation: a loss summed over a million pixels stays exact to Float precision.
+        var partial: Double = 0
+        for i in 0..<count {
+            partial += Double(src[i])
+            if i & 4095 == 4095 { total += partial; partial = 0 }
+        }
+        total += partial
+        let out = Tensor(scalar: Float(total))
+        let original = shape
+        return Tensor.record(out, inputs: [self]) { g in [Tensor(shape: original, repeating: g.scalar)] }
+    }
+
+    /// Mean of all elements, shape [].
+    public func mean() -> Tensor {
+        sum() * (1 / Float(Swift.max(count, 1)))
+    }
+
+    /// Sums over `axes`; kept as size-1 dimensions when `keepDims`.
+    public func sum(axes: [Int], keepDims: Bool = false) -> Tensor {
+        var kept = shape
+        for a in axes {
+            check(a >= 0 && a < rank, "sum axis \(a) for shape \(shape)")
+            kept[a] = 1
+        }
+        let reduced = GradMode.withoutGrad { reduceToShape(self.detach(), kept) }
+        let out = reduced.storage === storage ? reduced.copy() : reduced
+        let original = shape
+        let result = Tensor.record(out, inputs: [self]) { g in [g.broadcast(to: original)] }
+        if keepDims { return result }
+        let squeezed = kept.enumerated().filter { !axes.contains($0.offset) }.map { $0.element }
+        return result.reshaped(squeezed)
+    }
+
+    /// Means over `axes`.
+    public func mean(axes: [Int], keepDims: Bool = false) -> Tensor {
+        let n = axes.reduce(1) { $0 * shape[$1] }
+        return sum(axes: axes, keepDims: keepDims) * (1 / Float(Swift.max(n, 1)))
+    }
+}

@@ -1,52 +1,59 @@
 /// How the layout maps onto the canvas. The canvas is measured in "dots":
 /// one terminal cell shows two dots stacked (an upper-half block), so a dot
-/// is roughly square. At zoom level z one layout pixel spans 2^z dots
-/// (z < 0: one dot samples every 2^-z-th pixel). `origin` is the layout pixel
-/// shown at the top-left dot.
+/// is roughly square. The zoom is a scale from a fixed ladder: at scale
+/// n/d one layout pixel spans n/d dots (below 1, a dot samples every
+/// d/n-th pixel, nearest neighbour). `origin` is the layout pixel at the
+/// top-left dot.
 public struct Viewport: Equatable, Sendable {
-    public static let zoomLevels = -3...4
+    /// Dots per pixel as (numerator, denominator), smallest first.
+    public static let scales: [(Int, Int)] = [
+        (1, 8), (1, 6), (1, 4), (1, 3), (1, 2), (2, 3), (1, 1), (3, 2), (2, 1), (3, 1), (4, 1), (6, 1), (8, 1), (12, 1), (16, 1),
+    ]
+    public static let unitZoom = 6
 
+    /// Index into `scales`.
     public private(set) var zoom: Int
     public var originX: Int
     public var originY: Int
 
-    public init(zoom: Int = 0, originX: Int = 0, originY: Int = 0) {
-        self.zoom = min(max(zoom, Self.zoomLevels.lowerBound), Self.zoomLevels.upperBound)
+    public init(zoom: Int = Viewport.unitZoom, originX: Int = 0, originY: Int = 0) {
+        self.zoom = min(max(zoom, 0), Self.scales.count - 1)
         self.originX = originX
         self.originY = originY
     }
 
-    /// "1x", "4x", "1/2x".
-    public var zoomLabel: String { zoom >= 0 ? "\(1 << zoom)x" : "1/\(1 << -zoom)x" }
+    /// The zoom index of a scale on the ladder (e.g. (2, 1) for 2x).
+    public static func zoom(of scale: (Int, Int)) -> Int? {
+        scales.firstIndex { $0 == scale }
+    }
+
+    private var num: Int { Self.scales[zoom].0 }
+    private var den: Int { Self.scales[zoom].1 }
+
+    /// "1x", "4x", "1/2x", "2/3x".
+    public var zoomLabel: String { den == 1 ? "\(num)x" : "\(num)/\(den)x" }
 
     /// Layout pixel under a dot (may lie outside the layout).
     public func pixel(atDotX dx: Int, dotY dy: Int) -> PixelPoint {
-        if zoom >= 0 {
-            return PixelPoint(originX + floorDiv(dx, 1 << zoom), originY + floorDiv(dy, 1 << zoom))
-        }
-        return PixelPoint(originX + (dx << -zoom), originY + (dy << -zoom))
+        PixelPoint(originX + floorDiv(dx * den, num), originY + floorDiv(dy * den, num))
     }
 
-    /// The dot where a layout pixel's top-left corner lands.
+    /// The first dot showing a layout pixel.
     public func dot(ofPixel p: PixelPoint) -> (x: Int, y: Int) {
-        if zoom >= 0 { return ((p.x - originX) << zoom, (p.y - originY) << zoom) }
-        return (floorDiv(p.x - originX, 1 << -zoom), floorDiv(p.y - originY, 1 << -zoom))
+        (ceilDiv((p.x - originX) * num, den), ceilDiv((p.y - originY) * num, den))
     }
 
-    /// Layout pixels visible across `dots` dots.
+    /// Layout pixels visible (at least partly) across `dots` dots.
     public func pixelsSpanned(byDots dots: Int) -> Int {
-        zoom >= 0 ? (dots + (1 << zoom) - 1) >> zoom : dots << -zoom
+        ceilDiv(dots * den, num)
     }
 
-    /// The largest zoom at which a layout fits the canvas, origin at 0.
+    /// The largest zoom at which the whole layout fits the canvas, origin at 0.
     public static func fitting(layoutWidth: Int, layoutHeight: Int, dotsWide: Int, dotsHigh: Int) -> Viewport {
-        var zoom = zoomLevels.upperBound
-        while zoom > zoomLevels.lowerBound {
-            let v = Viewport(zoom: zoom)
-            if v.pixelsSpanned(byDots: dotsWide) >= layoutWidth && v.pixelsSpanned(byDots: dotsHigh) >= layoutHeight
-                && (zoom <= 0 || (layoutWidth << zoom <= dotsWide && layoutHeight << zoom <= dotsHigh)) {
-                break
-            }
+        var zoom = scales.count - 1
+        while zoom > 0 {
+            let (n, d) = scales[zoom]
+            if layoutWidth * n <= dotsWide * d && layoutHeight * n <= dotsHigh * d { break }
             zoom -= 1
         }
         return Viewport(zoom: zoom)
@@ -54,31 +61,38 @@ public struct Viewport: Equatable, Sendable {
 
     /// Changes zoom keeping the layout pixel `anchor` under the same dot.
     public mutating func setZoom(_ newZoom: Int, keeping anchor: PixelPoint) {
-        let clamped = min(max(newZoom, Self.zoomLevels.lowerBound), Self.zoomLevels.upperBound)
         let d = dot(ofPixel: anchor)
-        zoom = clamped
+        zoom = min(max(newZoom, 0), Self.scales.count - 1)
+        originX = 0
+        originY = 0
         let moved = pixel(atDotX: d.x, dotY: d.y)
-        originX += anchor.x - moved.x
-        originY += anchor.y - moved.y
+        originX = anchor.x - moved.x
+        originY = anchor.y - moved.y
     }
 
     /// Keeps the origin so the view never scrolls past the layout's edges
     /// (a layout smaller than the canvas sits at origin 0).
     public mutating func clamp(layoutWidth: Int, layoutHeight: Int, dotsWide: Int, dotsHigh: Int) {
-        let visibleW = pixelsSpanned(byDots: dotsWide), visibleH = pixelsSpanned(byDots: dotsHigh)
+        let visibleW = fullPixels(dotsWide), visibleH = fullPixels(dotsHigh)
         originX = max(0, min(originX, layoutWidth - visibleW))
         originY = max(0, min(originY, layoutHeight - visibleH))
     }
 
     /// Pans so `p` is visible, moving as little as possible.
     public mutating func reveal(_ p: PixelPoint, dotsWide: Int, dotsHigh: Int) {
-        let visibleW = max(1, pixelsSpanned(byDots: dotsWide) - (zoom >= 0 ? 1 : 0))
-        let visibleH = max(1, pixelsSpanned(byDots: dotsHigh) - (zoom >= 0 ? 1 : 0))
+        let visibleW = max(1, fullPixels(dotsWide)), visibleH = max(1, fullPixels(dotsHigh))
         if p.x < originX { originX = p.x } else if p.x >= originX + visibleW { originX = p.x - visibleW + 1 }
         if p.y < originY { originY = p.y } else if p.y >= originY + visibleH { originY = p.y - visibleH + 1 }
     }
+
+    /// Whole pixels that fit across `dots` dots.
+    private func fullPixels(_ dots: Int) -> Int { max(1, dots * den / num) }
 }
 
 @inline(__always) func floorDiv(_ a: Int, _ b: Int) -> Int {
     a >= 0 ? a / b : -((-a + b - 1) / b)
+}
+
+@inline(__always) func ceilDiv(_ a: Int, _ b: Int) -> Int {
+    -floorDiv(-a, b)
 }

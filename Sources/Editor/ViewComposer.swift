@@ -33,11 +33,11 @@ public enum ViewComposer {
         case .globalWeight:
             guard let m = views.globalWeight, m.count == w * h else { return missing("weight maps") }
             return ComposedView(image: HeatMap.image(m, width: w, height: h),
-                                caption: "global weight, mean \(format(mean(m)))", isAvailable: true)
+                                caption: "mean \(format(mean(m)))", isAvailable: true)
         case .localWeight:
             guard let m = views.localWeight, m.count == w * h else { return missing("weight maps") }
             return ComposedView(image: HeatMap.image(m, width: w, height: h),
-                                caption: "local weight, mean \(format(mean(m)))", isAvailable: true)
+                                caption: "mean \(format(mean(m)))", isAvailable: true)
         case .sideBySide:
             let layoutImage = labels.resized(width: w, height: h).colorized(with: palette)
             return ComposedView(image: sideBySide([layoutImage, views.fused]), caption: "layout | fused", isAvailable: true)
@@ -74,14 +74,14 @@ public enum ViewComposer {
         for i in 0..<(w * h) where mask[i] {
             maskImage.pixels[3 * i] = 255; maskImage.pixels[3 * i + 1] = 255; maskImage.pixels[3 * i + 2] = 255
         }
-        var caption = "class \(name): \(format(100 * Double(count) / Double(w * h)))% of pixels"
+        var caption = "\(name): \(format(100 * Double(count) / Double(w * h)))% of pixels"
         var weightImage = grey
         if let lw = views.localWeight, lw.count == w * h {
             weightImage = HeatMap.image(lw, width: w, height: h, mask: mask)
             var sum = 0.0
             for i in 0..<(w * h) where mask[i] { sum += Double(lw[i]) }
             let meanLocal = sum / Double(count)
-            caption += ", local weight \(format(meanLocal)), global \(format(1 - meanLocal))"
+            caption += ", local weight \(format(meanLocal)) (global \(format(1 - meanLocal)))"
         }
         return ComposedView(image: sideBySide([shown, maskImage, weightImage]), caption: caption, isAvailable: true)
     }

@@ -20,7 +20,7 @@ final class ViewTests: XCTestCase {
         XCTAssertEqual(compose(.local).image[0, 0], RGBColor(3, 3, 3))
         XCTAssertEqual(compose(.globalWeight).image[0, 0], HeatMap.color(0.25))
         XCTAssertEqual(compose(.localWeight).image[0, 0], HeatMap.color(0.75))
-        XCTAssertEqual(compose(.localWeight).caption, "local weight, mean 0.75")
+        XCTAssertEqual(compose(.localWeight).caption, "mean 0.75")
         let side = compose(.sideBySide).image
         XCTAssertEqual(side.width, 8)
         XCTAssertEqual(side[2, 0], RGBColor(20, 60, 200), "left half is the layout in class colours")
@@ -40,7 +40,7 @@ final class ViewTests: XCTestCase {
         XCTAssertEqual(composed.image[4 + 0, 0], RGBColor(0, 0, 0), "mask panel: black outside")
         XCTAssertEqual(composed.image[8 + 3, 1], HeatMap.color(0.75), "weight panel inside the mask")
         XCTAssertEqual(composed.image[8 + 0, 2], RGBColor(0, 0, 0), "weight panel outside is black")
-        XCTAssertEqual(composed.caption, "class water: 33.33% of pixels, local weight 0.75, global 0.25")
+        XCTAssertEqual(composed.caption, "water: 33.33% of pixels, local weight 0.75 (global 0.25)")
         let absent = ViewComposer.compose(.classView, views: try views(), labels: layout.labels,
                                           palette: layout.palette, inspectedClass: 3)
         XCTAssertFalse(absent.isAvailable)

@@ -179,7 +179,11 @@ extension EditorApp {
             }
             return
         }
-        if b & EditorCurses.button1Pressed != 0 {
+        let pressed = b & EditorCurses.button1Pressed != 0
+        let released = b & EditorCurses.button1Released != 0
+        // A press and release that arrive together are reported as a click.
+        let clicked = b & EditorCurses.button1Clicked != 0
+        if pressed || clicked {
             if inCanvas {
                 mouseDown = true
                 state.setCursor(pixel)
@@ -188,9 +192,8 @@ extension EditorApp {
                 let index = paletteFirstRow(rect: screen.palette) + row - screen.palette.y
                 if index < state.palette.classes.count { state.selectClass(state.palette.classes[index].id) }
             }
-            return
         }
-        if b & (EditorCurses.button1Released | EditorCurses.button1Clicked) != 0 {
+        if released || clicked {
             if mouseDown {
                 mouseDown = false
                 state.setCursor(pixel)
@@ -198,6 +201,7 @@ extension EditorApp {
             }
             return
         }
+        if pressed { return }
         if mouseDown {  // motion with the button held
             state.setCursor(pixel)
             state.drag(to: pixel)

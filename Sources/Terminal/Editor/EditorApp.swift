@@ -192,6 +192,11 @@ public final class EditorApp {
             return
         }
         composePreviewIfNeeded()
+        if pane.wouldLeaveFragments(in: screen.preview) {
+            // A smaller image than the one shown: only a cleared screen drops the rest.
+            clearok(stdscr, true)
+            pane.invalidate()
+        }
         drawScreen(screen)
         wrefresh(stdscr)
         if !Self.coversPreview(mode) { pane.emitIfNeeded(in: screen.preview) }

@@ -16,6 +16,8 @@ final class EditorPreviewPane {
     /// True when the terminal does not show the current image (new image,
     /// screen cleared, popup closed).
     private(set) var needsEmit = false
+    /// Cells covered by the image last written (nil after a screen clear).
+    private(set) var shownFootprint: EditorScreenLayout.Rect?
 
     init(mode: GraphicsMode, cellWidth: Int, cellHeight: Int) {
         self.mode = mode
@@ -32,7 +34,34 @@ final class EditorPreviewPane {
     }
 
     /// The screen was cleared or the pane covered: draw again on the next emit.
-    func invalidate() { needsEmit = image != nil }
+    func invalidate() {
+        needsEmit = image != nil
+        shownFootprint = nil
+    }
+
+    /// The cells the current image will cover in `rect`.
+    func footprint(in rect: EditorScreenLayout.Rect) -> EditorScreenLayout.Rect? {
+        guard let image, rect.width > 0, rect.height > 0 else { return nil }
+        switch mode {
+        case .sixel:
+            let size = ImageFit.fit(width: image.width, height: image.height, into: rect.width * cellWidth, (rect.height * cellHeight / 6) * 6)
+            let columns = (size.width + cellWidth - 1) / cellWidth
+            let rows = (size.height + cellHeight - 1) / cellHeight
+            return EditorScreenLayout.Rect(x: rect.x + max(0, (rect.width - columns) / 2), y: rect.y, width: columns, height: rows)
+        case .truecolor, .ansi256:
+            let size = ImageFit.fit(width: image.width, height: image.height, into: rect.width, rect.height * 2)
+            return EditorScreenLayout.Rect(x: rect.x + max(0, (rect.width - size.width) / 2), y: rect.y,
+                                           width: size.width, height: (size.height + 1) / 2)
+        }
+    }
+
+    /// True when the next image would leave parts of the previous one
+    /// visible: the screen must be cleared first.
+    func wouldLeaveFragments(in rect: EditorScreenLayout.Rect) -> Bool {
+        guard needsEmit, let shown = shownFootprint, let next = footprint(in: rect) else { return false }
+        return shown.x < next.x || shown.y < next.y
+            || shown.x + shown.width > next.x + next.width || shown.y + shown.height > next.y + next.height
+    }
 
     func resetCache() { cache = nil; invalidate() }
 
@@ -41,6 +70,7 @@ final class EditorPreviewPane {
     func emitIfNeeded(in rect: EditorScreenLayout.Rect) -> Int {
         guard needsEmit, let image, rect.width > 0, rect.height > 0 else { return 0 }
         needsEmit = false
+        shownFootprint = footprint(in: rect)
         let bytes: [UInt8]
         if let cache, cache.rect == rect {
             bytes = cache.bytes
@@ -63,8 +93,7 @@ final class EditorPreviewPane {
             let boxH = (rect.height * cellHeight / 6) * 6
             let size = ImageFit.fit(width: image.width, height: image.height, into: boxW, boxH)
             let fitted = image.resized(width: size.width, height: size.height)
-            let columns = (size.width + cellWidth - 1) / cellWidth
-            let x = rect.x + max(0, (rect.width - columns) / 2)
+            let x = footprint(in: rect)?.x ?? rect.x
             out += Self.cursorPosition(row: rect.y, column: x)
             out += try TerminalImage(rgb: fitted).encoded(mode: .sixel)
         case .truecolor, .ansi256:

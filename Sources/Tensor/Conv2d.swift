@@ -1,3 +1,5 @@
+import CBLAS
+import Dispatch
 import Foundation
 
 /// How a convolution reads beyond the border.
@@ -13,7 +15,16 @@ enum ConvTuning {
     /// Floats of im2col columns per band: bounds scratch memory (a 7x7 conv over
     /// 36 channels at 256x512 would need 0.9 GB unbanded) and keeps bands warm in cache.
     static let columnBudget = 1 << 21
+    /// Floats of columns per band in the per-thread band tasks: 512 KB, half a
+    /// core's L2 here (measured best of 32K-256K floats with `bench engine`).
+    static let cacheBudget = 1 << 17
+    /// GEMMs narrower than this many columns lose more to packing than they gain from cache.
+    static let minimumColumns = 512
+    /// Below this many input channels the input gradient goes through col2im:
+    /// the transposed-convolution form would make a GEMM with only Cin rows.
+    static let transposedBackwardMinimumChannels = 32
 }
+
 
 /// 2-D convolution (cross-correlation, like PyTorch) of x [N, Cin, H, W] with
 /// weight [Cout, Cin, kH, kW] and optional bias [Cout], dilation 1.
@@ -42,9 +53,21 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Int
     return Tensor.record(out, inputs: inputs) { g in
         var grads: [Tensor?] = [nil, nil]
         if x.requiresGrad {
-            let gx = Tensor.zeros(x.shape)
-            convolutionBackwardData(g.data, batch: n, geometry, weight: ws.data, outChannels: cout, gradInput: gx.data)
-            grads[0] = gx
+            if paddingMode == .zeros && cin >= ConvTuning.transposedBackwardMinimumChannels
+                && !DirectConvolution.applies(geometry, outChannels: cout) {
+                // With zero padding, d/dx is the transposed convolution of the
+                // output gradient with the same weights: phase-split GEMMs as
+                // large as the forward's, no col2im pass.
+                let gx = Tensor.uninitialized(x.shape)
+                transposedConvolutionForward(g.data, batch: n, inChannels: cout, inH: geometry.outH, inW: geometry.outW,
+                                             weight: ws.data, outChannels: cin, kernelH: kh, kernelW: kw, stride: stride,
+                                             padding: padding, outH: h, outW: w, bias: nil, out: gx.data)
+                grads[0] = gx
+            } else {
+                let gx = Tensor.zeros(x.shape)
+                convolutionBackwardData(g.data, batch: n, geometry, weight: ws.data, outChannels: cout, gradInput: gx.data)
+                grads[0] = gx
+            }
         }
         if weight.requiresGrad {
             let gw = Tensor.zeros(weight.shape)
@@ -75,19 +98,19 @@ func convolutionForward(_ x: UnsafePointer<Float>, batch: Int, _ g: TapGeometry,
         }
         return
     }
-    let band = g.bandRows(budget: ConvTuning.columnBudget)
-    let scratch = ScratchBuffer()
-    let cols = scratch.floats(k * band * g.outW)
-    for i in 0..<batch {
-        var r0 = 0
-        while r0 < g.outH {
-            let r1 = Swift.min(g.outH, r0 + band)
-            let t = (r1 - r0) * g.outW
-            im2col(g, input: x + i * inPlane, rowStart: r0, rowEnd: r1, cols: cols)
-            sgemm(m: cout, n: t, k: k, a: weight, lda: k, b: cols, ldb: t,
-                  c: out + i * cout * outPlane + r0 * g.outW, ldc: outPlane)
-            r0 = r1
-        }
+    // Cache-sized bands of output rows; each task builds its columns and runs
+    // its GEMM on one thread, so the columns stay in that core's L2.
+    let band = g.bandRows(budget: ConvTuning.cacheBudget, minimumColumns: ConvTuning.minimumColumns)
+    let bandsPerImage = (g.outH + band - 1) / band
+    Parallel.tasks(batch * bandsPerImage) { task, scratch in
+        let i = task / bandsPerImage
+        let r0 = (task % bandsPerImage) * band
+        let r1 = Swift.min(g.outH, r0 + band)
+        let t = (r1 - r0) * g.outW
+        let cols = scratch.floats(k * band * g.outW)
+        im2col(g, input: x + i * inPlane, rowStart: r0, rowEnd: r1, cols: cols)
+        sgemm(m: cout, n: t, k: k, a: weight, lda: k, b: cols, ldb: t,
+              c: out + i * cout * outPlane + r0 * g.outW, ldc: outPlane)
     }
 }
 
@@ -143,18 +166,30 @@ func convolutionBackwardWeight(_ x: UnsafePointer<Float>, gradOutput gOut: Unsaf
         }
         return
     }
-    let band = g.bandRows(budget: ConvTuning.columnBudget)
-    let scratch = ScratchBuffer()
-    let cols = scratch.floats(k * band * g.outW)
-    for i in 0..<batch {
-        var r0 = 0
-        while r0 < g.outH {
+    // Each worker sums its share of bands into its own partial gradient; the
+    // partials are added in worker order, so results repeat run to run.
+    let band = g.bandRows(budget: ConvTuning.cacheBudget, minimumColumns: ConvTuning.minimumColumns)
+    let bandsPerImage = (g.outH + band - 1) / band
+    let tasks = batch * bandsPerImage
+    let workers = Swift.max(1, Swift.min(Parallel.threads, tasks))
+    let partials = ScratchBuffer()
+    let partialBase = partials.floats(Swift.max(0, workers - 1) * cout * k)
+    _ = Parallel.workerRanges(tasks) { worker, range in
+        let target = worker == 0 ? gradWeight : partialBase + (worker - 1) * cout * k
+        if worker > 0 { target.update(repeating: 0, count: cout * k) }
+        let scratch = ScratchBuffer()
+        let cols = scratch.floats(k * band * g.outW)
+        for task in range {
+            let i = task / bandsPerImage
+            let r0 = (task % bandsPerImage) * band
             let r1 = Swift.min(g.outH, r0 + band)
             let t = (r1 - r0) * g.outW
             im2col(g, input: x + i * inPlane, rowStart: r0, rowEnd: r1, cols: cols)
             sgemm(transB: true, m: cout, n: k, k: t, a: gOut + i * cout * outPlane + r0 * g.outW, lda: outPlane,
-                  b: cols, ldb: t, beta: 1, c: gradWeight, ldc: k)
-            r0 = r1
+                  b: cols, ldb: t, beta: 1, c: target, ldc: k)
         }
+    }
+    for w in 1..<workers {
+        addInPlace(gradWeight, partialBase + (w - 1) * cout * k, cout * k)
     }
 }

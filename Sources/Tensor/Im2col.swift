@@ -32,9 +32,14 @@ struct TapGeometry {
         offsetsY == [0] && offsetsX == [0] && stride == 1 && outH == inH && outW == inW
     }
 
-    /// Output rows per band so one band's columns take about `budget` floats.
-    func bandRows(budget: Int) -> Int {
-        Swift.max(1, Swift.min(outH, budget / Swift.max(1, rows * outW)))
+    /// Output rows per band so one band's columns take at most about `budget`
+    /// floats, with the rows split evenly (no small leftover GEMM at the end).
+    func bandRows(budget: Int, minimumColumns: Int = 1) -> Int {
+        let fromBudget = budget / Swift.max(1, rows * outW)
+        let fromWidth = (minimumColumns + outW - 1) / Swift.max(1, outW)
+        let most = Swift.max(1, Swift.min(outH, Swift.max(fromBudget, fromWidth)))
+        let bands = (outH + most - 1) / most
+        return (outH + bands - 1) / bands
     }
 
     @inline(__always)

@@ -1,5 +1,6 @@
 import CBLAS
 import Dispatch
+import Foundation
 
 /// Splits work over the engine's threads. The engine uses as many threads as
 /// OpenBLAS is set to (`BLASInfo.setThreads`), so one knob controls both the
@@ -31,5 +32,71 @@ enum Parallel {
         forRanges(count, costPerItem: costPerItem, minimumWork: minimumWork) { range in
             for i in range { body(i) }
         }
+    }
+
+    /// Runs `body(task, scratch)` for tasks 0..<count, handed out dynamically to
+    /// the engine's threads (robust when another process takes a core), with
+    /// OpenBLAS single-threaded inside so each task's GEMM stays on its thread.
+    /// Tasks must write disjoint outputs. Each running task gets its own scratch.
+    static func tasks(_ count: Int, _ body: (Int, ScratchBuffer) -> Void) {
+        if threads <= 1 || count <= 1 {
+            let scratch = ScratchBuffer()
+            for i in 0..<count { body(i, scratch) }
+            return
+        }
+        let workers = Swift.min(threads, count)
+        let pool = (0..<workers).map { _ in ScratchBuffer() }
+        let next = TaskCounter()
+        BLASThreads.singleThreaded {
+            DispatchQueue.concurrentPerform(iterations: workers) { w in
+                while let task = next.take(below: count) { body(task, pool[w]) }
+            }
+        }
+    }
+
+    /// Splits 0..<count into one contiguous range per worker (the split depends
+    /// only on the thread count, so per-worker partial sums reduce identically
+    /// every run); OpenBLAS is single-threaded inside.
+    static func workerRanges(_ count: Int, _ body: (Int, Range<Int>) -> Void) -> Int {
+        let workers = Swift.max(1, Swift.min(threads, count))
+        if workers == 1 {
+            body(0, 0..<count)
+            return 1
+        }
+        BLASThreads.singleThreaded {
+            DispatchQueue.concurrentPerform(iterations: workers) { w in
+                body(w, (count * w / workers) ..< (count * (w + 1) / workers))
+            }
+        }
+        return workers
+    }
+}
+
+/// OpenBLAS's thread count is process-wide; the engine's per-thread tasks need
+/// single-threaded GEMMs while they run.
+enum BLASThreads {
+    static func singleThreaded<R>(_ body: () -> R) -> R {
+        let n = openblas_get_num_threads()
+        if n <= 1 { return body() }
+        openblas_set_num_threads(1)
+        defer { openblas_set_num_threads(n) }
+        return body()
+    }
+}
+
+/// Hands out task numbers to threads.
+final class TaskCounter: @unchecked Sendable {
+    private var value = 0
+    private var lock = pthread_mutex_t()
+
+    init() { pthread_mutex_init(&lock, nil) }
+    deinit { pthread_mutex_destroy(&lock) }
+
+    func take(below limit: Int) -> Int? {
+        pthread_mutex_lock(&lock)
+        defer { pthread_mutex_unlock(&lock) }
+        guard value < limit else { return nil }
+        value += 1
+        return value - 1
     }
 }

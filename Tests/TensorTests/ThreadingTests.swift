@@ -1,0 +1,37 @@
+import Tensor
+import XCTest
+
+/// The engine splits work by thread count: forward results must not depend on
+/// it at all (each output is computed by one task), and gradients only in
+/// summation order.
+final class ThreadingTests: XCTestCase {
+    override func tearDown() { BLASInfo.setThreads(2) }
+
+    func run(threads: Int) -> (out: [Float], gx: [Float], gw: [Float], gt: [Float]) {
+        BLASInfo.setThreads(threads)
+        var rng = RandomGenerator(seed: 11)
+        let x = Tensor.randomNormal([2, 40, 33, 29], using: &rng)
+        let w = Tensor.parameter(shape: [48, 40, 3, 3])
+        Initializer.xavierNormal(gain: 1).fill(w, using: &rng)
+        let t = Tensor.parameter(shape: [48, 8, 3, 3])
+        Initializer.xavierNormal(gain: 1).fill(t, using: &rng)
+        x.requiresGrad = true
+        let h = conv2d(x, weight: w, padding: 1).relu()
+        let y = convTranspose2d(h, weight: t, stride: 2, padding: 1, outputPadding: 1)
+        let seed = Tensor.randomNormal(y.shape, using: &rng)
+        y.backward(gradient: seed)
+        return (y.values, x.grad!.values, w.grad!.values, t.grad!.values)
+    }
+
+    func testOneAndTwoThreadsAgree() {
+        let one = run(threads: 1), two = run(threads: 2)
+        XCTAssertEqual(one.out, two.out)
+        for (a, b) in [(one.gx, two.gx), (one.gw, two.gw), (one.gt, two.gt)] {
+            let scale = a.map { abs($0) }.max()!
+            let worst = zip(a, b).map { abs($0 - $1) }.max()!
+            XCTAssertLessThan(worst, 1e-4 * scale)
+        }
+        // Same thread count, same numbers.
+        XCTAssertEqual(run(threads: 2).gw, two.gw)
+    }
+}

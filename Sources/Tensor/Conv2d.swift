@@ -102,7 +102,7 @@ func convolutionForward(_ x: UnsafePointer<Float>, batch: Int, _ g: TapGeometry,
     // its GEMM on one thread, so the columns stay in that core's L2.
     let band = g.bandRows(budget: ConvTuning.cacheBudget, minimumColumns: ConvTuning.minimumColumns)
     let bandsPerImage = (g.outH + band - 1) / band
-    Parallel.tasks(batch * bandsPerImage) { task, scratch in
+    Parallel.tasks(batch * bandsPerImage, workPerTask: 2 * cout * k * band * g.outW) { task, scratch in
         let i = task / bandsPerImage
         let r0 = (task % bandsPerImage) * band
         let r1 = Swift.min(g.outH, r0 + band)
@@ -171,10 +171,10 @@ func convolutionBackwardWeight(_ x: UnsafePointer<Float>, gradOutput gOut: Unsaf
     let band = g.bandRows(budget: ConvTuning.cacheBudget, minimumColumns: ConvTuning.minimumColumns)
     let bandsPerImage = (g.outH + band - 1) / band
     let tasks = batch * bandsPerImage
-    let workers = Swift.max(1, Swift.min(Parallel.threads, tasks))
+    let workers = Parallel.workers(tasks, workPerItem: 2 * cout * k * band * g.outW)
     let partials = ScratchBuffer()
     let partialBase = partials.floats(Swift.max(0, workers - 1) * cout * k)
-    _ = Parallel.workerRanges(tasks) { worker, range in
+    Parallel.workerRanges(tasks, workers: workers) { worker, range in
         let target = worker == 0 ? gradWeight : partialBase + (worker - 1) * cout * k
         if worker > 0 { target.update(repeating: 0, count: cout * k) }
         let scratch = ScratchBuffer()

@@ -144,7 +144,8 @@ func transposedConvolutionForward(_ x: UnsafePointer<Float>, batch: Int, inChann
     }
     var taskStarts: [Int] = [0]
     for plan in plans { taskStarts.append(taskStarts.last! + batch * ((plan.rows + plan.band - 1) / plan.band)) }
-    Parallel.tasks(taskStarts.last!) { task, scratch in
+    let workPerTask = plans.map { plan in plan.geometries.map { 2 * cout * $0.rows * plan.band * $0.outW }.reduce(0, +) }.max() ?? 0
+    Parallel.tasks(taskStarts.last!, workPerTask: workPerTask) { task, scratch in
         var p = 0
         while task >= taskStarts[p + 1] { p += 1 }
         let plan = plans[p]

@@ -38,8 +38,8 @@ enum Parallel {
     /// the engine's threads (robust when another process takes a core), with
     /// OpenBLAS single-threaded inside so each task's GEMM stays on its thread.
     /// Tasks must write disjoint outputs. Each running task gets its own scratch.
-    static func tasks(_ count: Int, _ body: (Int, ScratchBuffer) -> Void) {
-        if threads <= 1 || count <= 1 {
+    static func tasks(_ count: Int, workPerTask: Int = Int.max / 2, _ body: (Int, ScratchBuffer) -> Void) {
+        if threads <= 1 || count <= 1 || count * Swift.min(workPerTask, Int.max / Swift.max(count, 1)) < 1 << 21 {
             let scratch = ScratchBuffer()
             for i in 0..<count { body(i, scratch) }
             return
@@ -54,21 +54,26 @@ enum Parallel {
         }
     }
 
+    /// How many workers `workerRanges` uses for `count` items of `workPerItem`
+    /// (rough float operations): one when the whole job is small.
+    static func workers(_ count: Int, workPerItem: Int) -> Int {
+        if count * Swift.min(workPerItem, Int.max / Swift.max(count, 1)) < 1 << 21 { return 1 }
+        return Swift.max(1, Swift.min(threads, count))
+    }
+
     /// Splits 0..<count into one contiguous range per worker (the split depends
-    /// only on the thread count, so per-worker partial sums reduce identically
-    /// every run); OpenBLAS is single-threaded inside.
-    static func workerRanges(_ count: Int, _ body: (Int, Range<Int>) -> Void) -> Int {
-        let workers = Swift.max(1, Swift.min(threads, count))
-        if workers == 1 {
+    /// only on `workers`, so per-worker partial sums reduce identically every
+    /// run); OpenBLAS is single-threaded inside when there are several workers.
+    static func workerRanges(_ count: Int, workers: Int, _ body: (Int, Range<Int>) -> Void) {
+        if workers <= 1 {
             body(0, 0..<count)
-            return 1
+            return
         }
         BLASThreads.singleThreaded {
             DispatchQueue.concurrentPerform(iterations: workers) { w in
                 body(w, (count * w / workers) ..< (count * (w + 1) / workers))
             }
         }
-        return workers
     }
 }
 

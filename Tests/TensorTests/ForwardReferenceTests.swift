@@ -57,6 +57,8 @@ final class ForwardReferenceTests: XCTestCase {
             (2, 3, 8, 8, 16, 4, 2, 1, false), (1, 2, 6, 7, 3, 3, 1, 1, false), (1, 6, 5, 5, 7, 1, 1, 0, false),
             (1, 3, 12, 11, 9, 3, 1, 1, true), (1, 4, 13, 40, 2, 5, 1, 2, true), (1, 3, 9, 9, 4, 3, 2, 2, true),
             (2, 64, 16, 16, 3, 3, 1, 1, false), (1, 16, 33, 20, 64, 3, 1, 1, false),
+            // Large enough to split into several cache-sized bands run on both threads.
+            (2, 64, 40, 40, 8, 3, 1, 1, false), (1, 32, 37, 45, 16, 3, 2, 1, false),
         ]
         for c in configs {
             let x = Tensor.randomNormal([c.n, c.cin, c.h, c.w], using: &rng)
@@ -72,7 +74,7 @@ final class ForwardReferenceTests: XCTestCase {
         let configs: [(n: Int, cin: Int, h: Int, w: Int, cout: Int, k: Int, s: Int, p: Int, op: Int)] = [
             (1, 4, 5, 6, 8, 3, 2, 1, 1), (2, 3, 4, 4, 3, 3, 2, 1, 1), (1, 5, 3, 7, 6, 4, 2, 1, 0),
             (1, 3, 6, 5, 4, 3, 1, 1, 0), (1, 2, 4, 4, 5, 5, 3, 2, 1), (1, 64, 9, 8, 64, 3, 2, 1, 1),
-            (1, 8, 5, 5, 2, 3, 2, 0, 1),
+            (1, 8, 5, 5, 2, 3, 2, 0, 1), (1, 64, 30, 64, 8, 3, 2, 1, 1),
         ]
         for c in configs {
             let x = Tensor.randomNormal([c.n, c.cin, c.h, c.w], using: &rng)

@@ -34,4 +34,15 @@ final class ThreadingTests: XCTestCase {
         // Same thread count, same numbers.
         XCTAssertEqual(run(threads: 2).gw, two.gw)
     }
+
+    /// Gradient checks on layers big enough for several bands on two threads.
+    func testGradientsOfBandedThreadedConvolutions() {
+        BLASInfo.setThreads(2)
+        let x = GradientCheck.random([1, 40, 33, 29], seed: 1)
+        let w = GradientCheck.random([48, 40, 3, 3], seed: 2, std: 0.1)
+        GradientCheck.check([x, w], sample: 24) { conv2d($0[0], weight: $0[1], stride: 2, padding: 1) }
+        GradientCheck.check([x, w], sample: 24) { conv2d($0[0], weight: $0[1], padding: 1) }
+        let t = GradientCheck.random([40, 16, 3, 3], seed: 3, std: 0.1)
+        GradientCheck.check([x, t], sample: 24) { convTranspose2d($0[0], weight: $0[1], stride: 2, padding: 1, outputPadding: 1) }
+    }
 }

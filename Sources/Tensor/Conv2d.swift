@@ -52,9 +52,19 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Int
     let xs = x.detach(), ws = weight.detach()
     return Tensor.record(out, inputs: inputs) { g in
         var grads: [Tensor?] = [nil, nil]
+        let biasGrad: () -> Tensor? = {
+            bias?.requiresGrad == true ? channelSums(g.data, batch: n, channels: cout, planeSize: geometry.outH * geometry.outW) : nil
+        }
+        if TapConvolution.applies(geometry, outChannels: cout) {
+            // Both gradients from one adjoint shift.
+            let gx = x.requiresGrad ? Tensor.uninitialized(x.shape) : nil
+            let gw = weight.requiresGrad ? Tensor.zeros(weight.shape) : nil
+            TapConvolution.backward(g.data, x: xs.data, batch: n, geometry, weight: ws.data, outChannels: cout,
+                                    gradInput: gx?.data, gradWeight: gw?.data)
+            return [gx, gw] + (bias != nil ? [biasGrad()] : [])
+        }
         if x.requiresGrad {
-            if paddingMode == .zeros && cin >= ConvTuning.transposedBackwardMinimumChannels
-                && !DirectConvolution.applies(geometry, outChannels: cout) {
+            if paddingMode == .zeros && cin >= ConvTuning.transposedBackwardMinimumChannels {
                 // With zero padding, d/dx is the transposed convolution of the
                 // output gradient with the same weights: phase-split GEMMs as
                 // large as the forward's, no col2im pass.
@@ -87,8 +97,8 @@ func convolutionForward(_ x: UnsafePointer<Float>, batch: Int, _ g: TapGeometry,
     let inPlane = g.channels * g.inH * g.inW
     let outPlane = g.outH * g.outW
     let k = g.rows
-    if DirectConvolution.applies(g, outChannels: cout) {
-        DirectConvolution.forward(x, batch: batch, g, weight: weight, outChannels: cout, out: out)
+    if TapConvolution.applies(g, outChannels: cout) {
+        TapConvolution.forward(x, batch: batch, g, weight: weight, outChannels: cout, out: out)
         return
     }
     if g.isIdentity {
@@ -120,10 +130,6 @@ func convolutionBackwardData(_ gOut: UnsafePointer<Float>, batch: Int, _ g: TapG
     let inPlane = g.channels * g.inH * g.inW
     let outPlane = g.outH * g.outW
     let k = g.rows
-    if DirectConvolution.applies(g, outChannels: cout) {
-        DirectConvolution.backwardData(gOut, batch: batch, g, weight: weight, outChannels: cout, gradInput: gradInput)
-        return
-    }
     if g.isIdentity {
         for i in 0..<batch {
             sgemm(transA: true, m: k, n: outPlane, k: cout, a: weight, lda: k, b: gOut + i * cout * outPlane,
@@ -155,8 +161,8 @@ func convolutionBackwardWeight(_ x: UnsafePointer<Float>, gradOutput gOut: Unsaf
     let inPlane = g.channels * g.inH * g.inW
     let outPlane = g.outH * g.outW
     let k = g.rows
-    if DirectConvolution.applies(g, outChannels: cout) {
-        DirectConvolution.backwardWeight(x, gradOutput: gOut, batch: batch, g, outChannels: cout, gradWeight: gradWeight)
+    if TapConvolution.applies(g, outChannels: cout) {
+        TapConvolution.backward(gOut, x: x, batch: batch, g, weight: nil, outChannels: cout, gradInput: nil, gradWeight: gradWeight)
         return
     }
     if g.isIdentity {

@@ -68,6 +68,7 @@ public enum EngineBenchmark {
         let name: String
         let n, cin, h, w, cout, k, stride, padding: Int
         let transposed: Bool
+        var reflect = false
 
         var outH: Int { transposed ? (h - 1) * stride - 2 * padding + k + 1 : (h + 2 * padding - k) / stride + 1 }
         var outW: Int { transposed ? (w - 1) * stride - 2 * padding + k + 1 : (w + 2 * padding - k) / stride + 1 }
@@ -96,8 +97,9 @@ public enum EngineBenchmark {
         LayerSpec(name: "conv3x3 16->64 @128", n: 1, cin: 16, h: 128, w: 128, cout: 64, k: 3, stride: 1, padding: 1, transposed: false),
         LayerSpec(name: "conv3x3 64->64 @128", n: 1, cin: 64, h: 128, w: 128, cout: 64, k: 3, stride: 1, padding: 1, transposed: false),
         LayerSpec(name: "convT k3s2p1op1 64->64 128->256", n: 1, cin: 64, h: 128, w: 128, cout: 64, k: 3, stride: 2, padding: 1, transposed: true),
-        LayerSpec(name: "conv3x3 64->3 @256 (direct)", n: 1, cin: 64, h: 256, w: 256, cout: 3, k: 3, stride: 1, padding: 1, transposed: false),
+        LayerSpec(name: "conv3x3 64->3 @256 (tap GEMM)", n: 1, cin: 64, h: 256, w: 256, cout: 3, k: 3, stride: 1, padding: 1, transposed: false),
         LayerSpec(name: "conv3x3 s2 64->128 @128", n: 1, cin: 64, h: 128, w: 128, cout: 128, k: 3, stride: 2, padding: 1, transposed: false),
+        LayerSpec(name: "conv7x7 reflect 64->3 @256", n: 1, cin: 64, h: 256, w: 256, cout: 3, k: 7, stride: 1, padding: 3, transposed: false, reflect: true),
         LayerSpec(name: "conv3x3 128->128 @64 (N=2)", n: 2, cin: 128, h: 64, w: 64, cout: 128, k: 3, stride: 1, padding: 1, transposed: false),
     ]
 
@@ -126,7 +128,8 @@ public enum EngineBenchmark {
             func forward() -> Tensor {
                 spec.transposed
                     ? convTranspose2d(x, weight: weight, bias: bias, stride: spec.stride, padding: spec.padding, outputPadding: 1)
-                    : conv2d(x, weight: weight, bias: bias, stride: spec.stride, padding: spec.padding)
+                    : conv2d(x, weight: weight, bias: bias, stride: spec.stride, padding: spec.padding,
+                             paddingMode: spec.reflect ? .reflect : .zeros)
             }
             let outShape = [spec.n, spec.cout, spec.outH, spec.outW]
             let seed = Tensor.randomNormal(outShape, using: &rng)

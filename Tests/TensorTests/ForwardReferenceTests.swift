@@ -59,6 +59,8 @@ final class ForwardReferenceTests: XCTestCase {
             (2, 64, 16, 16, 3, 3, 1, 1, false), (1, 16, 33, 20, 64, 3, 1, 1, false),
             // Large enough to split into several cache-sized bands run on both threads.
             (2, 64, 40, 40, 8, 3, 1, 1, false), (1, 32, 37, 45, 16, 3, 2, 1, false),
+            // Tap-GEMM path (few output channels) over several bands with halos and mirrored rows.
+            (1, 16, 70, 200, 3, 7, 1, 3, true), (2, 8, 50, 300, 2, 3, 1, 1, false),
         ]
         for c in configs {
             let x = Tensor.randomNormal([c.n, c.cin, c.h, c.w], using: &rng)

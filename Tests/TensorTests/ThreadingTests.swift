@@ -45,4 +45,13 @@ final class ThreadingTests: XCTestCase {
         let t = GradientCheck.random([40, 16, 3, 3], seed: 3, std: 0.1)
         GradientCheck.check([x, t], sample: 24) { convTranspose2d($0[0], weight: $0[1], stride: 2, padding: 1, outputPadding: 1) }
     }
+
+    /// The few-output-channel path over several bands (halo rows, mirrored rows at band edges).
+    func testGradientsOfBandedTapConvolution() {
+        BLASInfo.setThreads(2)
+        let x = GradientCheck.random([1, 16, 70, 200], seed: 4)
+        let w = GradientCheck.random([3, 16, 7, 7], seed: 5, std: 0.05)
+        GradientCheck.check([x, w], sample: 24) { conv2d($0[0], weight: $0[1], padding: 3, paddingMode: .reflect) }
+        GradientCheck.check([x, w], sample: 24) { conv2d($0[0], weight: $0[1], padding: 3) }
+    }
 }

@@ -43,3 +43,26 @@ extension Tensor {
         return sum(axes: axes, keepDims: keepDims) * (1 / Float(Swift.max(n, 1)))
     }
 }
+
+extension Tensor {
+    /// Index of the largest value along `axis` (class predictions from logits
+    /// [N, C, H, W] with axis 1), row-major over the other dimensions. Not differentiable.
+    public func argmax(axis: Int = 1) -> [Int] {
+        check(axis >= 0 && axis < rank, "argmax axis \(axis) for shape \(shape)")
+        let outer = shape[..<axis].reduce(1, *), size = shape[axis], inner = shape[(axis + 1)...].reduce(1, *)
+        var result = [Int](repeating: 0, count: outer * inner)
+        let p = data
+        for o in 0..<outer {
+            for i in 0..<inner {
+                var best = 0
+                var bestValue = p[o * size * inner + i]
+                for k in 1..<Swift.max(size, 1) where p[(o * size + k) * inner + i] > bestValue {
+                    best = k
+                    bestValue = p[(o * size + k) * inner + i]
+                }
+                result[o * inner + i] = best
+            }
+        }
+        return result
+    }
+}

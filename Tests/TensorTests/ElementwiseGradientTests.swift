@@ -27,6 +27,20 @@ final class ElementwiseGradientTests: XCTestCase {
         XCTAssertEqual((2 - x).values, [1, 0, -1, -2, -3, -4])
     }
 
+    /// Large tensors take the threaded paths (split rows, split planes).
+    func testLargeBroadcastsMatchScalarLoops() {
+        let a = GradientCheck.random([2, 8, 96, 96], seed: 1), b = GradientCheck.random([2, 8, 96, 96], seed: 2)
+        let mask = GradientCheck.random([2, 1, 96, 96], seed: 3), perChannel = GradientCheck.random([1, 8, 1, 1], seed: 4)
+        let av = a.values, bv = b.values, mv = mask.values, cv = perChannel.values
+        let sum = (a + b).values, product = (a * mask).values, shifted = (a - perChannel).values
+        for i in stride(from: 0, to: av.count, by: 7) {
+            let n = i / (8 * 96 * 96), c = (i / (96 * 96)) % 8, p = i % (96 * 96)
+            XCTAssertEqual(sum[i], av[i] + bv[i])
+            XCTAssertEqual(product[i], av[i] * mv[n * 96 * 96 + p])
+            XCTAssertEqual(shifted[i], av[i] - cv[c])
+        }
+    }
+
     func testScalarAndUnaryOps() {
         let x = G.awayFromZero([3, 5, 7], seed: 1)
         G.check([x]) { $0[0] * 3 + 1 }

@@ -54,4 +54,20 @@ final class ThreadingTests: XCTestCase {
         GradientCheck.check([x, w], sample: 24) { conv2d($0[0], weight: $0[1], padding: 3, paddingMode: .reflect) }
         GradientCheck.check([x, w], sample: 24) { conv2d($0[0], weight: $0[1], padding: 3) }
     }
+
+    func testCrossEntropyIsIdenticalAtAnyThreadCount() {
+        let logits = GradientCheck.random([2, 6, 64, 70], seed: 8)
+        let targets = (0..<(2 * 64 * 70)).map { $0 % 7 == 6 ? -1 : $0 % 6 }
+        func run(_ threads: Int) -> (Float, [Float]) {
+            BLASInfo.setThreads(threads)
+            logits.grad = nil
+            logits.requiresGrad = true
+            let loss = crossEntropy(logits: logits, targets: targets, weights: [1, 0.5])
+            loss.backward()
+            return (loss.scalar, logits.grad!.values)
+        }
+        let one = run(1), two = run(2)
+        XCTAssertEqual(one.0, two.0)
+        XCTAssertEqual(one.1, two.1)
+    }
 }

@@ -34,6 +34,9 @@ public enum EngineBenchmark {
         public let graphFlops: Double
         /// Median and best forward seconds of the reference graph per thread count.
         public let graphSeconds: [(threads: Int, seconds: Double, best: Double)]
+        /// Median and best seconds of one training step of the reference graph
+        /// (forward with graph, L1 loss, backward to all weights and the input) at `threads`.
+        public let trainingStep: (seconds: Double, best: Double)
 
         public var text: String {
             var lines: [String] = []
@@ -54,6 +57,8 @@ public enum EngineBenchmark {
                 lines.append(String(format: "  %d thread%@: median %.1f ms (%.0f GFLOP/s), best %.1f ms", t, t == 1 ? " " : "s",
                                     s * 1e3, graphFlops / s / 1e9, best * 1e3))
             }
+            lines.append(String(format: "training step (forward + backward, %d threads): median %.1f ms, best %.1f ms",
+                                threads, trainingStep.seconds * 1e3, trainingStep.best * 1e3))
             return lines.joined(separator: "\n")
         }
 
@@ -172,8 +177,19 @@ public enum EngineBenchmark {
             }
         }
         BLASInfo.setThreads(threads)
+        log("measuring a training step")
+        let target = Tensor.randomNormal([1, 3, 256, 256], using: &rng)
+        input.requiresGrad = true
+        var steps: [Double] = []
+        for rep in 0...repeats {
+            graph.zeroGrad()
+            input.grad = nil
+            let s = seconds { l1Loss(graph(input), target).backward() }
+            if rep > 0 { steps.append(s) }
+        }
         return Report(coreName: BLASInfo.coreName, threads: threads, repeats: repeats, layers: results,
-                      graphFlops: ReferenceGraph.flops, graphSeconds: threadCounts.map { ($0, median(times[$0] ?? []), (times[$0] ?? []).min() ?? .nan) })
+                      graphFlops: ReferenceGraph.flops, graphSeconds: threadCounts.map { ($0, median(times[$0] ?? []), (times[$0] ?? []).min() ?? .nan) },
+                      trainingStep: (median(steps), steps.min() ?? .nan))
     }
 }
 

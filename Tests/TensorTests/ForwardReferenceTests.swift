@@ -109,6 +109,24 @@ final class ForwardReferenceTests: XCTestCase {
         }
     }
 
+    func testBatchNormStatisticsAndRunningAverages() {
+        // Channel 0 holds 1...4, channel 1 holds 10, 10, 20, 20 (N = 2, 1x2 pixels).
+        let x = Tensor(shape: [2, 2, 1, 2], values: [1, 2, 10, 10, 3, 4, 20, 20])
+        let mean = Tensor.zeros([2]), variance = Tensor.ones([2])
+        let y = batchNorm(x, runningMean: mean, runningVariance: variance, training: true, momentum: 0.5, epsilon: 0)
+        let s = Float(1.25).squareRoot()
+        XCTAssertEqual(y.values[0], (1 - 2.5) / s, accuracy: 1e-5)
+        XCTAssertEqual(y.values[5], (4 - 2.5) / s, accuracy: 1e-5)
+        XCTAssertEqual(y.values[2], -1, accuracy: 1e-5)
+        // running = 0.5 * old + 0.5 * batch (unbiased variance: 1.25 * 4/3, 25 * 4/3)
+        XCTAssertEqual(mean.values[0], 1.25, accuracy: 1e-5)
+        XCTAssertEqual(mean.values[1], 7.5, accuracy: 1e-5)
+        XCTAssertEqual(variance.values[0], 0.5 + 0.5 * 1.25 * 4 / 3, accuracy: 1e-5)
+        XCTAssertEqual(variance.values[1], 0.5 + 0.5 * 25 * 4 / 3, accuracy: 1e-4)
+        let evaluated = batchNorm(x, runningMean: mean, runningVariance: variance, training: false, epsilon: 0)
+        XCTAssertEqual(evaluated.values[0], (1 - 1.25) / variance.values[0].squareRoot(), accuracy: 1e-5)
+    }
+
     func testPoolingResizeAndSoftmaxValues() {
         let x = Tensor(shape: [1, 1, 3, 3], values: [1, 2, 3, 4, 5, 6, 7, 8, 9])
         // count_include_pad false: the corner window covers 4 real pixels.

@@ -77,6 +77,8 @@ final class ForwardReferenceTests: XCTestCase {
             (1, 4, 5, 6, 8, 3, 2, 1, 1), (2, 3, 4, 4, 3, 3, 2, 1, 1), (1, 5, 3, 7, 6, 4, 2, 1, 0),
             (1, 3, 6, 5, 4, 3, 1, 1, 0), (1, 2, 4, 4, 5, 5, 3, 2, 1), (1, 64, 9, 8, 64, 3, 2, 1, 1),
             (1, 8, 5, 5, 2, 3, 2, 0, 1), (1, 64, 30, 64, 8, 3, 2, 1, 1),
+            // k1 s2: phases no tap reaches hold only the bias; k2 s2 p0: the plain x2 upsampling kernel.
+            (2, 3, 4, 5, 4, 1, 2, 0, 1), (1, 6, 5, 4, 7, 2, 2, 0, 0), (1, 4, 3, 3, 5, 2, 2, 0, 1),
         ]
         for c in configs {
             let x = Tensor.randomNormal([c.n, c.cin, c.h, c.w], using: &rng)

@@ -140,7 +140,7 @@ struct GradientSlot {
 
 /// dst += src, split over threads for large arrays.
 func addInPlace(_ dst: UnsafeMutablePointer<Float>, _ src: UnsafePointer<Float>, _ n: Int) {
-    Parallel.forRanges(n, minimumWork: 1 << 18) { r in
+    Parallel.forRanges(n, minimumWork: Parallel.memoryBoundMinimum) { r in
         for i in r { dst[i] += src[i] }
     }
 }

@@ -113,13 +113,13 @@ func broadcastBinary(_ kind: BinaryKind, _ a: UnsafePointer<Float>, _ b: UnsafeP
     if plan.outerCount < 2 * Parallel.threads {
         // Few long rows (equal shapes merge into one): split each row instead.
         plan.forEachRow(in: 0..<plan.outerCount) { o, oa, ob in
-            Parallel.forRanges(inner, minimumWork: 1 << 17) { r in
+            Parallel.forRanges(inner, minimumWork: Parallel.memoryBoundMinimum) { r in
                 run(out + o + r.lowerBound, a + oa + (ia != 0 ? r.lowerBound : 0), b + ob + (ib != 0 ? r.lowerBound : 0), r.count)
             }
         }
         return
     }
-    Parallel.forRanges(plan.outerCount, costPerItem: inner, minimumWork: 1 << 17) { outer in
+    Parallel.forRanges(plan.outerCount, costPerItem: inner, minimumWork: Parallel.memoryBoundMinimum) { outer in
         plan.forEachRow(in: outer) { o, oa, ob in run(out + o, a + oa, b + ob, inner) }
     }
 }

@@ -80,7 +80,7 @@ public func crossEntropy(logits: Tensor, targets: [Int], weights: [Float]? = nil
                         var m = -Float.infinity
                         for j in 0..<c { m = Swift.max(m, src[base + j * inner]) }
                         var s: Float = 0
-                        for j in 0..<c { s += Foundation.exp(src[base + j * inner] - m) }
+                        for j in 0..<c { s += FastMath.exp(src[base + j * inner] - m) }
                         lossSum += Double(wp[p] * (Foundation.log(s) + m - src[base + targets[p] * inner]))
                         weightSum += Double(wp[p])
                     }
@@ -106,9 +106,9 @@ public func crossEntropy(logits: Tensor, targets: [Int], weights: [Float]? = nil
                     var m = -Float.infinity
                     for j in 0..<c { m = Swift.max(m, xp[base + j * inner]) }
                     var s: Float = 0
-                    for j in 0..<c { s += Foundation.exp(xp[base + j * inner] - m) }
+                    for j in 0..<c { s += FastMath.exp(xp[base + j * inner] - m) }
                     let f = scale * wp[p]
-                    for j in 0..<c { gp[base + j * inner] = f * Foundation.exp(xp[base + j * inner] - m) / s }
+                    for j in 0..<c { gp[base + j * inner] = f * FastMath.exp(xp[base + j * inner] - m) / s }
                     gp[base + targets[p] * inner] -= f
                 }
             }
@@ -131,12 +131,12 @@ public func binaryCrossEntropyWithLogits(_ logits: Tensor, targets: Tensor, weig
 
 /// log(1 + exp(-|x|)) with its derivative -sign(x) * sigmoid(-|x|).
 func stableSoftplusTerm(_ x: Tensor) -> Tensor {
-    let out = x.map { Foundation.log1p(Foundation.exp(-Swift.abs($0))) }
+    let out = x.map { Foundation.log1p(FastMath.exp(-Swift.abs($0))) }
     guard Tensor.needsGraph(x) else { return out }
     let xs = x.detach()
     return Tensor.record(out, inputs: [x]) { g in
         [Tensor.zip3(g, xs, xs) { g, x, _ in
-            let e = Foundation.exp(-Swift.abs(x))
+            let e = FastMath.exp(-Swift.abs(x))
             let d = e / (1 + e)
             return x > 0 ? -g * d : (x < 0 ? g * d : 0)
         }]

@@ -16,7 +16,8 @@ enum ConvTuning {
     /// 36 channels at 256x512 would need 0.9 GB unbanded) and keeps bands warm in cache.
     static let columnBudget = 1 << 21
     /// Floats of columns per band in the per-thread band tasks: 512 KB, half a
-    /// core's L2 here (measured best of 32K-256K floats with `bench engine`).
+    /// core's 1 MB L2 here (chosen from bench runs with 32K-256K floats; the
+    /// differences between 64K and 256K were within this machine's noise).
     static let cacheBudget = 1 << 17
     /// GEMMs narrower than this many columns lose more to packing than they gain from cache.
     static let minimumColumns = 512
@@ -24,7 +25,6 @@ enum ConvTuning {
     /// the transposed-convolution form would make a GEMM with only Cin rows.
     static let transposedBackwardMinimumChannels = 32
 }
-
 
 /// 2-D convolution (cross-correlation, like PyTorch) of x [N, Cin, H, W] with
 /// weight [Cout, Cin, kH, kW] and optional bias [Cout], dilation 1.
@@ -84,9 +84,7 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Int
             convolutionBackwardWeight(xs.data, gradOutput: g.data, batch: n, geometry, outChannels: cout, gradWeight: gw.data)
             grads[1] = gw
         }
-        if let bias {
-            grads.append(bias.requiresGrad ? channelSums(g.data, batch: n, channels: cout, planeSize: geometry.outH * geometry.outW) : nil)
-        }
+        if bias != nil { grads.append(biasGrad()) }
         return grads
     }
 }

@@ -4,8 +4,9 @@ import Foundation
 
 /// Splits work over the engine's threads. The engine uses as many threads as
 /// OpenBLAS is set to (`BLASInfo.setThreads`), so one knob controls both the
-/// GEMMs and the engine's own loops. Work is split into contiguous ranges, one
-/// per thread, so results never depend on scheduling.
+/// GEMMs and the engine's own loops. Every output element is written by exactly
+/// one piece of work, and partial sums are combined in a fixed order, so results
+/// never depend on scheduling (only, for some gradients, on the thread count).
 enum Parallel {
     static var threads: Int { Swift.max(1, Int(openblas_get_num_threads())) }
 

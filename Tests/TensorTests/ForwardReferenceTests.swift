@@ -111,6 +111,21 @@ final class ForwardReferenceTests: XCTestCase {
         }
     }
 
+    /// A large mean must not swamp a small variance (one-pass E[x^2] - mean^2 would).
+    func testInstanceNormWithLargeMeanAndSmallVariance() {
+        var rng = RandomGenerator(seed: 4)
+        let x = Tensor.randomNormal([1, 1, 64, 64], mean: 1000, std: 0.01, using: &rng)
+        let xv = x.values.map(Double.init)
+        let xMean = xv.reduce(0, +) / Double(xv.count)
+        let xVariance = xv.map { ($0 - xMean) * ($0 - xMean) }.reduce(0, +) / Double(xv.count)
+        let y = instanceNorm(x).values.map(Double.init)
+        let mean = y.reduce(0, +) / Double(y.count)
+        let variance = y.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(y.count)
+        XCTAssertEqual(mean, 0, accuracy: 1e-3)
+        // eps = 1e-5 is a tenth of the variance here, so the output variance is var / (var + eps).
+        XCTAssertEqual(variance, xVariance / (xVariance + 1e-5), accuracy: 1e-2)
+    }
+
     func testBatchNormStatisticsAndRunningAverages() {
         // Channel 0 holds 1...4, channel 1 holds 10, 10, 20, 20 (N = 2, 1x2 pixels).
         let x = Tensor(shape: [2, 2, 1, 2], values: [1, 2, 10, 10, 3, 4, 20, 20])

@@ -36,12 +36,7 @@ func channelSums(_ g: UnsafePointer<Float>, batch: Int, channels: Int, planeSize
     let dst = out.data
     Parallel.forEach(channels, costPerItem: batch * planeSize, minimumWork: Parallel.memoryBoundMinimum) { c in
         var total: Double = 0
-        for n in 0..<batch {
-            let p = g + (n * channels + c) * planeSize
-            var s: Float = 0
-            for i in 0..<planeSize { s += p[i] }
-            total += Double(s)
-        }
+        for n in 0..<batch { total += VectorReductions.sum(g + (n * channels + c) * planeSize, planeSize) }
         dst[c] = Float(total)
     }
     return out

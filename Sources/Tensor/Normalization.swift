@@ -46,27 +46,9 @@ public func instanceNorm(_ x: Tensor, weight: Tensor? = nil, bias: Tensor? = nil
 /// plane is still in cache for the second pass.
 @inline(__always)
 func planeStatistics(_ p: UnsafePointer<Float>, _ n: Int, _ epsilon: Float) -> (Float, Float, Float) {
-    var s: Double = 0
-    var i = 0
-    while i < n {
-        let end = Swift.min(n, i + 256)
-        var a: Float = 0
-        for j in i..<end { a += p[j] }
-        s += Double(a)
-        i = end
-    }
-    let mean = s / Double(Swift.max(n, 1))
+    let mean = VectorReductions.sum(p, n) / Double(Swift.max(n, 1))
     let hi = Float(mean), lo = Float(mean - Double(hi))
-    var s2: Double = 0
-    i = 0
-    while i < n {
-        let end = Swift.min(n, i + 256)
-        var b: Float = 0
-        for j in i..<end { let d = (p[j] - hi) - lo; b += d * d }
-        s2 += Double(b)
-        i = end
-    }
-    let variance = s2 / Double(Swift.max(n, 1))
+    let variance = VectorReductions.squaredDeviations(p, n, hi: hi, lo: lo) / Double(Swift.max(n, 1))
     return (hi, lo, Float(1 / (variance + Double(epsilon)).squareRoot()))
 }
 
@@ -89,16 +71,7 @@ func normalizationBackward(g: Tensor, x: Tensor, weight: Tensor?, stats: [Float]
                 Parallel.forEach(batch * c, costPerItem: 2 * plane, minimumWork: 1 << 16) { nc in
                     let si = instance ? nc : nc % c
                     let hi = st[si], lo = st[statCount + si], inv = st[2 * statCount + si]
-                    let gr = gp + nc * plane, xr = xp + nc * plane
-                    var a: Double = 0, b: Double = 0
-                    var i = 0
-                    while i < plane {
-                        let end = Swift.min(plane, i + 256)
-                        var fa: Float = 0, fb: Float = 0
-                        for j in i..<end { fa += gr[j]; fb += gr[j] * ((xr[j] - hi) - lo) * inv }
-                        a += Double(fa); b += Double(fb)
-                        i = end
-                    }
+                    let (a, b) = VectorReductions.gradientSums(gp + nc * plane, xp + nc * plane, plane, hi: hi, lo: lo, inv: inv)
                     sgB[nc] = a
                     sgxB[nc] = b
                 }

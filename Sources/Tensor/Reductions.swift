@@ -2,15 +2,8 @@
 extension Tensor {
     /// Sum of all elements, shape [].
     public func sum() -> Tensor {
-        var total: Double = 0
-        let src = data
-        // Double accumulation: a loss summed over a million pixels stays exact to Float precision.
-        var partial: Double = 0
-        for i in 0..<count {
-            partial += Double(src[i])
-            if i & 4095 == 4095 { total += partial; partial = 0 }
-        }
-        total += partial
+        // Blocks summed in Float, blocks in Double: a loss over a million pixels keeps Float precision.
+        let total = VectorReductions.sum(data, count)
         let out = Tensor(scalar: Float(total))
         let original = shape
         return Tensor.record(out, inputs: [self]) { g in [Tensor(shape: original, repeating: g.scalar)] }

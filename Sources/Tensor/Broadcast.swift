@@ -157,9 +157,7 @@ func reduceToShape(_ source: Tensor, _ to: [Int]) -> Tensor {
         if ib != 0 {
             for i in 0..<inner { pd[i] += ps[i] }
         } else {
-            var s: Float = 0
-            for i in 0..<inner { s += ps[i] }
-            pd[0] += s
+            pd[0] += Float(VectorReductions.sum(ps, inner))
         }
     }
     return result

@@ -197,3 +197,41 @@ func convolutionBackwardWeight(_ x: UnsafePointer<Float>, gradOutput gOut: Unsaf
         addInPlace(gradWeight, partialBase + (w - 1) * cout * k, cout * k)
     }
 }
+
+/// For a transposed convolution's backward: out = W x columns(x) (its input
+/// gradient) and gradWeight += gradOutput x columns(x)^T (its weight gradient)
+/// from one im2col per band. Static per-worker split, partials added in order.
+func convolutionForwardAndWeightGradient(_ x: UnsafePointer<Float>, batch: Int, _ g: TapGeometry,
+                                         weight: UnsafePointer<Float>, outChannels cout: Int,
+                                         out: UnsafeMutablePointer<Float>, gradOutput gOut: UnsafePointer<Float>,
+                                         gradWeight: UnsafeMutablePointer<Float>) {
+    let inPlane = g.channels * g.inH * g.inW
+    let outPlane = g.outH * g.outW
+    let k = g.rows
+    let band = g.bandRows(budget: ConvTuning.cacheBudget, minimumColumns: ConvTuning.minimumColumns)
+    let bandsPerImage = (g.outH + band - 1) / band
+    let tasks = batch * bandsPerImage
+    let workers = Parallel.workers(tasks, workPerItem: 4 * cout * k * band * g.outW)
+    let partials = ScratchBuffer()
+    let partialBase = partials.floats(Swift.max(0, workers - 1) * cout * k)
+    Parallel.workerRanges(tasks, workers: workers) { worker, range in
+        let target = worker == 0 ? gradWeight : partialBase + (worker - 1) * cout * k
+        if worker > 0 { target.update(repeating: 0, count: cout * k) }
+        let scratch = ScratchBuffer()
+        let cols = scratch.floats(k * band * g.outW)
+        for task in range {
+            let i = task / bandsPerImage
+            let r0 = (task % bandsPerImage) * band
+            let r1 = Swift.min(g.outH, r0 + band)
+            let t = (r1 - r0) * g.outW
+            im2col(g, input: x + i * inPlane, rowStart: r0, rowEnd: r1, cols: cols)
+            sgemm(m: cout, n: t, k: k, a: weight, lda: k, b: cols, ldb: t,
+                  c: out + i * cout * outPlane + r0 * g.outW, ldc: outPlane)
+            sgemm(transB: true, m: cout, n: k, k: t, a: gOut + i * cout * outPlane + r0 * g.outW, lda: outPlane,
+                  b: cols, ldb: t, beta: 1, c: target, ldc: k)
+        }
+    }
+    for w in 1..<Swift.max(workers, 1) {
+        addInPlace(gradWeight, partialBase + (w - 1) * cout * k, cout * k)
+    }
+}

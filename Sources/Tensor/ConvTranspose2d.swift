@@ -33,13 +33,21 @@ public func convTranspose2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, st
                               reflect: false)
     return Tensor.record(out, inputs: inputs) { g in
         var grads: [Tensor?] = [nil, nil]
-        if x.requiresGrad {
+        if x.requiresGrad && weight.requiresGrad && !adjoint.isIdentity
+            && !TapConvolution.applies(adjoint, outChannels: cin) {
+            // Both gradients read the same columns of the output gradient: build them once.
+            let gx = Tensor.uninitialized(x.shape)
+            let gw = Tensor.zeros(weight.shape)
+            convolutionForwardAndWeightGradient(g.data, batch: n, adjoint, weight: ws.data, outChannels: cin,
+                                                out: gx.data, gradOutput: xs.data, gradWeight: gw.data)
+            grads = [gx, gw]
+        } else if x.requiresGrad {
             // d/dx is the plain convolution of the output gradient with the same weights.
             let gx = Tensor.uninitialized(x.shape)
             convolutionForward(g.data, batch: n, adjoint, weight: ws.data, outChannels: cin, out: gx.data)
             grads[0] = gx
         }
-        if weight.requiresGrad {
+        if weight.requiresGrad && grads[1] == nil {
             // weight is [Cin, Cout*k*k]: x[n] [Cin, HW] times columns(gradOut[n])^T.
             let gw = Tensor.zeros(weight.shape)
             convolutionBackwardWeight(g.data, gradOutput: xs.data, batch: n, adjoint, outChannels: cin,

@@ -110,13 +110,14 @@ func convolutionForward(_ x: UnsafePointer<Float>, batch: Int, _ g: TapGeometry,
     // its GEMM on one thread, so the columns stay in that core's L2.
     let band = g.bandRows(budget: ConvTuning.cacheBudget, minimumColumns: ConvTuning.minimumColumns)
     let bandsPerImage = (g.outH + band - 1) / band
+    let phases = PolyphaseImages(g, x, batch: batch)
     Parallel.tasks(batch * bandsPerImage, workPerTask: 2 * cout * k * band * g.outW) { task, scratch in
         let i = task / bandsPerImage
         let r0 = (task % bandsPerImage) * band
         let r1 = Swift.min(g.outH, r0 + band)
         let t = (r1 - r0) * g.outW
         let cols = scratch.floats(k * band * g.outW)
-        im2col(g, input: x + i * inPlane, rowStart: r0, rowEnd: r1, cols: cols)
+        im2col(g, input: x + i * inPlane, rowStart: r0, rowEnd: r1, cols: cols, polyphase: phases[i])
         sgemm(m: cout, n: t, k: k, a: weight, lda: k, b: cols, ldb: t,
               c: out + i * cout * outPlane + r0 * g.outW, ldc: outPlane)
     }
@@ -178,6 +179,7 @@ func convolutionBackwardWeight(_ x: UnsafePointer<Float>, gradOutput gOut: Unsaf
     let workers = Parallel.workers(tasks, workPerItem: 2 * cout * k * band * g.outW)
     let partials = ScratchBuffer()
     let partialBase = partials.floats(Swift.max(0, workers - 1) * cout * k)
+    let phases = PolyphaseImages(g, x, batch: batch)
     Parallel.workerRanges(tasks, workers: workers) { worker, range in
         let target = worker == 0 ? gradWeight : partialBase + (worker - 1) * cout * k
         if worker > 0 { target.update(repeating: 0, count: cout * k) }
@@ -188,7 +190,7 @@ func convolutionBackwardWeight(_ x: UnsafePointer<Float>, gradOutput gOut: Unsaf
             let r0 = (task % bandsPerImage) * band
             let r1 = Swift.min(g.outH, r0 + band)
             let t = (r1 - r0) * g.outW
-            im2col(g, input: x + i * inPlane, rowStart: r0, rowEnd: r1, cols: cols)
+            im2col(g, input: x + i * inPlane, rowStart: r0, rowEnd: r1, cols: cols, polyphase: phases[i])
             sgemm(transB: true, m: cout, n: k, k: t, a: gOut + i * cout * outPlane + r0 * g.outW, lda: outPlane,
                   b: cols, ldb: t, beta: 1, c: target, ldc: k)
         }
@@ -214,6 +216,7 @@ func convolutionForwardAndWeightGradient(_ x: UnsafePointer<Float>, batch: Int, 
     let workers = Parallel.workers(tasks, workPerItem: 4 * cout * k * band * g.outW)
     let partials = ScratchBuffer()
     let partialBase = partials.floats(Swift.max(0, workers - 1) * cout * k)
+    let phases = PolyphaseImages(g, x, batch: batch)
     Parallel.workerRanges(tasks, workers: workers) { worker, range in
         let target = worker == 0 ? gradWeight : partialBase + (worker - 1) * cout * k
         if worker > 0 { target.update(repeating: 0, count: cout * k) }
@@ -224,7 +227,7 @@ func convolutionForwardAndWeightGradient(_ x: UnsafePointer<Float>, batch: Int, 
             let r0 = (task % bandsPerImage) * band
             let r1 = Swift.min(g.outH, r0 + band)
             let t = (r1 - r0) * g.outW
-            im2col(g, input: x + i * inPlane, rowStart: r0, rowEnd: r1, cols: cols)
+            im2col(g, input: x + i * inPlane, rowStart: r0, rowEnd: r1, cols: cols, polyphase: phases[i])
             sgemm(m: cout, n: t, k: k, a: weight, lda: k, b: cols, ldb: t,
                   c: out + i * cout * outPlane + r0 * g.outW, ldc: outPlane)
             sgemm(transB: true, m: cout, n: k, k: t, a: gOut + i * cout * outPlane + r0 * g.outW, lda: outPlane,
@@ -234,4 +237,28 @@ func convolutionForwardAndWeightGradient(_ x: UnsafePointer<Float>, batch: Int, 
     for w in 1..<Swift.max(workers, 1) {
         addInPlace(gradWeight, partialBase + (w - 1) * cout * k, cout * k)
     }
+}
+
+/// Polyphase copies of every image for a strided convolution (nil entries
+/// for stride 1, where im2col copies rows directly).
+struct PolyphaseImages {
+    private let storage: ScratchBuffer?
+    private let images: [PolyphaseRows]
+
+    init(_ g: TapGeometry, _ x: UnsafePointer<Float>, batch: Int) {
+        guard g.stride > 1 else {
+            storage = nil
+            images = []
+            return
+        }
+        let perImage = PolyphaseRows.floats(g)
+        let buffer = ScratchBuffer()
+        let base = buffer.floats(batch * perImage)
+        storage = buffer
+        images = (0..<batch).map { i in
+            PolyphaseRows(g, image: x + i * g.channels * g.inH * g.inW, buffer: base + i * perImage)
+        }
+    }
+
+    subscript(_ i: Int) -> PolyphaseRows? { images.isEmpty ? nil : images[i] }
 }

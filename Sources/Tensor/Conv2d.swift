@@ -12,17 +12,18 @@ public enum PaddingMode: String, Sendable, Codable {
 
 /// Tuning constants of the convolution kernels, measured with `bench engine`.
 enum ConvTuning {
-    /// Floats of im2col columns per band: bounds scratch memory (a 7x7 conv over
-    /// 36 channels at 256x512 would need 0.9 GB unbanded) and keeps bands warm in cache.
-    static let columnBudget = 1 << 21
     /// Floats of columns per band in the per-thread band tasks: 512 KB, half a
     /// core's 1 MB L2 here (chosen from bench runs with 32K-256K floats; the
     /// differences between 64K and 256K were within this machine's noise).
     static let cacheBudget = 1 << 17
     /// GEMMs narrower than this many columns lose more to packing than they gain from cache.
     static let minimumColumns = 512
-    /// Below this many input channels the input gradient goes through col2im:
-    /// the transposed-convolution form would make a GEMM with only Cin rows.
+    /// The input gradient of a zero-padded conv goes through col2im (GEMM
+    /// [Cin*k*k, Cout] then a scatter-add) on one thread or below this many
+    /// input channels, and through the transposed-convolution form (per-thread
+    /// band tasks, GEMM [Cin, Cout*k*k]) otherwise. Measured at 128x128, 3x3,
+    /// Cout 64, one thread: col2im 1.8 / 3.4 / 6.9 ms for Cin 16 / 32 / 64 against
+    /// 3.1 / 4.6 / 7.1 ms; on two threads col2im's sequential bands lose (8.0 vs 5.2 ms at Cin 64).
     static let transposedBackwardMinimumChannels = 32
 }
 
@@ -64,7 +65,7 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Int
             return [gx, gw] + (bias != nil ? [biasGrad()] : [])
         }
         if x.requiresGrad {
-            if paddingMode == .zeros && cin >= ConvTuning.transposedBackwardMinimumChannels {
+            if paddingMode == .zeros && cin >= ConvTuning.transposedBackwardMinimumChannels && Parallel.threads > 1 {
                 // With zero padding, d/dx is the transposed convolution of the
                 // output gradient with the same weights: phase-split GEMMs as
                 // large as the forward's, no col2im pass.
@@ -136,7 +137,7 @@ func convolutionBackwardData(_ gOut: UnsafePointer<Float>, batch: Int, _ g: TapG
         }
         return
     }
-    let band = g.bandRows(budget: ConvTuning.columnBudget)
+    let band = g.bandRows(budget: ConvTuning.cacheBudget, minimumColumns: ConvTuning.minimumColumns)
     let scratch = ScratchBuffer()
     let cols = scratch.floats(k * band * g.outW)
     for i in 0..<batch {

@@ -40,7 +40,7 @@ let package = Package(
         .target(name: "Models", dependencies: ["Tensor", "Layouts", "Support"], swiftSettings: fastMath + [v5]),
         .target(name: "Training", dependencies: ["Models", "Tensor", "Layouts", "Landscapes", "Support"],
                 swiftSettings: fastMath + [v5]),
-        .target(name: "Evaluation", dependencies: ["Models", "Training", "Tensor", "Layouts", "Support"],
+        .target(name: "Evaluation", dependencies: ["Models", "Training", "Tensor", "Layouts", "Support", "CBLAS"],
                 swiftSettings: fastMath + [v5]),
         .target(name: "Editor", dependencies: ["Models", "Layouts", "Support"], swiftSettings: [v5]),
         .target(name: "Terminal", dependencies: ["Editor", "Layouts", "Support", "CNCurses", "CSixel"],

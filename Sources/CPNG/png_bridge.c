@@ -55,6 +55,17 @@ int sp_png_decode(const uint8_t *data, size_t size, sp_png_decode_mode mode,
         sp_set_error(err, err_len, "not a PNG file (bad signature)");
         return 1;
     }
+    /* Check the declared size before libpng allocates anything for it. */
+    if (size >= 33 && memcmp(data + 12, "IHDR", 4) == 0) {
+        uint32_t w = (uint32_t)data[16] << 24 | (uint32_t)data[17] << 16 | (uint32_t)data[18] << 8 | data[19];
+        uint32_t h = (uint32_t)data[20] << 24 | (uint32_t)data[21] << 16 | (uint32_t)data[22] << 8 | data[23];
+        out->width = w;
+        out->height = h;
+        if (w > max_side || h > max_side) {
+            sp_set_error(err, err_len, "image dimensions exceed the limit");
+            return 3;
+        }
+    }
     sp_error_sink sink = {err, err_len};
     sp_reader reader = {data, size, 0};
     png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &sink, sp_error_fn, sp_warning_fn);
@@ -195,13 +206,18 @@ int sp_png_encode(const uint8_t *pixels, uint32_t width, uint32_t height,
     case PNG_COLOR_TYPE_GRAY: channels = 1; break;
     case PNG_COLOR_TYPE_RGB: channels = 3; break;
     case PNG_COLOR_TYPE_PALETTE: channels = 1; break;
+    case PNG_COLOR_TYPE_GRAY_ALPHA: channels = 2; break;
     case PNG_COLOR_TYPE_RGB_ALPHA: channels = 4; break;
     default: sp_set_error(err, err_len, "unsupported colour type for writing"); return 2;
     }
-    if (bit_depth != 8 && !(bit_depth == 16 && color_type == PNG_COLOR_TYPE_GRAY)) {
-        sp_set_error(err, err_len, "unsupported bit depth for writing");
-        return 2;
+    /* The bit depths the PNG specification allows for each colour type. */
+    int depth_ok = 0;
+    switch (color_type) {
+    case PNG_COLOR_TYPE_GRAY: depth_ok = bit_depth == 1 || bit_depth == 2 || bit_depth == 4 || bit_depth == 8 || bit_depth == 16; break;
+    case PNG_COLOR_TYPE_PALETTE: depth_ok = bit_depth == 1 || bit_depth == 2 || bit_depth == 4 || bit_depth == 8; break;
+    default: depth_ok = bit_depth == 8 || bit_depth == 16; break;
     }
+    if (!depth_ok) { sp_set_error(err, err_len, "unsupported bit depth for this colour type"); return 2; }
     if (width == 0 || height == 0) { sp_set_error(err, err_len, "image has zero width or height"); return 1; }
     if (color_type == PNG_COLOR_TYPE_PALETTE && (palette_count < 1 || palette_count > 256)) {
         sp_set_error(err, err_len, "palette must have 1 to 256 entries");
@@ -244,7 +260,8 @@ int sp_png_encode(const uint8_t *pixels, uint32_t width, uint32_t height,
     }
     png_write_info(png, info);
     if (bit_depth == 16) png_set_swap(png);
-    size_t rowbytes = (size_t)width * channels * (bit_depth / 8);
+    /* Rows are packed as in the file (sub-byte depths MSB first); 16-bit samples host-endian. */
+    size_t rowbytes = ((size_t)width * channels * bit_depth + 7) / 8;
     rows = (png_bytep *)malloc(sizeof(png_bytep) * height);
     if (!rows) png_error(png, "out of memory");
     for (uint32_t y = 0; y < height; y++) rows[y] = (png_bytep)(pixels + (size_t)y * rowbytes);

@@ -91,6 +91,9 @@ public enum PNGCodec {
     public enum EncodeFormat {
         case grey8, grey16, rgb8, rgba8
         case indexed(palette: [RGBColor], name: String?)
+        /// Any PNG colour type (0, 2, 3, 4, 6) and bit depth, rows packed as in
+        /// the file (16-bit samples host-endian). For tests and converters.
+        case raw(colorType: Int, bitDepth: Int, palette: [RGBColor])
     }
 
     /// Encodes raw pixel bytes (grey16: host-endian UInt16 bytes).
@@ -108,6 +111,9 @@ public enum PNGCodec {
             (colorType, bitDepth) = (3, 8)
             plteBytes = palette.flatMap { [$0.r, $0.g, $0.b] }
             name = paletteName
+        case .raw(let type, let depth, let palette):
+            (colorType, bitDepth) = (Int32(type), Int32(depth))
+            plteBytes = palette.flatMap { [$0.r, $0.g, $0.b] }
         }
         var out: UnsafeMutablePointer<UInt8>? = nil
         var size = 0

@@ -1,4 +1,7 @@
 import Support
 import Tensor
+
+// OpenBLAS picked its kernels when it loaded; if they are a slow fallback for
+// this CPU, come back with OPENBLAS_CORETYPE set (see BLASEnvironment).
 BLASEnvironment.reexecIfSlowCore(loadedCore: BLASInfo.coreName)
-print("scenepaint (CLI being built)")
+CommandLineRunner.run(Scenepaint.self)

@@ -41,8 +41,9 @@ int sp_png_decode(const uint8_t *data, size_t size, sp_png_decode_mode mode,
 void sp_png_free(sp_png_image *image);
 
 /// Encodes pixels into a PNG in memory.
-/// color_type: 0 grey, 2 RGB, 3 palette, 6 RGBA (PNG_COLOR_TYPE_* values).
-/// bit_depth: 8, or 16 for grey (host-endian uint16 samples).
+/// color_type: 0 grey, 2 RGB, 3 palette, 4 grey+alpha, 6 RGBA (PNG_COLOR_TYPE_* values).
+/// bit_depth: any the PNG spec allows for the type. Rows are packed as in the
+/// file ((width*channels*bit_depth+7)/8 bytes); 16-bit samples are host-endian.
 /// For palette images `palette` has `palette_count` RGB triples.
 /// palette_name (may be NULL) is stored in a tEXt chunk "scenepaint.palette".
 /// On success *out_data is malloc'd (free with sp_png_free_buffer).

@@ -1,0 +1,22 @@
+import ArgumentParser
+
+struct Scenepaint: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "scenepaint",
+        abstract: "Paint semantic layouts in the terminal and watch a CPU GAN turn them into scenes.",
+        subcommands: [
+            PalettesCommand.self,
+            LayoutCommand.self,
+            ShowCommand.self,
+            DatasetCommand.self,
+            DoctorCommand.self,
+            BenchCommand.self,
+        ])
+}
+
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure speed (figures and ratios from one run; see docs/benchmarks.md).",
+        subcommands: [])
+}

@@ -1,0 +1,62 @@
+import ArgumentParser
+import Foundation
+import Layouts
+import Support
+import Terminal
+
+extension GraphicsMode: ExpressibleByArgument {}
+
+struct ShowCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show",
+        abstract: "Draw a layout or an image in the terminal (sixel, else truecolor or 256-colour half blocks).")
+
+    @Argument(help: "A layout PNG or any image PNG.")
+    var file: String
+
+    @Option(help: "Force a graphics mode: sixel, truecolor or 256 (default: ask the terminal).")
+    var mode: GraphicsMode?
+
+    @Option(help: "Palette for a greyscale label-id PNG (shows it as a layout).")
+    var palette: String?
+
+    func run() throws {
+        let library = try? PaletteLibrary.bundled()
+        let image = try Self.load(file, palette: palette, library: library)
+        let onTerminal = isatty(STDOUT_FILENO) != 0
+        let caps = onTerminal ? TerminalProbe.probe() : TerminalCapabilities(truecolor: TerminalCapabilities.truecolorFromEnvironment())
+        let chosen = mode ?? (onTerminal ? GraphicsMode.best(for: caps) : .truecolor)
+        var shown = image
+        if onTerminal {
+            // Leave two rows for the caption and the prompt.
+            let rows = max(1, caps.rows - 2)
+            let box: (Int, Int)
+            switch chosen {
+            case .sixel: box = (caps.columns * (caps.cellWidth ?? 10), rows * (caps.cellHeight ?? 20))
+            case .truecolor, .ansi256: box = (caps.columns, rows * 2)
+            }
+            let size = ImageFit.fit(width: image.width, height: image.height, into: box.0, box.1)
+            shown = image.resized(width: size.width, height: size.height)
+        }
+        var bytes = try shown.encoded(mode: chosen)
+        bytes.append(contentsOf: Array("\r\n".utf8))
+        FileHandle.standardOutput.write(Data(bytes))
+        if onTerminal {
+            let kind = image.labels != nil ? "layout" : "image"
+            print("\(file): \(image.width)x\(image.height) \(kind), shown with \(chosen.rawValue)")
+        }
+    }
+
+    /// A palette PNG (or a label-id PNG with --palette) is shown as a layout
+    /// with exact class colours; anything else as an image.
+    static func load(_ path: String, palette: String?, library: PaletteLibrary?) throws -> TerminalImage {
+        if let palette {
+            guard let library else { throw Failure("cannot find the palettes/ directory") }
+            return TerminalImage(layout: try LayoutFile.read(path: path, palette: try library.named(palette), library: library))
+        }
+        if let layout = try? LayoutFile.read(path: path, library: library) {
+            return TerminalImage(layout: layout)
+        }
+        return TerminalImage(rgb: try RGBImage.read(path: path))
+    }
+}

@@ -15,9 +15,11 @@ enum Parallel {
     /// thread hand-off costs when the other core is busy (measured 1.4 ms under load).
     static let memoryBoundMinimum = 1 << 21
 
-    /// Calls `body` on disjoint subranges covering 0..<count. Runs inline when
-    /// the work (count * costPerItem, in rough float operations) is too small to
-    /// pay for a thread hand-off.
+    /// Calls `body` on disjoint subranges covering 0..<count (every caller writes
+    /// disjoint outputs per index). Runs inline when the work (count * costPerItem,
+    /// in rough float operations) is too small to pay for a thread hand-off.
+    /// Otherwise four chunks per thread are handed out as threads come free, so
+    /// a core busy with another process does not hold the whole op back.
     static func forRanges(_ count: Int, costPerItem: Int = 1, minimumWork: Int = 32_768,
                           _ body: (Range<Int>) -> Void) {
         let workers = Swift.min(threads, count)
@@ -25,10 +27,12 @@ enum Parallel {
             if count > 0 { body(0..<count) }
             return
         }
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
-            let lo = count * w / workers
-            let hi = count * (w + 1) / workers
-            if lo < hi { body(lo..<hi) }
+        let chunks = Swift.min(count, 4 * workers)
+        let next = TaskCounter()
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            while let chunk = next.take(below: chunks) {
+                body((count * chunk / chunks) ..< (count * (chunk + 1) / chunks))
+            }
         }
     }
 

@@ -172,33 +172,8 @@ func convolutionBackwardWeight(_ x: UnsafePointer<Float>, gradOutput gOut: Unsaf
         }
         return
     }
-    // Each worker sums its share of bands into its own partial gradient; the
-    // partials are added in worker order, so results repeat run to run.
-    let band = g.bandRows(budget: ConvTuning.cacheBudget, minimumColumns: ConvTuning.minimumColumns)
-    let bandsPerImage = (g.outH + band - 1) / band
-    let tasks = batch * bandsPerImage
-    let workers = Parallel.workers(tasks, workPerItem: 2 * cout * k * band * g.outW)
-    let partials = ScratchBuffer()
-    let partialBase = partials.floats(Swift.max(0, workers - 1) * cout * k)
-    let phases = PolyphaseImages(g, x, batch: batch)
-    Parallel.workerRanges(tasks, workers: workers) { worker, range in
-        let target = worker == 0 ? gradWeight : partialBase + (worker - 1) * cout * k
-        if worker > 0 { target.update(repeating: 0, count: cout * k) }
-        let scratch = ScratchBuffer()
-        let cols = scratch.floats(k * band * g.outW)
-        for task in range {
-            let i = task / bandsPerImage
-            let r0 = (task % bandsPerImage) * band
-            let r1 = Swift.min(g.outH, r0 + band)
-            let t = (r1 - r0) * g.outW
-            im2col(g, input: x + i * inPlane, rowStart: r0, rowEnd: r1, cols: cols, polyphase: phases[i])
-            sgemm(transB: true, m: cout, n: k, k: t, a: gOut + i * cout * outPlane + r0 * g.outW, lda: outPlane,
-                  b: cols, ldb: t, beta: 1, c: target, ldc: k)
-        }
-    }
-    for w in 1..<workers {
-        addInPlace(gradWeight, partialBase + (w - 1) * cout * k, cout * k)
-    }
+    accumulateWeightGradientOverBands(x, batch: batch, g, outChannels: cout, gradOutput: gOut,
+                                      gradWeight: gradWeight, gemmsPerBand: 1, alsoPerBand: nil)
 }
 
 /// For a transposed convolution's backward: out = W x columns(x) (its input
@@ -208,13 +183,32 @@ func convolutionForwardAndWeightGradient(_ x: UnsafePointer<Float>, batch: Int, 
                                          weight: UnsafePointer<Float>, outChannels cout: Int,
                                          out: UnsafeMutablePointer<Float>, gradOutput gOut: UnsafePointer<Float>,
                                          gradWeight: UnsafeMutablePointer<Float>) {
+    let outPlane = g.outH * g.outW
+    let k = g.rows
+    accumulateWeightGradientOverBands(x, batch: batch, g, outChannels: cout, gradOutput: gOut,
+                                      gradWeight: gradWeight, gemmsPerBand: 2) { cols, i, r0, t in
+        sgemm(m: cout, n: t, k: k, a: weight, lda: k, b: cols, ldb: t,
+              c: out + i * cout * outPlane + r0 * g.outW, ldc: outPlane)
+    }
+}
+
+/// gradWeight += gradOutput x columns(x)^T, one im2col per band of output
+/// rows; `alsoPerBand(cols, image, firstRow, columns)` may use the same
+/// columns for another product. Each worker sums its share of bands into its
+/// own partial gradient; the partials are added in worker order, so results
+/// repeat run to run.
+private func accumulateWeightGradientOverBands(
+    _ x: UnsafePointer<Float>, batch: Int, _ g: TapGeometry, outChannels cout: Int,
+    gradOutput gOut: UnsafePointer<Float>, gradWeight: UnsafeMutablePointer<Float>, gemmsPerBand: Int,
+    alsoPerBand: ((UnsafeMutablePointer<Float>, Int, Int, Int) -> Void)?
+) {
     let inPlane = g.channels * g.inH * g.inW
     let outPlane = g.outH * g.outW
     let k = g.rows
     let band = g.bandRows(budget: ConvTuning.cacheBudget, minimumColumns: ConvTuning.minimumColumns)
     let bandsPerImage = (g.outH + band - 1) / band
     let tasks = batch * bandsPerImage
-    let workers = Parallel.workers(tasks, workPerItem: 4 * cout * k * band * g.outW)
+    let workers = Parallel.workers(tasks, workPerItem: 2 * gemmsPerBand * cout * k * band * g.outW)
     let partials = ScratchBuffer()
     let partialBase = partials.floats(Swift.max(0, workers - 1) * cout * k)
     let phases = PolyphaseImages(g, x, batch: batch)
@@ -229,8 +223,7 @@ func convolutionForwardAndWeightGradient(_ x: UnsafePointer<Float>, batch: Int, 
             let r1 = Swift.min(g.outH, r0 + band)
             let t = (r1 - r0) * g.outW
             im2col(g, input: x + i * inPlane, rowStart: r0, rowEnd: r1, cols: cols, polyphase: phases[i])
-            sgemm(m: cout, n: t, k: k, a: weight, lda: k, b: cols, ldb: t,
-                  c: out + i * cout * outPlane + r0 * g.outW, ldc: outPlane)
+            alsoPerBand?(cols, i, r0, t)
             sgemm(transB: true, m: cout, n: k, k: t, a: gOut + i * cout * outPlane + r0 * g.outW, lda: outPlane,
                   b: cols, ldb: t, beta: 1, c: target, ldc: k)
         }

@@ -9,6 +9,13 @@ import Support
 /// (Eq. 4); S4 = + classification loss (Eq. 5); S5 = + weight-map fusion (Eq. 7).
 public struct LGGANConfig: Codable, Sendable, Equatable {
     /// How the class outputs become the local image.
+    /// How the global generator doubles its resolution between blocks.
+    public enum Upsampling: String, Codable, Sendable, CaseIterable {
+        /// SPADE's choice; leaves 2x2 blocks for the following convs to smooth.
+        case nearest
+        case bilinear
+    }
+
     public enum LocalFusion: String, Codable, Sendable, CaseIterable {
         /// Eq. 3: element-wise sum of the class outputs.
         case sum
@@ -33,6 +40,8 @@ public struct LGGANConfig: Codable, Sendable, Equatable {
     /// convolution before it is always 3x3, so 1 keeps a 3x3 view of the layout
     /// at a ninth of the cost of the layer that dominates the global generator.
     public var spadeModulationKernel: Int = 1
+    /// Upsampling inside the global generator (files without the key: nearest).
+    public var globalUpsampling: Upsampling = .nearest
     /// ResNet blocks of the local generator at 1/4 resolution (authors: 9).
     public var localResBlocks: Int = 2
     /// Kernel of each class's own convolution (authors: 7).
@@ -144,7 +153,7 @@ public struct LGGANConfig: Codable, Sendable, Equatable {
 
     private enum CodingKeys: String, CodingKey {
         case classCount, baseWidth, maxWidthMultiplier, inputKernel, globalDepth, spadeHidden, spadeHiddenFullResolution
-        case spadeModulationKernel
+        case spadeModulationKernel, globalUpsampling
         case localResBlocks, classKernel, localFusion, useGlobal, useLocal, useClassification, useWeightMap, noiseChannels
         case discriminatorWidth, discriminatorLayers, discriminatorScales, discriminatorMaxWidth
     }
@@ -162,6 +171,7 @@ public struct LGGANConfig: Codable, Sendable, Equatable {
         try read(.spadeHidden, &spadeHidden)
         try read(.spadeHiddenFullResolution, &spadeHiddenFullResolution)
         try read(.spadeModulationKernel, &spadeModulationKernel)
+        try read(.globalUpsampling, &globalUpsampling)
         try read(.localResBlocks, &localResBlocks)
         try read(.classKernel, &classKernel)
         try read(.localFusion, &localFusion)

@@ -39,9 +39,11 @@ final class GlobalGenerator: Module {
     let finalNorm: SPADE
     let toRGB: Conv2d
     let depth: Int
+    let upsampling: LGGANConfig.Upsampling
 
     init(config: LGGANConfig, using rng: inout RandomGenerator) {
         depth = config.globalDepth
+        upsampling = config.globalUpsampling
         let c = config.classCount, k = config.spadeModulationKernel
         // Block at level l maps width(l) to width(l - 1); the last, at level 1, keeps width(1).
         blocks = stride(from: depth, through: 1, by: -1).map { level in
@@ -59,10 +61,14 @@ final class GlobalGenerator: Module {
         var x = features
         for (i, block) in blocks.enumerated() {
             let level = depth - i
-            x = block(level == depth ? x : upsampleNearest(x), layout: layouts[level])
+            x = block(level == depth ? x : upsample(x), layout: layouts[level])
         }
-        x = finalNorm(upsampleNearest(x), layout: layouts[0]).leakyRelu(slope: 0.2)
+        x = finalNorm(upsample(x), layout: layouts[0]).leakyRelu(slope: 0.2)
         return toRGB(x).tanh()
+    }
+
+    func upsample(_ x: Tensor) -> Tensor {
+        upsampling == .bilinear ? upsampleBilinear2x(x) : upsampleNearest(x)
     }
 }
 

@@ -218,3 +218,60 @@ public func modulate(_ x: Tensor, gammaBeta: Tensor) -> Tensor {
         return [gx, gm]
     }
 }
+
+/// Bilinear x2 upsampling of x [N, C, H, W] (PyTorch's `align_corners=False`):
+/// each output pixel mixes its source pixel (3/4) with the next one towards it
+/// (1/4) along each axis, the border repeated. Unlike nearest upsampling it
+/// leaves no 2x2 blocks for later layers to smooth away.
+public func upsampleBilinear2x(_ x: Tensor) -> Tensor {
+    check(x.rank == 4, "upsampleBilinear2x: input \(x.shape) must be 4-D")
+    let (n, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+    let out = Tensor.uninitialized([n, c, 2 * h, 2 * w])
+    let src = x.data, dst = out.data
+    Parallel.forEach(n * c, costPerItem: 8 * h * w, minimumWork: 1 << 15) { p in
+        let s = src + p * h * w, d = dst + p * 4 * h * w
+        for oy in 0..<(2 * h) {
+            let y = oy / 2
+            let y2 = oy % 2 == 0 ? Swift.max(0, y - 1) : Swift.min(h - 1, y + 1)
+            let r1 = s + y * w, r2 = s + y2 * w
+            let dr = d + oy * 2 * w
+            for xx in 0..<w {
+                let a = 0.75 * r1[xx] + 0.25 * r2[xx]
+                let left = 0.75 * r1[Swift.max(0, xx - 1)] + 0.25 * r2[Swift.max(0, xx - 1)]
+                let right = 0.75 * r1[Swift.min(w - 1, xx + 1)] + 0.25 * r2[Swift.min(w - 1, xx + 1)]
+                dr[2 * xx] = 0.75 * a + 0.25 * left
+                dr[2 * xx + 1] = 0.75 * a + 0.25 * right
+            }
+        }
+    }
+    guard Tensor.needsGraph(x) else { return out }
+    return Tensor.record(out, inputs: [x]) { g in
+        let gx = Tensor.zeros(x.shape)
+        let gs = g.data, gd = gx.data
+        Parallel.forEach(n * c, costPerItem: 8 * h * w, minimumWork: 1 << 15) { p in
+            let s = gs + p * 4 * h * w, d = gd + p * h * w
+            // Adjoint of the column pass into a row-interpolated buffer, then of the row pass.
+            var rows = [Float](repeating: 0, count: 2 * h * w)
+            for oy in 0..<(2 * h) {
+                let sr = s + oy * 2 * w
+                let base = oy * w
+                for xx in 0..<w {
+                    let even = sr[2 * xx], odd = sr[2 * xx + 1]
+                    rows[base + xx] += 0.75 * (even + odd)
+                    rows[base + Swift.max(0, xx - 1)] += 0.25 * even
+                    rows[base + Swift.min(w - 1, xx + 1)] += 0.25 * odd
+                }
+            }
+            for oy in 0..<(2 * h) {
+                let y = oy / 2
+                let y2 = oy % 2 == 0 ? Swift.max(0, y - 1) : Swift.min(h - 1, y + 1)
+                let base = oy * w
+                for xx in 0..<w {
+                    d[y * w + xx] += 0.75 * rows[base + xx]
+                    d[y2 * w + xx] += 0.25 * rows[base + xx]
+                }
+            }
+        }
+        return [gx]
+    }
+}

@@ -7,6 +7,7 @@ import Tensor
 import Training
 
 extension LGGANConfig.LocalFusion: ExpressibleByArgument {}
+extension LGGANConfig.Upsampling: ExpressibleByArgument {}
 
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -71,6 +72,8 @@ struct TrainCommand: ParsableCommand {
         var classKernel: Int = 5
         @Option(help: "SPADE hidden width (below full resolution).")
         var spadeHidden: Int = 32
+        @Option(help: "Upsampling inside the global generator: nearest (SPADE) or bilinear.")
+        var globalUpsampling: LGGANConfig.Upsampling = .nearest
         @Option(help: "Local fusion: conv (Eq. 4) or sum (Eq. 3).")
         var fusion: LGGANConfig.LocalFusion = .conv
         @Flag(help: "Drop the class-discriminative loss (Eq. 5).")
@@ -156,6 +159,7 @@ struct TrainCommand: ParsableCommand {
             c.classKernel = classKernel
             c.spadeHidden = spadeHidden
             c.localFusion = fusion
+            c.globalUpsampling = globalUpsampling
             c.useClassification = !noClassification
             c.useWeightMap = !noWeightMap
             c.useLocal = !noLocal

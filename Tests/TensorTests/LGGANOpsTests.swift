@@ -60,4 +60,14 @@ final class LGGANOpsTests: XCTestCase {
         for (u, v) in zip(out.values, reference.values) { XCTAssertEqual(u, v, accuracy: 1e-6) }
         G.check([x, gb]) { modulate($0[0], gammaBeta: $0[1]) }
     }
+
+    func testBilinearUpsamplingMatchesPyTorchAndItsGradient() {
+        // torch.nn.functional.interpolate(x, scale_factor=2, mode="bilinear", align_corners=False)
+        // of [[1, 2], [3, 4]] is this 4x4 grid.
+        let x = Tensor(shape: [1, 1, 2, 2], values: [1, 2, 3, 4])
+        let expected: [Float] = [1.0, 1.25, 1.75, 2.0, 1.5, 1.75, 2.25, 2.5, 2.5, 2.75, 3.25, 3.5, 3.0, 3.25, 3.75, 4.0]
+        for (a, b) in zip(upsampleBilinear2x(x).values, expected) { XCTAssertEqual(a, b, accuracy: 1e-6) }
+        G.check([G.random([2, 3, 4, 5], seed: 9)]) { upsampleBilinear2x($0[0]) }
+        G.check([G.random([1, 2, 1, 3], seed: 10)]) { upsampleBilinear2x($0[0]) }
+    }
 }

@@ -13,6 +13,8 @@ public struct LossRecord: Codable, Sendable, Equatable {
     /// Discriminator hinge terms on real and (mean of) fake images.
     public var discriminatorReal: Float = 0
     public var discriminatorFake: Float = 0
+    /// L1 of the global image against the real one (weighted), when used.
+    public var globalL1: Float = 0
     /// Mean |fused - real| in 0...255 units (a readable reconstruction figure).
     public var fusedL1: Float = 0
     /// KL term of the style encoder (weighted), when training with one.
@@ -22,7 +24,7 @@ public struct LossRecord: Codable, Sendable, Equatable {
 
     private enum CodingKeys: String, CodingKey {
         case ganFused, ganGlobal, ganLocal, featureMatching, localL1, classification
-        case discriminatorReal, discriminatorFake, fusedL1, kl
+        case discriminatorReal, discriminatorFake, fusedL1, kl, globalL1
     }
 
     /// Missing terms read as 0 (logs of older runs).
@@ -39,14 +41,15 @@ public struct LossRecord: Codable, Sendable, Equatable {
         discriminatorFake = try read(.discriminatorFake)
         fusedL1 = try read(.fusedL1)
         kl = try read(.kl)
+        globalL1 = try read(.globalL1)
     }
 
-    public var generatorTotal: Float { ganFused + ganGlobal + ganLocal + featureMatching + localL1 + classification + kl }
+    public var generatorTotal: Float { ganFused + ganGlobal + ganLocal + featureMatching + localL1 + classification + kl + globalL1 }
 
     /// Named values in a fixed order (for the progress line and the plot).
     public var named: [(String, Float)] {
         [("g_fused", ganFused), ("g_global", ganGlobal), ("g_local", ganLocal), ("fm", featureMatching),
-         ("l1_local", localL1), ("ce", classification), ("d_real", discriminatorReal), ("d_fake", discriminatorFake),
+         ("l1_local", localL1), ("l1_global", globalL1), ("ce", classification), ("d_real", discriminatorReal), ("d_fake", discriminatorFake),
          ("l1_fused", fusedL1), ("kl", kl)]
     }
 }

@@ -114,6 +114,11 @@ public final class LGGANTrainer {
             record.localL1 = l1.scalar
             terms.append(l1)
         }
+        if let global = out.global, options.globalL1Weight > 0 {
+            let l1 = l1Loss(global, batch.real) * options.globalL1Weight
+            record.globalL1 = l1.scalar
+            terms.append(l1)
+        }
         if let logits = out.classLogits, options.classificationWeight > 0 {
             let ce = LGGANLosses.classification(logits: logits, pairs: out.classPairs, batch: n) * options.classificationWeight
             record.classification = ce.scalar

@@ -25,6 +25,13 @@ public struct LGGANTrainingOptions: Codable, Sendable, Equatable {
     public var adversarialWeight: Float = 1
     public var featureMatchingWeight: Float = 10
     public var localL1Weight: Float = 10
+    /// L1 between the global image and the real one. The paper has no such term,
+    /// but its VGG loss (x10) anchors the global branch to the real image; without
+    /// it only GAN and feature matching reach that branch, and in the default run
+    /// it drifted into streaks and wrong colours by step 1500 while the local
+    /// branch, anchored by Eq. 2, was clean. This gives the global branch the same
+    /// anchor (files without the key: 0).
+    public var globalL1Weight: Float = 0
     public var classificationWeight: Float = 1
     /// Hinge GAN terms on the global and local outputs too (paper: yes).
     public var adversarialOnBranches: Bool = true
@@ -47,7 +54,7 @@ public struct LGGANTrainingOptions: Codable, Sendable, Equatable {
     public init() {}
 
     private enum CodingKeys: String, CodingKey {
-        case size, batch, steps, generatorLearningRate, discriminatorLearningRate, beta1, beta2, decayFrom, adversarialWeight, featureMatchingWeight, localL1Weight, classificationWeight, adversarialOnBranches, styleEncoder, klWeight, sampledDiscriminatorFakes, checkpointEvery, sampleEvery, logEvery, seed
+        case size, batch, steps, generatorLearningRate, discriminatorLearningRate, beta1, beta2, decayFrom, adversarialWeight, featureMatchingWeight, localL1Weight, globalL1Weight, classificationWeight, adversarialOnBranches, styleEncoder, klWeight, sampledDiscriminatorFakes, checkpointEvery, sampleEvery, logEvery, seed
     }
 
     /// Missing keys keep their defaults, so older checkpoints stay readable.
@@ -66,6 +73,7 @@ public struct LGGANTrainingOptions: Codable, Sendable, Equatable {
         try read(.adversarialWeight, &adversarialWeight)
         try read(.featureMatchingWeight, &featureMatchingWeight)
         try read(.localL1Weight, &localL1Weight)
+        try read(.globalL1Weight, &globalL1Weight)
         try read(.classificationWeight, &classificationWeight)
         try read(.adversarialOnBranches, &adversarialOnBranches)
         try read(.styleEncoder, &styleEncoder)

@@ -122,6 +122,7 @@ public final class LGGANTrainingRun {
         r.discriminatorFake = f(a.discriminatorFake, b.discriminatorFake)
         r.fusedL1 = f(a.fusedL1, b.fusedL1)
         r.kl = f(a.kl, b.kl)
+        r.globalL1 = f(a.globalL1, b.globalL1)
         return r
     }
 }

@@ -58,6 +58,12 @@ struct GenerateCommand: ParsableCommand {
     var report: String?
     @Option(help: "Pairs for --report.")
     var count: Int = 100
+    @Option(help: "With --report: also write a sample sheet (layout | global | local | weights | fused | real) of pairs --sheet-from..<+--sheet-rows here.")
+    var sheet: String?
+    @Option(help: "First pair of the --sheet.")
+    var sheetFrom: Int = 0
+    @Option(help: "Rows of the --sheet.")
+    var sheetRows: Int = 6
 
     func validate() throws {
         if report != nil {
@@ -80,7 +86,15 @@ struct GenerateCommand: ParsableCommand {
         let generator = try ModelLoader.loadLGGAN(path: modelPath)
         if let report {
             let dataset = try PairedDataset(directory: report, palette: generator.palette)
-            print(try ViewStatistics.measure(generator: generator, dataset: dataset, count: count).markdown)
+            if let sheet {
+                let rows = try (sheetFrom ..< Swift.min(dataset.count, sheetFrom + sheetRows)).map { try dataset.pair($0) }
+                guard !rows.isEmpty else { throw ValidationError("--sheet-from \(sheetFrom) is past the \(dataset.count) pairs") }
+                try SampleSheet.render(generator: generator, samples: rows).write(path: sheet)
+                print("wrote \(sheet) (\(rows.count) rows)")
+            }
+            if count > 0 {
+                print(try ViewStatistics.measure(generator: generator, dataset: dataset, count: count).markdown)
+            }
             return
         }
         var labels = try Self.readLayout(layout!, palette: palette, generator: generator, modelPath: modelPath).labels

@@ -57,6 +57,8 @@ struct TrainCommand: ParsableCommand {
         var decayFrom: Int?
         @Option(help: "Weight of the local L1 of Eq. 2.")
         var localL1Weight: Float = 10
+        @Option(help: "Weight of an L1 between the global image and the real one (default 10; on --resume, the checkpoint's).")
+        var globalL1Weight: Float?
         @Option(help: "Weight of discriminator feature matching.")
         var featureMatchingWeight: Float = 10
         @Option(help: "Seed of the initialisation, data order, crops and noise.")
@@ -110,6 +112,7 @@ struct TrainCommand: ParsableCommand {
                     if let sampleEvery { options.sampleEvery = sampleEvery }
                     if let logEvery { options.logEvery = logEvery }
                     if let decayFrom { options.decayFrom = decayFrom }
+                    if let globalL1Weight { options.globalL1Weight = globalL1Weight }
                 }
                 // The checkpoint knows its palette; the dataset must use it.
                 dataset = try PairedDataset(directory: dataDirectory, palette: trainer.palette, library: library)
@@ -183,6 +186,7 @@ struct TrainCommand: ParsableCommand {
             o.discriminatorLearningRate = discriminatorRate
             o.decayFrom = decayFrom
             o.localL1Weight = localL1Weight
+            o.globalL1Weight = globalL1Weight ?? 10
             o.featureMatchingWeight = featureMatchingWeight
             o.seed = seed
             o.styleEncoder = styleEncoder

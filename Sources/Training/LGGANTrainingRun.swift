@@ -73,9 +73,9 @@ public final class LGGANTrainingRun {
             }
             if showProgress {
                 let r = log.entries.last?.losses ?? record
-                bar.update(done: step, suffix: String(format: "G %.2f D %.2f/%.2f fm %.2f l1 %.3f ce %.2f |fused-real| %.1f",
+                bar.update(done: step, suffix: String(format: "G %.2f D %.2f/%.2f fm %.2f l1 %.3f/%.3f ce %.2f |fused-real| %.1f",
                                                       r.ganFused, r.discriminatorReal, r.discriminatorFake,
-                                                      r.featureMatching, r.localL1, r.classification, r.fusedL1))
+                                                      r.featureMatching, r.localL1, r.globalL1, r.classification, r.fusedL1))
             }
             if step % options.checkpointEvery == 0 { try saveCheckpoint() }
             if step % options.sampleEvery == 0 { try writeSamples() }

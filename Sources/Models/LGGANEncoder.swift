@@ -5,24 +5,42 @@ import Tensor
 /// ReLU. Returns the features of every level (index k = resolution 1/2^k):
 /// level 2 feeds the local generator and the weight-map generator, the deepest
 /// level the global generator.
+///
+/// Noise (a per-image vector z) enters every level as a learned per-channel
+/// offset added after the instance norm, before the ReLU. Appending z as
+/// constant input channels, the obvious way, does nothing here: a convolution
+/// of a constant plane is a per-channel constant, and the instance norm right
+/// after it subtracts exactly that.
 final class LGGANEncoder: Module {
     let input: Conv2d
     let downs: [Conv2d]
+    let noiseProjections: [Linear]
 
     init(config: LGGANConfig, using rng: inout RandomGenerator) {
-        let inChannels = config.classCount + config.noiseChannels
-        input = Conv2d(inChannels, config.width(level: 0), kernelSize: config.inputKernel,
+        input = Conv2d(config.classCount, config.width(level: 0), kernelSize: config.inputKernel,
                        padding: config.inputKernel / 2, paddingMode: .reflect, using: &rng)
         downs = (1...config.encoderDepth).map { k in
             Conv2d(config.width(level: k - 1), config.width(level: k), kernelSize: 3, stride: 2, padding: 1, using: &rng)
         }
+        noiseProjections = config.noiseChannels == 0 ? [] : (0...config.encoderDepth).map { k in
+            Linear(config.noiseChannels, config.width(level: k), bias: false, using: &rng)
+        }
         super.init()
     }
 
-    func callAsFunction(_ x: Tensor) -> [Tensor] {
-        var levels = [instanceNorm(input(x)).relu()]
-        for down in downs {
-            levels.append(instanceNorm(down(levels.last!)).relu())
+    /// layout: the one-hot map; noise: [N, noiseChannels] (models with noise).
+    func callAsFunction(_ layout: Tensor, noise: Tensor?) -> [Tensor] {
+        func activate(_ x: Tensor, level: Int) -> Tensor {
+            var h = instanceNorm(x)
+            if let noise, level < noiseProjections.count {
+                let offset = noiseProjections[level](noise)
+                h = h + offset.reshaped([offset.shape[0], offset.shape[1], 1, 1])
+            }
+            return h.relu()
+        }
+        var levels = [activate(input(layout), level: 0)]
+        for (k, down) in downs.enumerated() {
+            levels.append(activate(down(levels.last!), level: k + 1))
         }
         return levels
     }

@@ -51,7 +51,7 @@ public final class LGGANNetwork: Module {
     public enum Stage: Sendable { case encoder, global, local, fusion }
 
     /// Runs the generator. `noise` is [N, noiseChannels, 1, 1] when the config
-    /// has noise (broadcast over the image). `checkpoint` is called after each
+    /// has noise (one vector per image). `checkpoint` is called after each
     /// stage and may throw to stop early.
     public func forward(_ input: SemanticInput, noise: Tensor? = nil) -> LGGANOutput {
         forward(input, noise: noise, checkpoint: { _ in })
@@ -62,7 +62,7 @@ public final class LGGANNetwork: Module {
         precondition(input.classCount == config.classCount, "input has \(input.classCount) classes, model \(config.classCount)")
         precondition(input.height % config.sizeMultiple == 0 && input.width % config.sizeMultiple == 0,
                      "layout \(input.width)x\(input.height) is not a multiple of \(config.sizeMultiple)")
-        let levels = encoder(encoderInput(input, noise: noise))
+        let levels = encode(input, noise: noise)
         try checkpoint(.encoder)
         var globalImage: Tensor?
         if let global {
@@ -95,12 +95,11 @@ public final class LGGANNetwork: Module {
                            classPairs: localOutput?.pairs ?? [])
     }
 
-    /// The one-hot layout, with the noise broadcast as extra channels when the model has noise.
-    func encoderInput(_ input: SemanticInput, noise: Tensor?) -> Tensor {
-        guard config.noiseChannels > 0 else { return input.oneHot }
+    /// The encoder's features; without noise given, a noise model gets z = 0.
+    func encode(_ input: SemanticInput, noise: Tensor?) -> [Tensor] {
+        guard config.noiseChannels > 0 else { return encoder(input.oneHot, noise: nil) }
         let z = noise ?? Tensor.zeros([input.batch, config.noiseChannels, 1, 1])
-        let shape = [input.batch, config.noiseChannels, input.height, input.width]
-        return Tensor.concat([input.oneHot, z.broadcast(to: shape)], axis: 1)
+        return encoder(input.oneHot, noise: z.reshaped([input.batch, config.noiseChannels]))
     }
 
     /// Eq. 7: Wg * global + Wl * local.
@@ -111,14 +110,14 @@ public final class LGGANNetwork: Module {
     /// The dense reference of the class outputs (for tests of the sparse path).
     public func denseClassImages(_ input: SemanticInput) -> Tensor? {
         guard let local else { return nil }
-        let levels = encoder(encoderInput(input, noise: nil))
+        let levels = encode(input, noise: nil)
         return local.denseClassImages(local.features(levels[2]), input: input)
     }
 
     /// The sparse class outputs for the same input (pairs with `denseClassImages`).
     public func sparseClassImages(_ input: SemanticInput) -> Tensor? {
         guard let local else { return nil }
-        let levels = encoder(encoderInput(input, noise: nil))
+        let levels = encode(input, noise: nil)
         return local.sparseClassImages(local.features(levels[2]), input: input).0
     }
 }

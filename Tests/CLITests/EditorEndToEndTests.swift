@@ -122,6 +122,18 @@ final class EditorEndToEndTests: XCTestCase {
         again.waitFor("EXITED 0")
     }
 
+    func testCrashSignalRestoresTheTerminalAndDiesOfIt() throws {
+        let session = try EditorTmuxSession(command: editCommand())
+        defer { session.close() }
+        session.waitFor("? help")
+        XCTAssertTrue(session.alternateScreenOn)
+        let shell = try XCTUnwrap(session.panePID)
+        let editor = try XCTUnwrap(Self.children(of: shell).first, "no editor process under the pane's shell")
+        XCTAssertEqual(kill(editor, SIGSEGV), 0)
+        session.waitFor("EXITED 139")
+        XCTAssertFalse(session.alternateScreenOn, "terminal restored after SIGSEGV")
+    }
+
     func testUndoRedoAndTooSmallTerminal() throws {
         let session = try EditorTmuxSession(command: editCommand("--graphics 256"))
         defer { session.close() }

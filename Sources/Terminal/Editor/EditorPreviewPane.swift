@@ -68,12 +68,12 @@ final class EditorPreviewPane {
         switch mode {
         case .sixel:
             // Sixel rows come in bands of 6 pixels: stay inside the rectangle.
-            let size = ImageFit.fit(width: width, height: height, into: rect.width * cell.0, (rect.height * cell.1 / 6) * 6)
+            let size = fill(width: width, height: height, into: rect.width * cell.0, (rect.height * cell.1 / 6) * 6)
             let columns = (size.width + cell.0 - 1) / cell.0
             let rows = (size.height + cell.1 - 1) / cell.1
             return Rect(x: rect.x + max(0, (rect.width - columns) / 2), y: rect.y, width: columns, height: rows)
         case .truecolor, .ansi256:
-            let size = ImageFit.fit(width: width, height: height, into: rect.width, rect.height * 2)
+            let size = fill(width: width, height: height, into: rect.width, rect.height * 2)
             return Rect(x: rect.x + max(0, (rect.width - size.width) / 2), y: rect.y, width: size.width, height: (size.height + 1) / 2)
         }
     }
@@ -124,11 +124,11 @@ final class EditorPreviewPane {
         var out = Array("\u{1B}7".utf8)
         switch mode {
         case .sixel:
-            let size = ImageFit.fit(width: image.width, height: image.height, into: rect.width * cell.0, (rect.height * cell.1 / 6) * 6)
+            let size = fill(width: image.width, height: image.height, into: rect.width * cell.0, (rect.height * cell.1 / 6) * 6)
             out += cursorPosition(row: place.y, column: place.x)
             out += try TerminalImage(rgb: image.resized(width: size.width, height: size.height)).encoded(mode: .sixel)
         case .truecolor, .ansi256:
-            let size = ImageFit.fit(width: image.width, height: image.height, into: rect.width, rect.height * 2)
+            let size = fill(width: image.width, height: image.height, into: rect.width, rect.height * 2)
             let renderer = HalfBlockRenderer(palette: mode == .truecolor ? .truecolor : .ansi256)
             for (i, line) in renderer.lines(image.resized(width: size.width, height: size.height)).enumerated() where i < rect.height {
                 out += cursorPosition(row: place.y + i, column: place.x)
@@ -137,6 +137,14 @@ final class EditorPreviewPane {
         }
         out += Array("\u{1B}8".utf8)
         return out
+    }
+
+    /// The largest size with the image's aspect that fits the box (any
+    /// factor, up or down: the pane is meant to be filled).
+    static func fill(width: Int, height: Int, into boxWidth: Int, _ boxHeight: Int) -> (width: Int, height: Int) {
+        guard width > 0, height > 0, boxWidth > 0, boxHeight > 0 else { return (1, 1) }
+        let scale = min(Double(boxWidth) / Double(width), Double(boxHeight) / Double(height))
+        return (max(1, Int(Double(width) * scale)), max(1, Int(Double(height) * scale)))
     }
 
     static func cursorPosition(row: Int, column: Int) -> [UInt8] {

@@ -58,7 +58,8 @@ extension EditorApp {
             try checkModelPalette(layout.palette, layoutPath: path)
             state.replaceLayout(layout, path: path)
             relayout()
-            message = "opened \(path)" + (state.isDirty ? "" : "")
+            message = "opened \(path)"
+            recoveryDeferred = false
             if let entry = options.recovery.entry(for: path) { setMode(.offerRecovery(entry)) }
         } catch {
             message = "cannot open: \(error)"

@@ -39,7 +39,10 @@ extension EditorApp {
                 options.recovery.discard(for: state.filePath)
                 message = "discarded the recovery file"
                 setMode(.normal)
-            case 27: message = "the recovery file is kept for next time"; setMode(.normal)
+            case 27:
+                recoveryDeferred = true
+                message = "the recovery file is kept for next time"
+                setMode(.normal)
             default: break
             }
             return
@@ -123,7 +126,7 @@ extension EditorApp {
         case ascii("X"): exportAllViews()
         case ascii("q"), 17:
             if state.isDirty { setMode(.confirmQuit) } else {
-                options.recovery.discard(for: state.filePath)
+                if !recoveryDeferred { options.recovery.discard(for: state.filePath) }
                 quitting = true
             }
         default:

@@ -36,6 +36,8 @@ public final class EditorApp {
     var quitting = false
     var exitStatus: Int32 = 0
     var needsFullClear = true
+    /// The user chose "decide later" for a recovery file: a clean quit keeps it.
+    var recoveryDeferred = false
     var trace: EditorTrace?
     private var wakeRead: Int32 = -1
     private var wakeWrite: Int32 = -1
@@ -202,7 +204,7 @@ public final class EditorApp {
         if !Self.coversPreview(mode) {
             let start = PreviewScheduler.now()
             let bytes = pane.emitIfNeeded(in: screen.preview)
-            trace?.emitted(seconds: PreviewScheduler.now() - start, bytes: bytes)
+            trace?.emitted(seconds: PreviewScheduler.now() - start, bytes: bytes, encodeSeconds: pane.lastEncodeSeconds)
         }
     }
 
@@ -237,6 +239,7 @@ public final class EditorApp {
 ///   key <ms>                  poll wake-up with keys -> frame written (ncurses refresh + any image)
 ///   preview <ms> gen <ms>     edit (request) -> its image written; generation time inside it
 ///   emit <ms> <bytes>         writing the (already encoded) preview image
+///   encode <ms>               encoding that image (background queue)
 final class EditorTrace {
     private let handle: FileHandle?
     private var wokeAt: Double?
@@ -252,9 +255,10 @@ final class EditorTrace {
     func keysHandled() { keys = true }
     func previewArrived(requestedAt: Double, generationSeconds: Double) { arrived = (requestedAt, generationSeconds) }
     /// The preview image was written: closes the newest generation's timing.
-    func emitted(seconds: Double, bytes: Int) {
+    func emitted(seconds: Double, bytes: Int, encodeSeconds: Double) {
         guard bytes > 0 else { return }
         line(String(format: "emit %.3f %d", seconds * 1000, bytes))
+        line(String(format: "encode %.3f", encodeSeconds * 1000))
         if let a = arrived {
             line(String(format: "preview %.3f gen %.3f", (PreviewScheduler.now() - a.requested) * 1000, a.generation * 1000))
             arrived = nil

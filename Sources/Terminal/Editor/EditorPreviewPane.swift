@@ -1,3 +1,4 @@
+import Editor
 import Foundation
 import Layouts
 
@@ -24,6 +25,13 @@ final class EditorPreviewPane {
     // Written by the encoder, read by the UI thread.
     private let lock = NSLock()
     private var ready: (version: Int, rect: Rect, bytes: [UInt8])?
+    private var encodeSeconds: Double = 0
+    /// Seconds the last encoding took (for the benchmark trace).
+    var lastEncodeSeconds: Double {
+        lock.lock()
+        defer { lock.unlock() }
+        return encodeSeconds
+    }
     /// True when the terminal does not show the current image (new image,
     /// screen cleared, popup closed).
     private(set) var needsEmit = false
@@ -108,10 +116,13 @@ final class EditorPreviewPane {
         encoding = (version, rect)
         let job = (version: version, mode: mode, cell: (cellWidth, cellHeight))
         queue.async { [weak self] in
+            let start = PreviewScheduler.now()
             guard let bytes = try? Self.encode(image, in: rect, mode: job.mode, cell: job.cell) else { return }
+            let seconds = PreviewScheduler.now() - start
             guard let self else { return }
             self.lock.lock()
             self.ready = (job.version, rect, bytes)
+            self.encodeSeconds = seconds
             self.lock.unlock()
             self.wake()
         }
@@ -126,7 +137,13 @@ final class EditorPreviewPane {
         case .sixel:
             let size = fill(width: image.width, height: image.height, into: rect.width * cell.0, (rect.height * cell.1 / 6) * 6)
             out += cursorPosition(row: place.y, column: place.x)
-            out += try TerminalImage(rgb: image.resized(width: size.width, height: size.height)).encoded(mode: .sixel)
+            let fitted = image.resized(width: size.width, height: size.height)
+            if sixelDither == "libsixel" {
+                out += try TerminalImage(rgb: fitted).encoded(mode: .sixel)
+            } else {
+                out += try SixelEncoder.encode(indices: EditorSixelQuantizer.indices(fitted), width: fitted.width,
+                                               height: fitted.height, palette: EditorSixelQuantizer.palette)
+            }
         case .truecolor, .ansi256:
             let size = fill(width: image.width, height: image.height, into: rect.width, rect.height * 2)
             let renderer = HalfBlockRenderer(palette: mode == .truecolor ? .truecolor : .ansi256)
@@ -146,6 +163,10 @@ final class EditorPreviewPane {
         let scale = min(Double(boxWidth) / Double(width), Double(boxHeight) / Double(height))
         return (max(1, Int(Double(width) * scale)), max(1, Int(Double(height) * scale)))
     }
+
+    /// SCENEPAINT_SIXEL_DITHER=libsixel uses libsixel's adaptive palette and
+    /// error diffusion (slower, for comparison in the benchmark).
+    static let sixelDither = ProcessInfo.processInfo.environment["SCENEPAINT_SIXEL_DITHER"] ?? "ordered"
 
     static func cursorPosition(row: Int, column: Int) -> [UInt8] {
         Array("\u{1B}[\(row + 1);\(column + 1)H".utf8)

@@ -8,6 +8,7 @@ struct Scenepaint: ParsableCommand {
             PalettesCommand.self,
             LayoutCommand.self,
             ShowCommand.self,
+            EditCommand.self,
             DatasetCommand.self,
             DoctorCommand.self,
             BenchCommand.self,

@@ -6,6 +6,16 @@ import Layouts
 /// What each key and mouse event does (the list in EditorKeyBindings).
 extension EditorApp {
     func handle(key: Int32) {
+        if key == KEY_RESIZE {
+            relayout()
+            return
+        }
+        if key == KEY_MOUSE, case .normal = mode {} else if key == KEY_MOUSE {
+            // Popups and prompts ignore the mouse (motion would close them).
+            var event = MEVENT()
+            _ = getmouse(&event)
+            return
+        }
         switch mode {
         case .help:
             setMode(.normal)
@@ -57,8 +67,6 @@ extension EditorApp {
     private func handleNormal(key: Int32) {
         let before = state.cursor
         switch key {
-        case KEY_RESIZE:
-            relayout()
         case KEY_MOUSE:
             handleMouse()
         case KEY_LEFT: state.moveCursor(dx: -1, dy: 0)
@@ -102,7 +110,7 @@ extension EditorApp {
         case ascii("t"): setMode(.table)
         case ascii("?"): setMode(.help)
         case ascii("n"):
-            if options.generator.hasNoiseInput {
+            if generator.hasNoiseInput {
                 state.seed = UInt64.random(in: 1...UInt64(UInt32.max))
                 message = "new seed \(state.seed)"
             } else {

@@ -39,6 +39,8 @@ public final class EditorApp {
     /// The user chose "decide later" for a recovery file: a clean quit keeps it.
     var recoveryDeferred = false
     var trace: EditorTrace?
+    var generator: SceneGenerator
+    var wake: @Sendable () -> Void = {}
     private var wakeRead: Int32 = -1
     private var wakeWrite: Int32 = -1
     private var signalRead: Int32 = -1
@@ -46,6 +48,7 @@ public final class EditorApp {
     public init(options: EditorLaunchOptions) {
         self.options = options
         self.state = EditorState(layout: options.layout, filePath: options.layoutPath)
+        self.generator = options.generator
         self.message = options.startMessage
     }
 
@@ -63,12 +66,12 @@ public final class EditorApp {
             _ = fcntl(wakeWrite, F_SETFL, fcntl(wakeWrite, F_GETFL) | O_NONBLOCK)
         }
         let wakeFD = wakeWrite
-        let wake: @Sendable () -> Void = {
+        wake = {
             var byte: UInt8 = 1
             _ = write(wakeFD, &byte, 1)
         }
         pane = EditorPreviewPane(mode: graphicsMode, cellWidth: caps.cellWidth ?? 10, cellHeight: caps.cellHeight ?? 20, wake: wake)
-        scheduler = PreviewScheduler(generator: options.generator, debounce: 0.01, onUpdate: wake)
+        scheduler = PreviewScheduler(generator: generator, debounce: 0.01, onUpdate: wake)
         curses = EditorCurses.start()
         relayout()
         if let entry = options.recovery.entry(for: state.filePath) {
@@ -160,6 +163,19 @@ public final class EditorApp {
         if state.isDirty { saveRecovery() }
         quitting = true
         exitStatus = 128 + signal
+    }
+
+    /// After open / new / recover: the stand-in generator follows the layout's
+    /// palette (a trained model's palette was checked before the layout was accepted).
+    func layoutReplaced() {
+        relayout()
+        latest = nil
+        composedKey = nil
+        guard options.modelPath == nil, generator.palette != state.palette else { return }
+        scheduler.stop()
+        generator = ShadedLayoutGenerator(palette: state.palette)
+        scheduler = PreviewScheduler(generator: generator, debounce: 0.01, onUpdate: wake)
+        requestedRevision = -1
     }
 
     /// Recomputes the screen layout (start, resize) and fits the canvas.

@@ -10,7 +10,7 @@ extension EditorApp {
             relayout()
             return
         }
-        if key == KEY_MOUSE, case .normal = mode {} else if key == KEY_MOUSE {
+        if key == KEY_MOUSE && !isNormalMode {
             // Popups and prompts ignore the mouse (motion would close them).
             var event = MEVENT()
             _ = getmouse(&event)
@@ -60,6 +60,11 @@ extension EditorApp {
             break
         }
         handleNormal(key: key)
+    }
+
+    var isNormalMode: Bool {
+        if case .normal = mode { return true }
+        return false
     }
 
     private func ascii(_ c: Character) -> Int32 { Int32(c.asciiValue!) }

@@ -220,7 +220,7 @@ extension SceneBuilder {
         } else {
             addHill(distance: d, rise: rng.uniform(0.01, 0.06), amplitude: rng.uniform(0.01, 0.05), cls: .snow)
         }
-        populateHills(houses: 0, trees: rng.int(0...4), bushes: 0, conifer: 0.9)
+        populateHills(houses: 0, trees: rng.int(0...4), bushes: 0, conifer: 1)
         addGroundPlane()
         if rng.chance(0.3) {
             let z = rng.uniform(60, 300)
@@ -228,7 +228,8 @@ extension SceneBuilder {
                       .water)
         }
         if rng.chance(0.5) { addRoad(halfWidth: rng.uniform(2, 3.5)) }
-        scatterTrees(rng.int(4...16), near: 8, far: 300, conifer: 0.8, allowed: [.snow])
+        // Only conifers: bare broadleaf crowns read as grey blobs, not trees.
+        scatterTrees(rng.int(4...16), near: 8, far: 300, conifer: 1, allowed: [.snow])
         scatterHouses(rng.chance(0.6) ? rng.int(1...3) : 0, near: 25, far: 250, fence: 0.6)
         scatterBoulders(rng.int(0...3), near: 5, far: 80, allowed: [.snow])
         scatterBushes(rng.int(0...3), near: 5, far: 60, allowed: [.snow])

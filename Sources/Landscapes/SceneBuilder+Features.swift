@@ -60,8 +60,9 @@ extension SceneBuilder {
 
     mutating func scatterBushes(_ count: Int, near: Float, far: Float, allowed: Set<LandscapeClass> = [.grass, .snow]) {
         for _ in 0..<count {
-            guard let spot = groundSpot(near: near, far: far, allowed: allowed) else { continue }
-            addBush(u: spot.u, v: spot.v, distance: spot.z, sizeMetres: rng.uniform(1.0, 3.0))
+            guard let spot = groundSpot(near: max(near, 5), far: far, allowed: allowed) else { continue }
+            // A bush right in front of the camera would hide the scene.
+            addBush(u: spot.u, v: spot.v, distance: spot.z, sizeMetres: min(rng.uniform(1.0, 3.0), spot.z * 0.25))
         }
     }
 

@@ -251,10 +251,12 @@ struct Shader {
 
     /// Flowers: coloured dots on grass; beyond dot size they blend to a tinted field.
     func flowers(_ grass: SIMD3<Float>, x: Float, z: Float, fp: Float, seed: UInt32) -> SIMD3<Float> {
-        let palette: [SIMD3<Float>] = [srgb(240, 50, 50), srgb(255, 215, 40), srgb(250, 250, 245), srgb(175, 95, 225),
-                                       srgb(250, 120, 190), srgb(255, 150, 30)]
-        let a = palette[Int(Noise.hash(1, 1, seed ^ styleSeed) % UInt32(palette.count))]
-        let b = palette[Int(Noise.hash(2, 1, seed ^ styleSeed) % UInt32(palette.count))]
+        // The main colour is always a saturated one: white or orange alone reads as
+        // gravel or bare earth from a distance.
+        let saturated: [SIMD3<Float>] = [srgb(240, 50, 50), srgb(255, 215, 40), srgb(175, 95, 225), srgb(250, 110, 185)]
+        let second = saturated + [srgb(250, 250, 245)]
+        let a = saturated[Int(Noise.hash(1, 1, seed ^ styleSeed) % UInt32(saturated.count))]
+        let b = second[Int(Noise.hash(2, 1, seed ^ styleSeed) % UInt32(second.count))]
         let cell: Float = 0.22
         let far = mix(grass, mix(a, b, 0.3), 0.8)
         let blend = smoothstep(cell * 0.6, cell * 1.6, fp)
@@ -342,12 +344,6 @@ struct Shader {
             let nz = max(0.05, 1 - nx * nx - ny * ny).squareRoot()
             n = normalize(SIMD3(nx, -ny * 0.5, -nz) + SIMD3(leaf * 0.4, leaf * 0.2, 0))
             ao = 0.75 + 0.25 * clamp01(-ny + 0.5)
-        }
-        if scene.isWinter && t.kind != .conifer {
-            // Bare crowns: a grey-brown tangle of twigs.
-            let twigScale = 26 / cw
-            let twigs = Noise.ridged(u * twigScale, v * twigScale, t.seed &+ 5, octaves: 2, footprint: pixel * twigScale)
-            leafColor = mix(srgb(75, 62, 55), srgb(150, 145, 142), clamp01(1 - twigs * 1.2 + 0.3))
         }
         var c = leafColor * light.light(n) * ao * (0.8 + 0.3 * leaf)
         if snowCover > 0 { c = mix(c, SIMD3(0.82, 0.85, 0.9) * light.light(SIMD3(0, 1, -0.3)), snowCover * 0.85) }

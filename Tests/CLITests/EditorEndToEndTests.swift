@@ -149,6 +149,12 @@ final class EditorEndToEndTests: XCTestCase {
         session.waitFor("terminal too small")
         try session.resize(columns: 100, rows: 30)
         session.waitFor("? help")
+        // 30 rows hold 24 help lines: the key list comes in two pages.
+        try session.send("?")
+        session.waitFor("space: more keys (1/2)")
+        try session.send("Space")
+        session.waitFor("any key closes this help")
+        try session.send("Escape")
         try session.send("u", "q")
         session.waitFor("EXITED 0")
     }

@@ -118,7 +118,8 @@ extension EditorApp {
     func currentResult() -> PreviewResult? {
         requestPreviewIfNeeded()
         if let latest, latest.labels == state.labels, latest.seed == state.seed { return latest }
-        message = "waiting for the generator..."
+        message = "waiting for the generator to finish this layout..."
+        render()  // say so before blocking
         scheduler.waitUntilIdle(timeout: 120)
         if let result = scheduler.takeResult() { latest = result }
         guard let latest, latest.labels == state.labels else {

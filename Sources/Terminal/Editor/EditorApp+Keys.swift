@@ -17,8 +17,12 @@ extension EditorApp {
             return
         }
         switch mode {
-        case .help:
-            setMode(.normal)
+        case .help(let page):
+            if key == 32, let screen, page + 1 < helpPages(screen).count {
+                setMode(.help(page: page + 1))
+            } else {
+                setMode(.normal)
+            }
             return
         case .table:
             if key == 27 || key == Int32(UInt8(ascii: "t")) || key == Int32(UInt8(ascii: "q")) { setMode(.normal) }
@@ -113,7 +117,7 @@ extension EditorApp {
             if let view = PreviewView.forKey(Character(Unicode.Scalar(UInt8(key)))) { state.view = view }
         case ascii("v"): state.view = state.view.next
         case ascii("t"): setMode(.table)
-        case ascii("?"): setMode(.help)
+        case ascii("?"): setMode(.help(page: 0))
         case ascii("n"):
             if generator.hasNoiseInput {
                 state.seed = UInt64.random(in: 1...UInt64(UInt32.max))

@@ -11,7 +11,8 @@ import Models
 public final class EditorApp {
     enum Mode {
         case normal
-        case help
+        /// The key list, shown a page at a time when the screen is short.
+        case help(page: Int)
         case table
         case prompt(EditorPrompt)
         case confirmQuit
@@ -195,7 +196,7 @@ public final class EditorApp {
     }
 
     /// Draws everything ncurses owns, refreshes, then writes the image.
-    private func render() {
+    func render() {
         if needsFullClear {
             clearok(stdscr, true)
             needsFullClear = false

@@ -263,8 +263,10 @@ final class EditorTrace {
     private var keys = false
     private var arrived: (requested: Double, generation: Double)?
 
+    /// A log appended line by line while the editor runs (not a document:
+    /// it does not go through AtomicFile).
     init(path: String) {
-        FileManager.default.createFile(atPath: path, contents: nil)
+        _ = FileManager.default.createFile(atPath: path, contents: nil)
         handle = FileHandle(forWritingAtPath: path)
     }
 

@@ -223,8 +223,9 @@ extension EditorApp {
         }
         if pressed { return }
         if mouseDown {  // motion with the button held
+            // Moving the cursor already redraws a pending shape; a brush needs the drag.
             state.setCursor(pixel)
-            state.drag(to: pixel)
+            if state.shapeAnchor == nil { state.drag(to: pixel) }
         }
     }
 }

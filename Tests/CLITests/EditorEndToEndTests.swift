@@ -205,7 +205,12 @@ final class EditorEndToEndTests: XCTestCase {
         defer { session.close() }
         session.waitFor("? help")
         session.waitFor("gen ")
-        usleep(300_000)
+        // The image is encoded in the background: wait until script(1) has seen it.
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline {
+            if let data = FileManager.default.contents(atPath: typescript), !Self.sixelSequences(in: [UInt8](data)).isEmpty { break }
+            usleep(50_000)
+        }
         try session.send("q")
         session.waitFor("EXITED 0")
         let bytes = try Data(contentsOf: URL(fileURLWithPath: typescript))

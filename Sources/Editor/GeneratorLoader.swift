@@ -2,14 +2,12 @@ import Layouts
 import Models
 import Support
 
-/// Where `scenepaint edit --model M` gets its generator. The trained-model
-/// loader arrives with the LGGAN issue: its engineer replaces the body of
-/// `load` (read the checkpoint, build the model, return it). Until then any
-/// `--model` is refused with one clear line and the editor runs the
-/// `ShadedLayoutGenerator` stand-in.
+/// Where `scenepaint edit --model M` gets its generator: a trained LGGAN model
+/// file, validated by `Models.ModelLoader` (a malformed file is one clear error
+/// naming it).
 public enum GeneratorLoader {
     public static func load(modelPath: String) throws -> SceneGenerator {
-        throw Failure("\(modelPath): loading trained models is not available yet (it comes with the LGGAN model); run without --model to paint with the stand-in generator")
+        try ModelLoader.load(path: modelPath)
     }
 
     /// Refuses a layout whose palette is not the one the model was trained on.

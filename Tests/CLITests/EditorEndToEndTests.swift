@@ -163,7 +163,7 @@ final class EditorEndToEndTests: XCTestCase {
         let missingModel = try EditorTmuxSession(command: editCommand("--model nowhere.safetensors"))
         defer { missingModel.close() }
         let text = missingModel.waitFor("EXITED 1")
-        XCTAssertTrue(text.contains("loading trained models is not available yet"), text)
+        XCTAssertTrue(text.contains("nowhere.safetensors: not a usable scenepaint model: no such file"), text)
 
         let fresh = try EditorTmuxSession(command: editCommand("--size 32x16", layout: home + "/new.png"))
         defer { fresh.close() }

@@ -1,0 +1,72 @@
+import Foundation
+import Layouts
+import Tensor
+
+/// A trained LGGAN behind the editor's `SceneGenerator` protocol. Fills every
+/// view (fused, global, local, weight maps, each present class's output).
+/// Layouts of any size work: sides are padded (edge labels repeated) to the
+/// model's multiple and the views cropped back. One generation runs at a time
+/// (a lock), so the editor may call it from any thread.
+public final class LGGANGenerator: SceneGenerator, @unchecked Sendable {
+    public let palette: Palette
+    public let network: LGGANNetwork
+    /// Where the model came from (for messages), if a file.
+    public let source: String
+    private let lock = NSLock()
+
+    public init(network: LGGANNetwork, palette: Palette, source: String = "model") {
+        precondition(palette.count == network.config.classCount, "palette \(palette.name) has \(palette.count) classes, model \(network.config.classCount)")
+        self.palette = palette
+        self.network = network
+        self.source = source
+        network.eval()
+    }
+
+    public var hasNoiseInput: Bool { network.config.noiseChannels > 0 }
+
+    public func generate(_ labels: LabelMap, seed: UInt64, shouldCancel: @Sendable () -> Bool) throws -> GeneratedViews {
+        let start = Date()
+        if shouldCancel() { throw GenerationCancelled() }
+        let indices = try SemanticInput.indices(of: labels, palette: palette)
+        let multiple = network.config.sizeMultiple
+        let paddedW = (labels.width + multiple - 1) / multiple * multiple
+        let paddedH = (labels.height + multiple - 1) / multiple * multiple
+        let padded = Self.padByRepeatingEdges(indices, width: labels.width, height: labels.height,
+                                              toWidth: paddedW, toHeight: paddedH)
+        let input = SemanticInput(indices: padded, batch: 1, height: paddedH, width: paddedW, classCount: palette.count)
+        let output: LGGANOutput = try lock.withLock {
+            try GradMode.withoutGrad {
+                try network.forward(input, noise: network.noise(batch: 1, seed: seed)) { _ in
+                    if shouldCancel() { throw GenerationCancelled() }
+                }
+            }
+        }
+        let (w, h) = (labels.width, labels.height)
+        var views = GeneratedViews(fused: TensorImages.rgbImage(output.fused, width: w, height: h))
+        views.global = output.global.map { TensorImages.rgbImage($0, width: w, height: h) }
+        views.local = output.local.map { TensorImages.rgbImage($0, width: w, height: h) }
+        if let weights = output.weights {
+            views.globalWeight = TensorImages.plane(weights, channel: 0, width: w, height: h)
+            views.localWeight = TensorImages.plane(weights, channel: 1, width: w, height: h)
+        }
+        if let classImages = output.classImages {
+            let present = Set(indices.filter { $0 >= 0 })
+            for k in present.sorted() {
+                views.classOutputs[palette.classes[k].id] = TensorImages.rgbImage(classImages, channel: 3 * k, width: w, height: h)
+            }
+        }
+        views.seconds = Date().timeIntervalSince(start)
+        return views
+    }
+
+    /// Grows a row-major index grid to toWidth x toHeight by repeating the last column and row.
+    static func padByRepeatingEdges(_ indices: [Int], width: Int, height: Int, toWidth: Int, toHeight: Int) -> [Int] {
+        if width == toWidth && height == toHeight { return indices }
+        var out = [Int](repeating: 0, count: toWidth * toHeight)
+        for y in 0..<toHeight {
+            let sy = Swift.min(y, height - 1)
+            for x in 0..<toWidth { out[y * toWidth + x] = indices[sy * width + Swift.min(x, width - 1)] }
+        }
+        return out
+    }
+}

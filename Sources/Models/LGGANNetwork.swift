@@ -1,0 +1,123 @@
+import Tensor
+
+/// Everything one forward pass of the LGGAN generator produces (all [N, ...]).
+public struct LGGANOutput {
+    /// Eq. 7 (or the plain average / the single branch, per config), [N, 3, H, W] in -1...1.
+    public var fused: Tensor
+    public var global: Tensor?
+    public var local: Tensor?
+    /// Softmax weight maps [N, 2, H, W]: channel 0 global, channel 1 local.
+    public var weights: Tensor?
+    /// Each class's sub-generator output, class i in channels 3i..<3i+3.
+    public var classImages: Tensor?
+    /// Scores of the class-discriminative module for each present (image, class) pair.
+    public var classLogits: Tensor?
+    public var classPairs: [(image: Int, classIndex: Int)]
+}
+
+/// The LGGAN generator: shared encoder E, global generator Gg, local
+/// class-specific generator Gl, weight-map generator Gw and their fusion
+/// (paper Fig. 2). Which parts exist is set by `LGGANConfig`.
+public final class LGGANNetwork: Module {
+    public let config: LGGANConfig
+    let encoder: LGGANEncoder
+    let global: GlobalGenerator?
+    let local: LocalGenerator?
+    let weightMap: WeightMapGenerator?
+
+    /// A freshly initialised network (LGGAN's init: xavier-normal, gain 0.02, zero biases).
+    public init(config: LGGANConfig, seed: UInt64 = 0) throws {
+        try config.validate()
+        self.config = config
+        var rng = RandomGenerator(seed: seed)
+        encoder = LGGANEncoder(config: config, using: &rng)
+        global = config.useGlobal ? GlobalGenerator(config: config, using: &rng) : nil
+        local = config.useLocal ? LocalGenerator(config: config, using: &rng) : nil
+        weightMap = config.useGlobal && config.useLocal && config.useWeightMap
+            ? WeightMapGenerator(config: config, using: &rng) : nil
+        super.init()
+        initialize(weights: .xavierNormal(gain: 0.02), using: &rng)
+    }
+
+    /// Per-image noise [N, noiseChannels, 1, 1] from a seed (nil when the model takes none).
+    public func noise(batch: Int, seed: UInt64) -> Tensor? {
+        guard config.noiseChannels > 0 else { return nil }
+        var rng = RandomGenerator(seed: seed)
+        return Tensor.randomNormal([batch, config.noiseChannels, 1, 1], using: &rng)
+    }
+
+    /// The stages of a forward pass, in order; `generate` checks for
+    /// cancellation between them.
+    public enum Stage: Sendable { case encoder, global, local, fusion }
+
+    /// Runs the generator. `noise` is [N, noiseChannels, 1, 1] when the config
+    /// has noise (one vector per image). `checkpoint` is called after each
+    /// stage and may throw to stop early.
+    public func forward(_ input: SemanticInput, noise: Tensor? = nil) -> LGGANOutput {
+        forward(input, noise: noise, checkpoint: { _ in })
+    }
+
+    public func forward(_ input: SemanticInput, noise: Tensor?,
+                        checkpoint: (Stage) throws -> Void) rethrows -> LGGANOutput {
+        precondition(input.classCount == config.classCount, "input has \(input.classCount) classes, model \(config.classCount)")
+        precondition(input.height % config.sizeMultiple == 0 && input.width % config.sizeMultiple == 0,
+                     "layout \(input.width)x\(input.height) is not a multiple of \(config.sizeMultiple)")
+        let levels = encode(input, noise: noise)
+        try checkpoint(.encoder)
+        var globalImage: Tensor?
+        if let global {
+            let layouts = (0...config.globalDepth).map { input.oneHot(downsampledBy: 1 << $0) }
+            globalImage = global(levels[config.globalDepth], layouts: layouts)
+            try checkpoint(.global)
+        }
+        var localOutput: LocalGenerator.Output?
+        if let local {
+            localOutput = local(levels[2], input: input)
+            try checkpoint(.local)
+        }
+        var fused: Tensor, weights: Tensor?
+        switch (globalImage, localOutput?.image) {
+        case let (g?, l?):
+            if let weightMap {
+                let wf = weightMap(levels[2])
+                weights = wf
+                fused = Self.blend(global: g, local: l, weights: wf)
+            } else {
+                fused = (g + l) * 0.5
+            }
+        case let (g?, nil): fused = g
+        case let (nil, l?): fused = l
+        default: preconditionFailure("LGGAN without generators")
+        }
+        try checkpoint(.fusion)
+        return LGGANOutput(fused: fused, global: globalImage, local: localOutput?.image, weights: weights,
+                           classImages: localOutput?.classImages, classLogits: localOutput?.classLogits,
+                           classPairs: localOutput?.pairs ?? [])
+    }
+
+    /// The encoder's features; without noise given, a noise model gets z = 0.
+    func encode(_ input: SemanticInput, noise: Tensor?) -> [Tensor] {
+        guard config.noiseChannels > 0 else { return encoder(input.oneHot, noise: nil) }
+        let z = noise ?? Tensor.zeros([input.batch, config.noiseChannels, 1, 1])
+        return encoder(input.oneHot, noise: z.reshaped([input.batch, config.noiseChannels]))
+    }
+
+    /// Eq. 7: Wg * global + Wl * local.
+    static func blend(global: Tensor, local: Tensor, weights: Tensor) -> Tensor {
+        global * weights.slice(axis: 1, 0 ..< 1) + local * weights.slice(axis: 1, 1 ..< 2)
+    }
+
+    /// The dense reference of the class outputs (for tests of the sparse path).
+    public func denseClassImages(_ input: SemanticInput) -> Tensor? {
+        guard let local else { return nil }
+        let levels = encode(input, noise: nil)
+        return local.denseClassImages(local.features(levels[2]), input: input)
+    }
+
+    /// The sparse class outputs for the same input (pairs with `denseClassImages`).
+    public func sparseClassImages(_ input: SemanticInput) -> Tensor? {
+        guard let local else { return nil }
+        let levels = encode(input, noise: nil)
+        return local.sparseClassImages(local.features(levels[2]), input: input).0
+    }
+}

@@ -1,0 +1,79 @@
+import Tensor
+
+/// Spatially-adaptive normalisation (SPADE, Park et al. 2019): a parameter-free
+/// instance norm, then gamma and beta predicted per pixel from the layout:
+/// out = norm(x) * (1 + gamma) + beta. One convolution predicts gamma and beta
+/// together (2C channels) - the same arithmetic as two, in one larger GEMM.
+final class SPADE: Module {
+    let shared: Conv2d
+    let modulation: Conv2d
+
+    init(channels: Int, labelChannels: Int, hidden: Int, modulationKernel: Int, using rng: inout RandomGenerator) {
+        shared = Conv2d(labelChannels, hidden, kernelSize: 3, padding: 1, using: &rng)
+        modulation = Conv2d(hidden, 2 * channels, kernelSize: modulationKernel, padding: modulationKernel / 2, using: &rng)
+        super.init()
+    }
+
+    /// x [N, C, h, w]; layout: the one-hot map already at h x w.
+    func callAsFunction(_ x: Tensor, layout: Tensor) -> Tensor {
+        let actv = shared(layout).relu()
+        return modulate(instanceNorm(x), gammaBeta: modulation(actv))
+    }
+}
+
+/// SPADE's residual block: two SPADE -> LeakyReLU(0.2) -> conv3x3 stages, and a
+/// learned shortcut (SPADE -> 1x1 conv, no bias) when the width changes.
+final class SPADEResBlock: Module {
+    let norm0: SPADE
+    let conv0: Conv2d
+    let norm1: SPADE
+    let conv1: Conv2d
+    let normShortcut: SPADE?
+    let convShortcut: Conv2d?
+
+    init(_ fin: Int, _ fout: Int, labelChannels: Int, hidden: Int, modulationKernel: Int, using rng: inout RandomGenerator) {
+        let middle = Swift.min(fin, fout)
+        norm0 = SPADE(channels: fin, labelChannels: labelChannels, hidden: hidden, modulationKernel: modulationKernel, using: &rng)
+        conv0 = Conv2d(fin, middle, kernelSize: 3, padding: 1, using: &rng)
+        norm1 = SPADE(channels: middle, labelChannels: labelChannels, hidden: hidden, modulationKernel: modulationKernel, using: &rng)
+        conv1 = Conv2d(middle, fout, kernelSize: 3, padding: 1, using: &rng)
+        if fin != fout {
+            normShortcut = SPADE(channels: fin, labelChannels: labelChannels, hidden: hidden,
+                                 modulationKernel: modulationKernel, using: &rng)
+            convShortcut = Conv2d(fin, fout, kernelSize: 1, bias: false, using: &rng)
+        } else {
+            normShortcut = nil
+            convShortcut = nil
+        }
+        super.init()
+    }
+
+    func callAsFunction(_ x: Tensor, layout: Tensor) -> Tensor {
+        let shortcut: Tensor
+        if let normShortcut, let convShortcut {
+            shortcut = convShortcut(normShortcut(x, layout: layout))
+        } else {
+            shortcut = x
+        }
+        let dx = conv0(norm0(x, layout: layout).leakyRelu(slope: 0.2))
+        let dy = conv1(norm1(dx, layout: layout).leakyRelu(slope: 0.2))
+        return shortcut + dy
+    }
+}
+
+/// pix2pixHD's residual block (the local generator's trunk): reflect-padded
+/// conv3x3 -> IN -> ReLU -> conv3x3 -> IN, added to the input.
+final class ResnetBlock: Module {
+    let conv0: Conv2d
+    let conv1: Conv2d
+
+    init(channels: Int, using rng: inout RandomGenerator) {
+        conv0 = Conv2d(channels, channels, kernelSize: 3, padding: 1, paddingMode: .reflect, using: &rng)
+        conv1 = Conv2d(channels, channels, kernelSize: 3, padding: 1, paddingMode: .reflect, using: &rng)
+        super.init()
+    }
+
+    func callAsFunction(_ x: Tensor) -> Tensor {
+        x + instanceNorm(conv1(instanceNorm(conv0(x)).relu()))
+    }
+}

@@ -1,0 +1,73 @@
+import Layouts
+import Tensor
+
+/// Conversions between network tensors (-1...1, NCHW) and 8-bit images.
+public enum TensorImages {
+    /// Image `n` of x [N, >=3, H, W] (channels `channel`..<channel+3) cropped to
+    /// the top-left width x height, mapped from -1...1 to 0...255.
+    public static func rgbImage(_ x: Tensor, image n: Int = 0, channel: Int = 0, width: Int? = nil, height: Int? = nil) -> RGBImage {
+        let (c, h, w) = (x.shape[1], x.shape[2], x.shape[3])
+        let outW = width ?? w, outH = height ?? h
+        var pixels = [UInt8](repeating: 0, count: outW * outH * 3)
+        x.withUnsafeBufferPointer { src in
+            pixels.withUnsafeMutableBufferPointer { dst in
+                for k in 0..<3 {
+                    let plane = src.baseAddress! + (n * c + channel + k) * h * w
+                    for y in 0..<outH {
+                        let row = plane + y * w
+                        var d = dst.baseAddress! + 3 * y * outW + k
+                        for xx in 0..<outW {
+                            // (v + 1) * 127.5, rounded half up, clamped to 0...255 (NaN -> 0).
+                            let v = row[xx] * 127.5 + 128
+                            d.pointee = UInt8(truncatingIfNeeded: Int32(v > 0 ? (v < 255.99 ? v : 255.99) : 0))
+                            d += 3
+                        }
+                    }
+                }
+            }
+        }
+        return RGBImage(width: outW, height: outH, pixels: pixels)
+    }
+
+    /// One channel of image n, cropped, as row-major floats.
+    public static func plane(_ x: Tensor, image n: Int = 0, channel: Int, width: Int? = nil, height: Int? = nil) -> [Float] {
+        let (c, h, w) = (x.shape[1], x.shape[2], x.shape[3])
+        let outW = width ?? w, outH = height ?? h
+        var out = [Float](repeating: 0, count: outW * outH)
+        x.withUnsafeBufferPointer { src in
+            let base = (n * c + channel) * h * w
+            for y in 0..<outH {
+                for xx in 0..<outW { out[y * outW + xx] = src[base + y * w + xx] }
+            }
+        }
+        return out
+    }
+
+    /// Images as a batch [N, 3, H, W] in -1...1 (all the same size).
+    public static func tensor(_ images: [RGBImage]) -> Tensor {
+        let (h, w) = (images[0].height, images[0].width)
+        var values = [Float](repeating: 0, count: images.count * 3 * h * w)
+        for (n, image) in images.enumerated() {
+            precondition(image.width == w && image.height == h, "images of different sizes in one batch")
+            for k in 0..<3 {
+                let base = (n * 3 + k) * h * w
+                for i in 0..<(h * w) { values[base + i] = Float(image.pixels[3 * i + k]) / 127.5 - 1 }
+            }
+        }
+        return Tensor(shape: [images.count, 3, h, w], values: values)
+    }
+
+    /// A weight map (0...1) as an image: blue where the global image dominates,
+    /// orange where the local one does, white at an even split.
+    public static func weightImage(localWeight: [Float], width: Int, height: Int) -> RGBImage {
+        var image = RGBImage(width: width, height: height)
+        let globalColor: (Float, Float, Float) = (40, 90, 220), localColor: (Float, Float, Float) = (240, 130, 20)
+        for i in 0..<(width * height) {
+            let t = Swift.max(0, Swift.min(1, localWeight[i]))
+            let (a, b) = t < 0.5 ? (globalColor, 1 - 2 * t) : (localColor, 2 * t - 1)
+            let rgb = [a.0, a.1, a.2].map { UInt8((255 + ($0 - 255) * b).rounded()) }
+            image.pixels[3 * i] = rgb[0]; image.pixels[3 * i + 1] = rgb[1]; image.pixels[3 * i + 2] = rgb[2]
+        }
+        return image
+    }
+}

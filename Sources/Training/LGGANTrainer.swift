@@ -1,0 +1,248 @@
+import Foundation
+import Layouts
+import Models
+import Support
+import Tensor
+
+/// One training batch: layouts and the matching real images [N, 3, H, W] in -1...1.
+public struct TrainingBatch {
+    public var input: SemanticInput
+    public var real: Tensor
+
+    public init(input: SemanticInput, real: Tensor) {
+        self.input = input
+        self.real = real
+    }
+}
+
+/// LGGAN's adversarial training: generator, multi-scale discriminator, their
+/// TTUR Adam optimisers and the step counter; one `trainStep` is a G update
+/// then a D update (SPADE's order). Everything needed to resume is in `save`.
+public final class LGGANTrainer {
+    public let generator: LGGANNetwork
+    public let discriminator: MultiscaleDiscriminator
+    public let palette: Palette
+    public var options: LGGANTrainingOptions
+    public let generatorOptimizer: Adam
+    public let discriminatorOptimizer: Adam
+    /// The style encoder and its optimiser, when `options.styleEncoder`.
+    public let styleEncoder: StyleEncoder?
+    let styleOptimizer: Adam?
+    public private(set) var step: Int = 0
+
+    public var config: LGGANConfig { generator.config }
+
+    public init(config: LGGANConfig, palette: Palette, options: LGGANTrainingOptions) throws {
+        guard palette.count == config.classCount else {
+            throw Failure("palette \(palette.name) has \(palette.count) classes but the model config \(config.classCount)")
+        }
+        generator = try LGGANNetwork(config: config, seed: options.seed)
+        discriminator = MultiscaleDiscriminator(config: config, seed: options.seed &+ 1)
+        self.palette = palette
+        self.options = options
+        generatorOptimizer = Adam(generator, learningRate: options.generatorLearningRate,
+                                  beta1: options.beta1, beta2: options.beta2)
+        discriminatorOptimizer = Adam(discriminator, learningRate: options.discriminatorLearningRate,
+                                      beta1: options.beta1, beta2: options.beta2)
+        if options.styleEncoder {
+            guard config.noiseChannels > 0 else {
+                throw Failure("a style encoder needs a model with noise channels (--noise N)")
+            }
+            let encoder = StyleEncoder(config: config, seed: options.seed &+ 2)
+            styleEncoder = encoder
+            styleOptimizer = Adam(encoder, learningRate: options.generatorLearningRate, beta1: options.beta1, beta2: options.beta2)
+        } else {
+            styleEncoder = nil
+            styleOptimizer = nil
+        }
+    }
+
+    /// A reproducible seed for anything random at a step (noise, data order).
+    public static func stepSeed(_ seed: UInt64, step: Int, stream: UInt64) -> UInt64 {
+        var x = seed &* 0x9E37_79B9_7F4A_7C15 ^ UInt64(step) &* 0xBF58_476D_1CE4_E5B9 ^ stream &* 0x94D0_49BB_1331_11EB
+        x ^= x >> 31
+        return x
+    }
+
+    /// One G step and one D step on a batch; returns the loss terms.
+    @discardableResult
+    public func trainStep(_ batch: TrainingBatch) -> LossRecord {
+        let rate = options.rateFactor(step: step)
+        generatorOptimizer.learningRate = options.generatorLearningRate * rate
+        discriminatorOptimizer.learningRate = options.discriminatorLearningRate * rate
+        styleOptimizer?.learningRate = options.generatorLearningRate * rate
+        generator.train()
+        discriminator.train()
+        let n = batch.input.batch
+        var record = LossRecord()
+
+        // Generator update: D frozen, gradients flow through it into the fakes.
+        discriminator.setRequiresGrad(false)
+        let noiseSeed = Self.stepSeed(options.seed, step: step, stream: 7)
+        var noise = generator.noise(batch: n, seed: noiseSeed)
+        var klTerm: Tensor?
+        if let styleEncoder {
+            let (mean, logVariance) = styleEncoder(batch.real)
+            noise = StyleEncoder.sample(mean: mean, logVariance: logVariance, seed: noiseSeed)
+            klTerm = StyleEncoder.klDivergence(mean: mean, logVariance: logVariance) * options.klWeight
+        }
+        let out = generator.forward(batch.input, noise: noise)
+        var fakes: [(kind: Int, image: Tensor)] = [(0, out.fused)]
+        if options.adversarialOnBranches {
+            if let g = out.global, out.local != nil { fakes.append((1, g)) }
+            if let l = out.local, out.global != nil { fakes.append((2, l)) }
+        }
+        // The real image's features (for feature matching) need no backward: scored apart, without a graph.
+        let realFeatures = GradMode.withoutGrad { discriminator(layout: batch.input.oneHot, image: batch.real) }
+        let fakeLayouts = Tensor.concat(Array(repeating: batch.input.oneHot, count: fakes.count), axis: 0)
+        let scored = discriminator(layout: fakeLayouts, image: Tensor.concat(fakes.map(\.image), axis: 0))
+        var terms: [Tensor] = []
+        for (j, fake) in fakes.enumerated() {
+            let features = Self.part(scored, j, n)
+            let gan = LGGANLosses.generatorAdversarial(features)
+            let fm = LGGANLosses.featureMatching(fake: features, real: realFeatures) * options.featureMatchingWeight
+            terms += [gan * options.adversarialWeight, fm]
+            switch fake.kind {
+            case 0: record.ganFused = gan.scalar
+            case 1: record.ganGlobal = gan.scalar
+            default: record.ganLocal = gan.scalar
+            }
+            record.featureMatching += fm.scalar
+        }
+        if let classImages = out.classImages, options.localL1Weight > 0 {
+            let l1 = LGGANLosses.localL1(classImages: classImages, real: batch.real, input: batch.input) * options.localL1Weight
+            record.localL1 = l1.scalar
+            terms.append(l1)
+        }
+        if let global = out.global, options.globalL1Weight > 0 {
+            let l1 = l1Loss(global, batch.real) * options.globalL1Weight
+            record.globalL1 = l1.scalar
+            terms.append(l1)
+        }
+        if let logits = out.classLogits, options.classificationWeight > 0 {
+            let ce = LGGANLosses.classification(logits: logits, pairs: out.classPairs, batch: n) * options.classificationWeight
+            record.classification = ce.scalar
+            terms.append(ce)
+        }
+        if let klTerm {
+            record.kl = klTerm.scalar
+            terms.append(klTerm)
+        }
+        record.fusedL1 = GradMode.withoutGrad { l1Loss(out.fused.detach(), batch.real).scalar * 127.5 }
+        generatorOptimizer.zeroGrad()
+        styleOptimizer?.zeroGrad()
+        Tensor.backward(terms)
+        generatorOptimizer.step()
+        styleOptimizer?.step()
+
+        // Discriminator update on the same (now constant) fakes. With
+        // `sampledDiscriminatorFakes`, each image contributes one of its fakes
+        // (fused, global or local, drawn per step): an unbiased estimate of the
+        // mean of the three hinge terms at a third of their cost.
+        discriminator.setRequiresGrad(true)
+        var fakeImages = fakes.map { $0.image.detach() }
+        if options.sampledDiscriminatorFakes && fakes.count > 1 {
+            var rng = RandomGenerator(seed: Self.stepSeed(options.seed, step: step, stream: 11))
+            fakeImages = [Tensor.concat((0..<n).map { i in
+                fakeImages[rng.nextInt(below: fakes.count)].slice(axis: 0, i ..< i + 1)
+            }, axis: 0)]
+        }
+        let images = Tensor.concat([batch.real] + fakeImages, axis: 0)
+        let layouts = Tensor.concat(Array(repeating: batch.input.oneHot, count: fakeImages.count + 1), axis: 0)
+        let scoredD = discriminator(layout: layouts, image: images)
+        let real = LGGANLosses.discriminatorHinge(Self.part(scoredD, 0, n), real: true)
+        var fakeTerms: [Tensor] = []
+        for j in 0..<fakeImages.count {
+            fakeTerms.append(LGGANLosses.discriminatorHinge(Self.part(scoredD, j + 1, n), real: false))
+        }
+        let fake = LGGANLosses.sumTensors(fakeTerms) * (1 / Float(fakeImages.count))
+        record.discriminatorReal = real.scalar
+        record.discriminatorFake = fake.scalar
+        discriminatorOptimizer.zeroGrad()
+        Tensor.backward([real, fake])
+        discriminatorOptimizer.step()
+        step += 1
+        return record
+    }
+
+    /// Images j*n..<(j+1)*n of every discriminator output.
+    static func part(_ scored: [[Tensor]], _ j: Int, _ n: Int) -> [[Tensor]] {
+        scored.map { layers in layers.map { $0.slice(axis: 0, j * n ..< (j + 1) * n) } }
+    }
+
+    // MARK: Checkpoints
+
+    public static let checkpointFormat = "scenepaint-lggan-training"
+
+    /// Everything needed to resume: both networks, both optimisers' moments
+    /// and step counts, the step, config, palette and options. (Randomness is
+    /// derived from the seed and the step, so no generator state is needed.)
+    public func save(to path: String) throws {
+        var tensors = generator.stateDict(prefix: "G.")
+        tensors.merge(discriminator.stateDict(prefix: "D."), uniquingKeysWith: { a, _ in a })
+        tensors.merge(generatorOptimizer.stateDict(prefix: "optG."), uniquingKeysWith: { a, _ in a })
+        tensors.merge(discriminatorOptimizer.stateDict(prefix: "optD."), uniquingKeysWith: { a, _ in a })
+        if let styleEncoder, let styleOptimizer {
+            tensors.merge(styleEncoder.stateDict(prefix: "S."), uniquingKeysWith: { a, _ in a })
+            tensors.merge(styleOptimizer.stateDict(prefix: "optS."), uniquingKeysWith: { a, _ in a })
+        }
+        var metadata = [
+            "format": Self.checkpointFormat,
+            "config": config.encodedJSON(),
+            "palette": String(data: palette.encodeJSON(), encoding: .utf8) ?? "",
+            "options": options.encodedJSON(),
+            "step": String(step),
+            "optG.steps": String(generatorOptimizer.stepCount),
+            "optD.steps": String(discriminatorOptimizer.stepCount),
+        ]
+        if let styleOptimizer { metadata["optS.steps"] = String(styleOptimizer.stepCount) }
+        try SafeTensors.write(tensors, metadata: metadata, to: path)
+    }
+
+    /// Restores a trainer from `save`'s file. `adjust` may change options that
+    /// do not affect the state (steps, intervals) before training continues.
+    public static func load(from path: String, adjust: (inout LGGANTrainingOptions) -> Void = { _ in }) throws -> LGGANTrainer {
+        let file = try SafeTensors.read(path)
+        func fail(_ reason: String) -> Failure { Failure("\(path): cannot resume training: \(reason)") }
+        guard file.metadata["format"] == checkpointFormat else { throw fail("not an LGGAN training checkpoint") }
+        guard let configJSON = file.metadata["config"], let paletteJSON = file.metadata["palette"],
+              let optionsJSON = file.metadata["options"], let step = file.metadata["step"].flatMap({ Int($0) }),
+              let gSteps = file.metadata["optG.steps"].flatMap({ Int($0) }),
+              let dSteps = file.metadata["optD.steps"].flatMap({ Int($0) }) else {
+            throw fail("its metadata is incomplete")
+        }
+        let config = try LGGANConfig.decode(json: configJSON)
+        let palette = try Palette.decode(json: Data(paletteJSON.utf8), source: path)
+        var options: LGGANTrainingOptions
+        do {
+            options = try JSONDecoder().decode(LGGANTrainingOptions.self, from: Data(optionsJSON.utf8))
+        } catch {
+            throw fail("its training options are unreadable")
+        }
+        adjust(&options)
+        let trainer = try LGGANTrainer(config: config, palette: palette, options: options)
+        do {
+            try trainer.generator.loadStateDict(file.tensors, prefix: "G.")
+            try trainer.discriminator.loadStateDict(file.tensors, prefix: "D.")
+            try trainer.generatorOptimizer.loadStateDict(file.tensors, prefix: "optG.", stepCount: gSteps)
+            try trainer.discriminatorOptimizer.loadStateDict(file.tensors, prefix: "optD.", stepCount: dSteps)
+            if let styleEncoder = trainer.styleEncoder, let styleOptimizer = trainer.styleOptimizer {
+                guard let sSteps = file.metadata["optS.steps"].flatMap({ Int($0) }) else {
+                    throw fail("its metadata lacks the style encoder's optimiser step")
+                }
+                try styleEncoder.loadStateDict(file.tensors, prefix: "S.")
+                try styleOptimizer.loadStateDict(file.tensors, prefix: "optS.", stepCount: sSteps)
+            }
+        } catch let error as ModuleStateError {
+            throw fail(error.description)
+        }
+        trainer.step = step
+        return trainer
+    }
+
+    /// The inference model file (generator only).
+    public func exportModel(to path: String, dtype: SafeTensorsDType = .f32) throws {
+        try LGGANModelFile.write(generator, palette: palette, to: path, dtype: dtype,
+                                 metadata: ["step": String(step), "trained": "scenepaint train lggan"])
+    }
+}

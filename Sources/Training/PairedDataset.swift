@@ -1,0 +1,74 @@
+import Foundation
+import Layouts
+import Support
+
+/// A directory of layout/image pairs as `scenepaint dataset synth` writes it:
+/// layouts/NNNNNN.png (indexed), images/NNNNNN.png, manifest.json. Only pairs
+/// whose both files exist are used, so a dataset still being synthesised can
+/// already be read. The palette comes from the manifest (its class list, or its
+/// palette name in the library) or from the first layout file.
+public struct PairedDataset: Sendable {
+    public let directory: String
+    public let palette: Palette
+    /// File names (NNNNNN.png) present in both layouts/ and images/, sorted.
+    public let names: [String]
+
+    public var count: Int { names.count }
+
+    /// `palette` overrides what the manifest or the files say.
+    public init(directory: String, palette explicit: Palette? = nil, library: PaletteLibrary? = nil) throws {
+        self.directory = directory
+        let fm = FileManager.default
+        func pngs(_ sub: String) throws -> Set<String> {
+            guard let files = try? fm.contentsOfDirectory(atPath: directory + "/" + sub) else {
+                throw Failure("\(directory): no \(sub)/ directory (expected a dataset from 'scenepaint dataset synth')")
+            }
+            return Set(files.filter { $0.hasSuffix(".png") && !$0.hasPrefix(".") })
+        }
+        let layouts = try pngs("layouts"), images = try pngs("images")
+        names = layouts.intersection(images).sorted()
+        guard let first = names.first else { throw Failure("\(directory): no layout/image pairs found") }
+        if let explicit {
+            palette = explicit
+        } else if let manifestPalette = try PairedDataset.manifestPalette(directory: directory, library: library) {
+            palette = manifestPalette
+        } else {
+            palette = try LayoutFile.read(path: directory + "/layouts/" + first, library: library).palette
+        }
+    }
+
+    /// The palette named by manifest.json, built from its class list if the library lacks it.
+    static func manifestPalette(directory: String, library: PaletteLibrary?) throws -> Palette? {
+        struct Manifest: Decodable {
+            struct Class: Decodable { var id: Int; var name: String; var color: RGBColor }
+            var palette: String?
+            var classes: [Class]?
+        }
+        let path = directory + "/manifest.json"
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        guard let manifest = try? JSONDecoder().decode(Manifest.self, from: data) else {
+            throw Failure("\(path): not a dataset manifest")
+        }
+        if let name = manifest.palette, let known = library?.palettes.first(where: { $0.name == name }) { return known }
+        guard let classes = manifest.classes, !classes.isEmpty else { return nil }
+        do {
+            return try Palette(name: manifest.palette ?? "dataset",
+                               classes: classes.map { PaletteClass(id: $0.id, name: $0.name, color: $0.color) })
+        } catch let error as PaletteError {
+            throw Failure("\(path): \(error.message)")
+        }
+    }
+
+    public func layoutPath(_ i: Int) -> String { directory + "/layouts/" + names[i] }
+    public func imagePath(_ i: Int) -> String { directory + "/images/" + names[i] }
+
+    /// Pair i: the layout's ids and the image, checked to have the same size.
+    public func pair(_ i: Int) throws -> (labels: LabelMap, image: RGBImage) {
+        let layout = try LayoutFile.read(path: layoutPath(i), palette: palette)
+        let image = try RGBImage.read(path: imagePath(i))
+        guard image.width == layout.width && image.height == layout.height else {
+            throw Failure("\(imagePath(i)): image is \(image.width)x\(image.height) but its layout \(layout.width)x\(layout.height)")
+        }
+        return (layout.labels, image)
+    }
+}

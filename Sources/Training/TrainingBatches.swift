@@ -1,0 +1,93 @@
+import Foundation
+import Layouts
+import Models
+import Tensor
+
+/// Random square crops resized to the training size, and horizontal flips.
+/// Crop sides are drawn between the training size (scale 1, the scale the
+/// model meets at inference on full-size layouts) and the image's shorter side
+/// (the whole scene, downscaled), so the model sees objects at both scales.
+public enum TrainingAugmentation {
+    public static func crop(labels: LabelMap, image: RGBImage, size: Int,
+                            using rng: inout RandomGenerator) -> (labels: LabelMap, image: RGBImage) {
+        let shorter = Swift.min(labels.width, labels.height)
+        let low = Swift.min(size, shorter)
+        let side = low + rng.nextInt(below: shorter - low + 1)
+        let x0 = rng.nextInt(below: labels.width - side + 1), y0 = rng.nextInt(below: labels.height - side + 1)
+        let flip = rng.nextUniform() < 0.5
+        var croppedLabels = LabelMap(width: side, height: side)
+        var croppedImage = RGBImage(width: side, height: side)
+        for y in 0..<side {
+            for x in 0..<side {
+                let sx = flip ? x0 + side - 1 - x : x0 + x
+                croppedLabels[x, y] = labels[sx, y0 + y]
+                croppedImage[x, y] = image[sx, y0 + y]
+            }
+        }
+        return (croppedLabels.resized(width: size, height: size), croppedImage.resized(width: size, height: size))
+    }
+}
+
+/// Makes the batch of each step from the dataset, deterministically from the
+/// seed and the step (so a resumed run sees the same data it would have), and
+/// prepares the next batches on a background thread while the current one trains.
+public final class BatchPrefetcher: @unchecked Sendable {
+    public let dataset: PairedDataset
+    public let size: Int
+    public let batch: Int
+    public let seed: UInt64
+    private let queue = DispatchQueue(label: "scenepaint.lggan.batches", qos: .userInitiated)
+    private let lock = NSCondition()
+    private var ready: [Int: Result<TrainingBatch, Error>] = [:]
+    private var requested = Set<Int>()
+    private let depth = 2
+
+    public init(dataset: PairedDataset, size: Int, batch: Int, seed: UInt64) {
+        self.dataset = dataset
+        self.size = size
+        self.batch = batch
+        self.seed = seed
+    }
+
+    /// The batch of `step` (blocks until it is ready) and starts loading the next ones.
+    public func batch(for step: Int) throws -> TrainingBatch {
+        for s in step ... step + depth { request(s) }
+        lock.lock()
+        while ready[step] == nil { lock.wait() }
+        let result = ready.removeValue(forKey: step)!
+        requested.remove(step)
+        for s in ready.keys where s < step { ready.removeValue(forKey: s); requested.remove(s) }
+        lock.unlock()
+        return try result.get()
+    }
+
+    private func request(_ step: Int) {
+        lock.lock()
+        let isNew = requested.insert(step).inserted
+        lock.unlock()
+        guard isNew else { return }
+        queue.async {
+            let result = Result { try self.make(step: step) }
+            self.lock.lock()
+            self.ready[step] = result
+            self.lock.broadcast()
+            self.lock.unlock()
+        }
+    }
+
+    /// Loads and augments the batch of a step (pure function of seed and step).
+    public func make(step: Int) throws -> TrainingBatch {
+        var rng = RandomGenerator(seed: LGGANTrainer.stepSeed(seed, step: step, stream: 3))
+        var indices: [Int] = []
+        var images: [RGBImage] = []
+        for _ in 0..<batch {
+            let (labels, image) = try dataset.pair(rng.nextInt(below: dataset.count))
+            let (l, i) = TrainingAugmentation.crop(labels: labels, image: image, size: size, using: &rng)
+            indices += try SemanticInput.indices(of: l, palette: dataset.palette)
+            images.append(i)
+        }
+        let input = SemanticInput(indices: indices, batch: batch, height: size, width: size,
+                                  classCount: dataset.palette.count)
+        return TrainingBatch(input: input, real: TensorImages.tensor(images))
+    }
+}

@@ -1,0 +1,196 @@
+import ArgumentParser
+import Foundation
+import Layouts
+import Models
+import Support
+import Tensor
+import Training
+
+extension LGGANConfig.LocalFusion: ExpressibleByArgument {}
+extension LGGANConfig.Upsampling: ExpressibleByArgument {}
+
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train models on the CPU (resumable; see docs/models.md).",
+        subcommands: [LGGAN.self])
+
+    struct LGGAN: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "lggan",
+            abstract: "Train LGGAN on a layout/image dataset; Ctrl-C saves a checkpoint, --resume continues.",
+            discussion: """
+            Writes RUN/checkpoint.safetensors (every --checkpoint-every steps and on Ctrl-C/SIGTERM), \
+            RUN/model.safetensors (the generator, for 'scenepaint generate --model'), RUN/log.jsonl, \
+            RUN/loss-curves.png and RUN/samples/step-N.png (layout | global | local | weights | fused | real).
+            """)
+
+        @Option(help: "Dataset directory (layouts/, images/, manifest.json from 'scenepaint dataset synth').")
+        var data: String?
+        @Option(help: "The dataset's palette (name or JSON file), when its manifest does not say.")
+        var palette: String?
+        @Option(help: "Run directory for checkpoints, logs and samples.")
+        var out: String
+        @Flag(help: "Continue from RUN/checkpoint.safetensors (its config and options; --steps and intervals may change).")
+        var resume = false
+        @Option(help: "Training crop size in pixels (square, a multiple of 8).")
+        var size: Int = 128
+        @Option(help: "Images per step.")
+        var batch: Int = 4
+        @Option(help: "Total steps of the run (default 10000; on --resume, the checkpoint's).")
+        var steps: Int?
+        @Option(help: "Dataset whose first layouts make the sample sheets (default: --data).")
+        var sampleData: String?
+        @Option(help: "Rows of the sample sheet.")
+        var samples: Int = 4
+        @Option(help: "Checkpoint every K steps (default 200).")
+        var checkpointEvery: Int?
+        @Option(help: "Sample sheet and generator snapshot every M steps (default 1000).")
+        var sampleEvery: Int?
+        @Option(help: "Log line every L steps (default 10).")
+        var logEvery: Int?
+        @Option(name: .customLong("lr-g"), help: "Generator learning rate (TTUR).")
+        var generatorRate: Float = 1e-4
+        @Option(name: .customLong("lr-d"), help: "Discriminator learning rate (TTUR).")
+        var discriminatorRate: Float = 4e-4
+        @Option(help: "Start a linear decay of both rates to zero at --steps from this step.")
+        var decayFrom: Int?
+        @Option(help: "Weight of the local L1 of Eq. 2.")
+        var localL1Weight: Float = 10
+        @Option(help: "Weight of an L1 between the global image and the real one (default 10; on --resume, the checkpoint's).")
+        var globalL1Weight: Float?
+        @Option(help: "Weight of discriminator feature matching.")
+        var featureMatchingWeight: Float = 10
+        @Option(help: "Seed of the initialisation, data order, crops and noise.")
+        var seed: UInt64 = 1
+        @Option(help: "BLAS/engine threads.")
+        var threads: Int = 2
+
+        @Option(help: "Model width ngf (channels at full resolution).")
+        var width: Int = 16
+        @Option(help: "Local generator ResNet blocks at 1/4 resolution.")
+        var localBlocks: Int = 2
+        @Option(help: "Kernel of each class's own convolution.")
+        var classKernel: Int = 5
+        @Option(help: "SPADE hidden width (below full resolution).")
+        var spadeHidden: Int = 32
+        @Option(help: "Upsampling inside the global generator: nearest (SPADE) or bilinear.")
+        var globalUpsampling: LGGANConfig.Upsampling = .nearest
+        @Option(help: "Local fusion: conv (Eq. 4) or sum (Eq. 3).")
+        var fusion: LGGANConfig.LocalFusion = .conv
+        @Flag(help: "Drop the class-discriminative loss (Eq. 5).")
+        var noClassification = false
+        @Flag(help: "Drop weight-map fusion (fused = mean of global and local).")
+        var noWeightMap = false
+        @Flag(help: "Global generator only (ablation S1).")
+        var noLocal = false
+        @Flag(help: "Local generator only.")
+        var noGlobal = false
+        @Option(help: "Noise channels (0 = deterministic model).")
+        var noise: Int = 0
+        @Flag(help: "Train a style encoder (SPADE's VAE) into the noise input, so the seed picks a style (needs --noise).")
+        var styleEncoder = false
+        @Option(help: "Discriminator width ndf.")
+        var discriminatorWidth: Int = 32
+
+        @Option(help: "After training, also write the generator to this model file.")
+        var exportTo: String?
+        @Flag(help: "Write --export-to in half precision.")
+        var f16 = false
+
+        func run() throws {
+            BLASInfo.setThreads(threads)
+            let checkpointPath = out + "/" + LGGANTrainingRun.checkpointName
+            let library = try? PaletteLibrary.bundled()
+            guard let dataDirectory = data else { throw ValidationError("--data is required (also when resuming)") }
+            let trainer: LGGANTrainer
+            let dataset: PairedDataset
+            if resume && FileManager.default.fileExists(atPath: checkpointPath) {
+                trainer = try LGGANTrainer.load(from: checkpointPath) { options in
+                    if let steps { options.steps = steps }
+                    if let checkpointEvery { options.checkpointEvery = checkpointEvery }
+                    if let sampleEvery { options.sampleEvery = sampleEvery }
+                    if let logEvery { options.logEvery = logEvery }
+                    if let decayFrom { options.decayFrom = decayFrom }
+                    if let globalL1Weight { options.globalL1Weight = globalL1Weight }
+                }
+                // The checkpoint knows its palette; the dataset must use it.
+                dataset = try PairedDataset(directory: dataDirectory, palette: trainer.palette, library: library)
+                FileHandle.standardError.write(Data("resuming \(out) at step \(trainer.step) of \(trainer.options.steps)\n".utf8))
+            } else {
+                if FileManager.default.fileExists(atPath: checkpointPath) {
+                    throw Failure("\(out) already holds a checkpoint: pass --resume to continue it, or choose another --out")
+                }
+                let explicit = try palette.map { try (library ?? PaletteLibrary(palettes: [])).named($0) }
+                dataset = try PairedDataset(directory: dataDirectory, palette: explicit, library: library)
+                trainer = try LGGANTrainer(config: try makeConfig(classCount: dataset.palette.count),
+                                           palette: dataset.palette, options: makeOptions())
+            }
+            let sampleSet = try PairedDataset(directory: sampleData ?? dataDirectory, palette: dataset.palette, library: library)
+            let sampleRows = try (0..<Swift.min(samples, sampleSet.count)).map { try sampleSet.pair($0) }
+            let run = try LGGANTrainingRun(trainer: trainer, dataset: dataset, samples: sampleRows, directory: out)
+            let parameters = trainer.generator.parameterCount, dParameters = trainer.discriminator.parameterCount
+            FileHandle.standardError.write(Data("""
+                lggan: \(dataset.count) pairs in \(dataDirectory), palette \(trainer.palette.name) (\(trainer.palette.count) classes)
+                generator \(parameters) parameters, discriminator \(dParameters); crops \(trainer.options.size), batch \(trainer.options.batch); blas \(BLASInfo.coreName) x\(BLASInfo.threads)
+
+                """.utf8))
+            let outcome = try run.run(interrupt: InterruptMonitor())
+            switch outcome {
+            case .finished(let step): print("finished at step \(step); model: \(out)/\(LGGANTrainingRun.modelName)")
+            case .interrupted(let step): print("interrupted: saved step \(step) to \(checkpointPath); continue with --resume")
+            }
+            if let exportTo {
+                try trainer.exportModel(to: exportTo, dtype: f16 ? .f16 : .f32)
+                print("wrote \(exportTo)")
+            }
+            if case .interrupted = outcome { throw ExitCode(130) }
+        }
+
+        func validate() throws {
+            for (name, value) in [("--batch", batch), ("--steps", steps ?? 1), ("--checkpoint-every", checkpointEvery ?? 1),
+                                  ("--sample-every", sampleEvery ?? 1), ("--log-every", logEvery ?? 1), ("--threads", threads)]
+            where value < 1 {
+                throw ValidationError("\(name) must be at least 1")
+            }
+        }
+
+        func makeConfig(classCount: Int) throws -> LGGANConfig {
+            var c = LGGANConfig.standard(classCount: classCount)
+            c.baseWidth = width
+            c.localResBlocks = localBlocks
+            c.classKernel = classKernel
+            c.spadeHidden = spadeHidden
+            c.localFusion = fusion
+            c.globalUpsampling = globalUpsampling
+            c.useClassification = !noClassification
+            c.useWeightMap = !noWeightMap
+            c.useLocal = !noLocal
+            c.useGlobal = !noGlobal
+            c.noiseChannels = noise
+            c.discriminatorWidth = discriminatorWidth
+            try c.validate()
+            return c
+        }
+
+        func makeOptions() throws -> LGGANTrainingOptions {
+            guard size > 0 && size % 8 == 0 else { throw ValidationError("--size must be a positive multiple of 8") }
+            var o = LGGANTrainingOptions()
+            o.size = size
+            o.batch = batch
+            o.steps = steps ?? 10_000
+            o.checkpointEvery = checkpointEvery ?? 200
+            o.sampleEvery = sampleEvery ?? 1000
+            o.logEvery = logEvery ?? 10
+            o.generatorLearningRate = generatorRate
+            o.discriminatorLearningRate = discriminatorRate
+            o.decayFrom = decayFrom
+            o.localL1Weight = localL1Weight
+            o.globalL1Weight = globalL1Weight ?? 10
+            o.featureMatchingWeight = featureMatchingWeight
+            o.seed = seed
+            o.styleEncoder = styleEncoder
+            return o
+        }
+    }
+}

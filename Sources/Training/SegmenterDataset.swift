@@ -23,8 +23,15 @@ public struct SegmenterDataset: Sendable {
         guard let images = try? fm.contentsOfDirectory(atPath: imageDir) else {
             throw Failure("\(directory): has no images/ directory (expected DIR/layouts/NNNNNN.png and DIR/images/NNNNNN.png)")
         }
+        // A dataset still being synthesised says so in its manifest: training on
+        // a moving set of files would not be reproducible.
+        if let data = fm.contents(atPath: directory + "/manifest.json"),
+           let manifest = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+           manifest["complete"] as? Bool == false {
+            throw Failure("\(directory): manifest.json says the dataset is incomplete (synthesis still running or stopped): finish it first")
+        }
         let imageSet = Set(images.filter { $0.hasSuffix(".png") })
-        names = layouts.filter { $0.hasSuffix(".png") && imageSet.contains($0) }.sorted()
+        names = layouts.filter { $0.hasSuffix(".png") && !$0.hasPrefix(".") && imageSet.contains($0) }.sorted()
         guard let first = names.first else {
             throw Failure("\(directory): no layout/image pairs (layouts/X.png with a matching images/X.png)")
         }

@@ -37,7 +37,8 @@ public final class SegmenterTrainer {
     public var validator: ((Segmenter) throws -> [String: Double])?
     private let adam: Adam
     private var log: SegmenterTrainingLog
-    private var cache: [Int: (pixels: [UInt8], targets: [Int16])] = [:]
+    /// Class positions stored as bytes, 255 = not scored.
+    private var cache: [Int: (pixels: [UInt8], targets: [UInt8])] = [:]
     private var cachedBytes = 0
 
     public init(options: SegmenterTrainingOptions, palette: Palette? = nil, library: PaletteLibrary? = nil,
@@ -132,14 +133,14 @@ public final class SegmenterTrainer {
     }
 
     /// One pair at the input size (cached).
-    private func sample(_ index: Int) throws -> (pixels: [UInt8], targets: [Int16]) {
+    private func sample(_ index: Int) throws -> (pixels: [UInt8], targets: [UInt8]) {
         if let hit = cache[index] { return hit }
         let c = model.configuration
         let (labels, image) = try dataset.pair(index)
         let pixels = SegmenterInput.resample(image, width: c.inputWidth, height: c.inputHeight).pixels
-        let targets = SegmenterInput.targets(labels, palette: c.palette, width: c.inputWidth, height: c.inputHeight).map { Int16($0) }
+        let targets = SegmenterInput.targets(labels, palette: c.palette, width: c.inputWidth, height: c.inputHeight).map { $0 >= 0 && $0 < 255 ? UInt8($0) : 255 }
         let entry = (pixels, targets)
-        let bytes = pixels.count + 2 * targets.count
+        let bytes = pixels.count + targets.count
         if cachedBytes + bytes <= options.cacheBytes {
             cache[index] = entry
             cachedBytes += bytes
@@ -167,7 +168,7 @@ public final class SegmenterTrainer {
                         let v = Swift.min(255, Float(pixels[3 * source + ch]) * item.brightness)
                         input[(n * 3 + ch) * plane + p] = v / 127.5 - 1
                     }
-                    let t = Int(labels[source])
+                    let t = labels[source] == 255 ? -1 : Int(labels[source])
                     targets[n * plane + p] = t
                     weights[n * plane + p] = t >= 0 ? classWeights[t] : 0
                 }

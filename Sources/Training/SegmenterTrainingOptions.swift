@@ -17,7 +17,7 @@ public struct SegmenterTrainingOptions: Sendable, Codable, Equatable {
     public var logEvery: Int = 10
     public var seed: UInt64 = 1
     /// Decoded, resized training pairs kept in memory (bytes).
-    public var cacheBytes: Int = 512 << 20
+    public var cacheBytes: Int = 1 << 30
 
     public static let defaultInputSide = 128
     public static let defaultBaseWidth = 16

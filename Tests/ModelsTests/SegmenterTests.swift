@@ -214,6 +214,16 @@ final class SegmenterTests: XCTestCase {
         XCTAssertEqual(SegmenterInput.resample(flat, width: 13, height: 7), RGBImage(width: 13, height: 7, fill: RGBColor(10, 200, 30)))
     }
 
+    func testIncompleteDatasetIsRefused() throws {
+        let data = try TinySegmentationData.write(count: 2, manifest: false)
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        XCTAssertEqual(try SegmenterDataset(directory: data, palette: TinySegmentationData.palette).count, 2)
+        try Data(#"{"complete": false, "classes": []}"#.utf8).write(to: URL(fileURLWithPath: data + "/manifest.json"))
+        XCTAssertThrowsError(try SegmenterDataset(directory: data, palette: TinySegmentationData.palette)) { error in
+            XCTAssertTrue("\(error)".contains("incomplete"), "\(error)")
+        }
+    }
+
     func testTargetsMapIdsToPalettePositions() {
         let labels = LabelMap(width: 2, height: 1, ids: [3, 2])  // 2 is no class of the tiny palette
         XCTAssertEqual(SegmenterInput.targets(labels, palette: TinySegmentationData.palette, width: 4, height: 1), [2, 2, -1, -1])

@@ -18,6 +18,11 @@ extension EvaluationReport {
             ("mIoU small classes (%)", generated.smallClassMeanIoU, real.smallClassMeanIoU),
         ]
         for (name, g, r) in rows { out.append(pad(name, 26) + left(percent(g), 10) + left(percent(r), 10)) }
+        for name in branches.keys.sorted() {
+            let b = branches[name]!
+            out.append(pad("\(name) branch alone: mIoU", 26) + left(percent(b.meanIoU), 10)
+                       + "   (accuracy \(percent(b.pixelAccuracy)), small \(percent(b.smallClassMeanIoU)))")
+        }
         out.append("(real = the evaluator on the real test renders: the upper bound)")
         out.append("")
         let groups: [(String, Bool)] = [

@@ -56,6 +56,9 @@ public struct EvaluationReport: Sendable, Codable, Equatable {
     public var featureFrechetDistance: FeatureFrechet
     /// nil for models without a noise input (every seed gives the same image).
     public var diversity: SeedDiversity?
+    /// Scores of the model's separate branches ("global", "local") when asked
+    /// for and returned by the model; `generated` is always the fused output.
+    public var branches: [String: SegmentationScores]
     public var generationSecondsPerImage: Double
     public var totalSeconds: Double
 
@@ -63,7 +66,7 @@ public struct EvaluationReport: Sendable, Codable, Equatable {
         case format, version, model, data, evaluator, evaluatorInput = "evaluator_input", palette, count, seed
         case imageSize = "image_size", smallClassThreshold = "small_class_threshold", smallClasses = "small_classes"
         case classSharesSource = "class_shares_source", real, generated
-        case featureFrechetDistance = "segmenter_feature_frechet_distance", diversity
+        case featureFrechetDistance = "segmenter_feature_frechet_distance", diversity, branches
         case generationSecondsPerImage = "generation_seconds_per_image", totalSeconds = "total_seconds"
     }
 
@@ -86,6 +89,7 @@ public struct EvaluationReport: Sendable, Codable, Equatable {
         try c.encode(generated, forKey: .generated)
         try c.encode(featureFrechetDistance, forKey: .featureFrechetDistance)
         try c.encode(diversity, forKey: .diversity)  // explicit null: "not measured"
+        try c.encode(branches, forKey: .branches)
         try c.encode(generationSecondsPerImage, forKey: .generationSecondsPerImage)
         try c.encode(totalSeconds, forKey: .totalSeconds)
     }

@@ -17,6 +17,9 @@ public struct EvaluationOptions: Sendable {
     /// Classes under this average pixel share are the small-object classes.
     public var smallClassThreshold: Double = 0.02
     public var batchSize: Int = 8
+    /// Also score the global and local generators' own images when the model
+    /// returns them (LGGAN's branches before the weight-map fusion).
+    public var scoreBranches: Bool = false
     /// Names written into the report.
     public var modelName: String = "model"
     public var evaluatorName: String = "segmenter"
@@ -44,6 +47,7 @@ public enum GenerationEvaluation {
 
         var realMatrix = ConfusionMatrix(classCount: palette.count)
         var generatedMatrix = ConfusionMatrix(classCount: palette.count)
+        var branchMatrices: [String: ConfusionMatrix] = [:]
         var realFeatures: [[Double]] = [], generatedFeatures: [[Double]] = []
         var labelMaps: [LabelMap] = []
         var generationSeconds = 0.0
@@ -52,11 +56,18 @@ public enum GenerationEvaluation {
         while index < count {
             let chunk = index..<Swift.min(count, index + Swift.max(1, options.batchSize))
             var realImages: [RGBImage] = [], generatedImages: [RGBImage] = [], truths: [[Int]] = []
+            var branchImages: [String: [(item: Int, image: RGBImage)]] = [:]
             for i in chunk {
                 let (labels, real) = try dataset.pair(i)
                 let t0 = Date()
-                let generated = try generator.generate(labels, seed: options.seed &+ UInt64(i), shouldCancel: { false }).fused
+                let views = try generator.generate(labels, seed: options.seed &+ UInt64(i), shouldCancel: { false })
                 generationSeconds += Date().timeIntervalSince(t0)
+                let generated = views.fused
+                if options.scoreBranches {
+                    for (name, image) in [("global", views.global), ("local", views.local)] {
+                        if let image { branchImages[name, default: []].append((truths.count, image)) }
+                    }
+                }
                 imageSize = "\(generated.width)x\(generated.height)"
                 // The real image takes the generated image's path to the evaluator
                 // (same size first), so both lose the same detail.
@@ -74,6 +85,12 @@ public enum GenerationEvaluation {
                 generatedMatrix.add(truth: truths[k], predicted: generatedResults[k].classes)
                 realFeatures.append(realResults[k].features)
                 generatedFeatures.append(generatedResults[k].features)
+            }
+            for (name, items) in branchImages {
+                let results = segmenter.segment(items.map(\.image), batchSize: options.batchSize)
+                for (item, result) in zip(items, results) {
+                    branchMatrices[name, default: ConfusionMatrix(classCount: palette.count)].add(truth: truths[item.item], predicted: result.classes)
+                }
             }
             index = chunk.upperBound
         }
@@ -117,6 +134,7 @@ public enum GenerationEvaluation {
                 value: frechet, samples: count, featureDimension: configuration.featureDimension,
                 note: "Frechet distance between Gaussians fitted to scenepaint's own segmenter features (global average of its bottleneck) of real vs generated test images; not FID (no Inception network), not comparable with published FID"),
             diversity: diversity,
+            branches: branchMatrices.mapValues { SegmentationScores($0, palette: palette, shares: shares, smallClassIDs: small) },
             generationSecondsPerImage: generationSeconds / Double(Swift.max(1, generatedCount)),
             totalSeconds: Date().timeIntervalSince(start))
     }

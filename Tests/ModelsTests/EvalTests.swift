@@ -23,7 +23,8 @@ struct RealImageGenerator: SceneGenerator {
                 image.pixels[i] = UInt8(Swift.max(0, Swift.min(255, Float(image.pixels[i]) + 40 * rng.nextNormal())))
             }
         }
-        return GeneratedViews(fused: image)
+        // The real image doubles as the "global" branch, palette colours as the "local" one.
+        return GeneratedViews(fused: image, global: image, local: labels.colorized(with: palette))
     }
 }
 
@@ -55,6 +56,7 @@ final class EvalTests: XCTestCase {
         options.diversitySeeds = 3
         options.diversityLayouts = 4
         options.modelName = "oracle"
+        options.scoreBranches = true
         var progressCalls: [(Int, Int)] = []
         let oracle = try GenerationEvaluation.run(
             generator: RealImageGenerator(palette: palette, images: images, noisy: false), segmenter: segmenter,
@@ -63,6 +65,9 @@ final class EvalTests: XCTestCase {
         XCTAssertEqual(oracle.generated, oracle.real, "the real images as 'generated' score exactly like the real ones")
         XCTAssertEqual(oracle.featureFrechetDistance.value!, 0, accuracy: 1e-6)
         XCTAssertNil(oracle.diversity, "no noise input, no diversity")
+        XCTAssertEqual(Set(oracle.branches.keys), ["global", "local"])
+        XCTAssertEqual(oracle.branches["global"], oracle.real)
+        XCTAssertTrue(oracle.table().contains("local branch alone"))
         XCTAssertGreaterThan(oracle.real.pixelAccuracy, 0.85)
         XCTAssertEqual(progressCalls.last?.0, 8)
         XCTAssertEqual(progressCalls.last?.1, 8)
@@ -80,6 +85,7 @@ final class EvalTests: XCTestCase {
         XCTAssertGreaterThan(noisy.featureFrechetDistance.value!, 0)
 
         options.modelName = "flat"
+        options.scoreBranches = false
         let flat = try GenerationEvaluation.run(generator: PaletteColorGenerator(palette: palette), segmenter: segmenter,
                                                 dataset: dataset, options: options)
         XCTAssertEqual(flat.real, oracle.real, "the real reference does not depend on the generator")
@@ -94,6 +100,7 @@ final class EvalTests: XCTestCase {
         XCTAssertEqual(json["model"] as? String, "flat")
         XCTAssertEqual(json["count"] as? Int, 8)
         XCTAssertTrue(json["diversity"] is NSNull)
+        XCTAssertEqual((json["branches"] as? [String: Any])?.count, 0)
         let generated = try XCTUnwrap(json["generated"] as? [String: Any])
         XCTAssertEqual(generated["miou"] as? Double, flat.generated.meanIoU)
         XCTAssertNotNil(generated["pixel_accuracy"] as? Double)

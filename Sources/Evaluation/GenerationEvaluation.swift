@@ -20,6 +20,10 @@ public struct EvaluationOptions: Sendable {
     /// Also score the global and local generators' own images when the model
     /// returns them (LGGAN's branches before the weight-map fusion).
     public var scoreBranches: Bool = false
+    /// Resize test layouts (nearest) to this size before generating, e.g. a
+    /// model's training size; nil: the layouts' own size.
+    public var layoutWidth: Int?
+    public var layoutHeight: Int?
     /// Names written into the report.
     public var modelName: String = "model"
     public var evaluatorName: String = "segmenter"
@@ -58,7 +62,9 @@ public enum GenerationEvaluation {
             var realImages: [RGBImage] = [], generatedImages: [RGBImage] = [], truths: [[Int]] = []
             var branchImages: [String: [(item: Int, image: RGBImage)]] = [:]
             for i in chunk {
-                let (labels, real) = try dataset.pair(i)
+                let (original, real) = try dataset.pair(i)
+                let labels = original.resized(width: options.layoutWidth ?? original.width,
+                                              height: options.layoutHeight ?? original.height)
                 let t0 = Date()
                 let views = try generator.generate(labels, seed: options.seed &+ UInt64(i), shouldCancel: { false })
                 generationSeconds += Date().timeIntervalSince(t0)

@@ -27,6 +27,7 @@ struct EvalCommand: ParsableCommand {
     @Option(name: .long, help: "Evaluator segmenter (default: models/landscape-segmenter.safetensors).") var evaluator: String?
     @Option(name: .customLong("diversity-seeds"), help: "Seeds per layout for diversity (models with a noise input).") var diversitySeeds: Int = 4
     @Option(name: .customLong("diversity-layouts"), help: "Layouts used for diversity.") var diversityLayouts: Int = 16
+    @Option(name: .long, help: "Resize test layouts to WxH (or S) before generating, e.g. the model's training size (default: as stored).") var size: TrainSegmenterCommand.Size?
     @Flag(name: .long, help: "Also score the model's global and local branches on their own (LGGAN).") var branches = false
     @Option(name: .customLong("small-share"), help: "Classes under this pixel share are small-object classes.") var smallShare: Double = 0.02
 
@@ -48,6 +49,8 @@ struct EvalCommand: ParsableCommand {
         options.diversityLayouts = diversityLayouts
         options.smallClassThreshold = smallShare
         options.scoreBranches = branches
+        options.layoutWidth = size?.width
+        options.layoutHeight = size?.height
         options.modelName = model
         options.evaluatorName = evaluatorPath
         var bar: ProgressBar?

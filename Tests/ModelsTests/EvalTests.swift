@@ -89,6 +89,14 @@ final class EvalTests: XCTestCase {
         let flat = try GenerationEvaluation.run(generator: PaletteColorGenerator(palette: palette), segmenter: segmenter,
                                                 dataset: dataset, options: options)
         XCTAssertEqual(flat.real, oracle.real, "the real reference does not depend on the generator")
+        XCTAssertEqual(flat.imageSize, "32x32")
+        options.layoutWidth = 16
+        options.layoutHeight = 16
+        let halfSize = try GenerationEvaluation.run(generator: PaletteColorGenerator(palette: palette), segmenter: segmenter,
+                                                    dataset: dataset, options: options)
+        XCTAssertEqual(halfSize.imageSize, "16x16", "layouts are resized before generation")
+        options.layoutWidth = nil
+        options.layoutHeight = nil
         XCTAssertGreaterThan(flat.featureFrechetDistance.value!, 0)
         XCTAssertNotEqual(flat.generated, flat.real)
 

@@ -104,9 +104,9 @@ public final class SegmenterTrainer {
     static func classWeights(_ dataset: SegmenterDataset, configuration c: SegmenterConfiguration) throws -> [Float] {
         var counts = [Int](repeating: 0, count: c.classCount)
         let scanned = Swift.min(dataset.count, 400)
+        let spacing = dataset.count / scanned
         for i in 0..<scanned {
-            let step = dataset.count / scanned
-            let layout = try LayoutFile.read(path: dataset.layoutPath(i * step), palette: dataset.palette)
+            let layout = try LayoutFile.read(path: dataset.layoutPath(i * spacing), palette: dataset.palette)
             for t in SegmenterInput.targets(layout.labels, palette: c.palette, width: c.inputWidth, height: c.inputHeight) where t >= 0 {
                 counts[t] += 1
             }
@@ -227,18 +227,19 @@ public final class SegmenterTrainer {
         let start = Date()
         if step > 0 { report(.resumed(step: step)) }
         var lossSum: Double = 0, accuracySum: Double = 0, logged = 0
+        var intervalStart = Date()
         var stopped = false
         while step < options.steps {
             if shouldStop() { stopped = true; break }
-            let stepStart = Date()
             let (loss, accuracy) = try trainStep()
             lossSum += Double(loss); accuracySum += accuracy; logged += 1
             report(.step(step: step, total: options.steps, loss: loss, accuracy: accuracy))
             if step % options.logEvery == 0 {
                 log.append(["step": step, "loss": lossSum / Double(logged), "pixel_accuracy": accuracySum / Double(logged),
                             "learning_rate": Double(learningRate(at: step - 1)),
-                            "seconds_per_step": Date().timeIntervalSince(stepStart)])
+                            "seconds_per_step": Date().timeIntervalSince(intervalStart) / Double(logged)])
                 lossSum = 0; accuracySum = 0; logged = 0
+                intervalStart = Date()
             }
             if step % options.checkpointEvery == 0 && step < options.steps {
                 report(.checkpoint(step: step, scores: try saveCheckpoint()))

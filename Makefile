@@ -11,9 +11,9 @@ deps:
 build: deps
 	$(SWIFT) build -c release --product scenepaint
 
-# Installs what is missing, builds in release mode, opens a bundled sample.
+# Installs what is missing, builds in release mode, opens the editor on a bundled sample.
 run: build
-	$(RELEASE_BIN) show $(SAMPLE)
+	$(RELEASE_BIN) edit $(SAMPLE)
 
 # Installs what is missing and runs every test (unit, CLI, tmux end-to-end)
 # in release mode: the numeric tests train small networks.

@@ -4,10 +4,10 @@ import Foundation
 /// input x or output y is cheaper to differentiate from (tanh and sigmoid from y).
 extension Tensor {
     @inline(__always)
-    func map(_ f: (Float) -> Float) -> Tensor {
+    func map(cost: Int = 1, _ f: (Float) -> Float) -> Tensor {
         let out = Tensor.uninitialized(shape)
         let src = data, dst = out.data
-        Parallel.forRanges(count, costPerItem: 4, minimumWork: 1 << 17) { r in
+        Parallel.forRanges(count, costPerItem: cost, minimumWork: Parallel.memoryBoundMinimum) { r in
             for i in r { dst[i] = f(src[i]) }
         }
         return out
@@ -18,7 +18,7 @@ extension Tensor {
     static func zip3(_ g: Tensor, _ a: Tensor, _ b: Tensor, _ f: (Float, Float, Float) -> Float) -> Tensor {
         let out = Tensor.uninitialized(g.shape)
         let pg = g.data, pa = a.data, pb = b.data, dst = out.data
-        Parallel.forRanges(g.count, costPerItem: 2, minimumWork: 1 << 17) { r in
+        Parallel.forRanges(g.count, costPerItem: 2, minimumWork: Parallel.memoryBoundMinimum) { r in
             for i in r { dst[i] = f(pg[i], pa[i], pb[i]) }
         }
         return out
@@ -39,14 +39,14 @@ extension Tensor {
     }
 
     public func tanh() -> Tensor {
-        let out = map { fastTanh($0) }
+        let out = map(cost: 4) { fastTanh($0) }
         guard Tensor.needsGraph(self) else { return out }
         let y = out.detach()
         return Tensor.record(out, inputs: [self]) { g in [Tensor.zip3(g, y, y) { g, y, _ in g * (1 - y * y) }] }
     }
 
     public func sigmoid() -> Tensor {
-        let out = map { fastSigmoid($0) }
+        let out = map(cost: 4) { fastSigmoid($0) }
         guard Tensor.needsGraph(self) else { return out }
         let y = out.detach()
         return Tensor.record(out, inputs: [self]) { g in [Tensor.zip3(g, y, y) { g, y, _ in g * y * (1 - y) }] }
@@ -62,7 +62,7 @@ extension Tensor {
     }
 
     public func exp() -> Tensor {
-        let out = map { Foundation.exp($0) }
+        let out = map(cost: 4) { FastMath.exp($0) }
         guard Tensor.needsGraph(self) else { return out }
         let y = out.detach()
         return Tensor.record(out, inputs: [self]) { g in [Tensor.zip3(g, y, y) { g, y, _ in g * y }] }
@@ -70,7 +70,7 @@ extension Tensor {
 
     /// Natural log (of positive values).
     public func log() -> Tensor {
-        let out = map { Foundation.log($0) }
+        let out = map(cost: 4) { Foundation.log($0) }
         guard Tensor.needsGraph(self) else { return out }
         let x = self.detach()
         return Tensor.record(out, inputs: [self]) { g in [Tensor.zip3(g, x, x) { g, x, _ in g / x }] }
@@ -101,12 +101,8 @@ extension Tensor {
     }
 }
 
-/// glibc's tanhf: exact to an ulp; tanh runs on small (3-channel) tensors here.
 @inline(__always)
-func fastTanh(_ x: Float) -> Float { Foundation.tanh(x) }
+func fastTanh(_ x: Float) -> Float { FastMath.tanh(x) }
 
-/// Logistic function; exp overflow to inf gives the right limit 0.
 @inline(__always)
-func fastSigmoid(_ x: Float) -> Float {
-    1 / (1 + Foundation.exp(-x))
-}
+func fastSigmoid(_ x: Float) -> Float { FastMath.sigmoid(x) }

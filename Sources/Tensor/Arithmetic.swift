@@ -42,7 +42,7 @@ extension Tensor {
     public func affine(scale: Float, shift: Float) -> Tensor {
         let out = Tensor.uninitialized(shape)
         let src = data, dst = out.data
-        Parallel.forRanges(count, minimumWork: 1 << 17) { r in
+        Parallel.forRanges(count, minimumWork: Parallel.memoryBoundMinimum) { r in
             for i in r { dst[i] = scale * src[i] + shift }
         }
         return Tensor.record(out, inputs: [self]) { g in [g.scaled(scale)] }
@@ -53,7 +53,7 @@ extension Tensor {
         if s == 1 { return self }
         let out = Tensor.uninitialized(shape)
         let src = data, dst = out.data
-        Parallel.forRanges(count, minimumWork: 1 << 17) { r in
+        Parallel.forRanges(count, minimumWork: Parallel.memoryBoundMinimum) { r in
             for i in r { dst[i] = s * src[i] }
         }
         return out

@@ -57,6 +57,10 @@ extension Tensor {
             for tensor in topologicalOrder(roots).reversed() {
                 guard let slot = accumulated.removeValue(forKey: ObjectIdentifier(tensor)) else { continue }
                 guard let node = tensor.node else {
+                    if tensor.graphReleased {
+                        fatalError("Tensor: backward reached a \(tensor.shape) tensor whose graph an earlier backward already released; "
+                                   + "call the first backward with retainGraph: true, use Tensor.backward([loss1, loss2]), or detach() it")
+                    }
                     if tensor.requiresGrad { tensor.accumulateLeafGradient(slot) }
                     continue
                 }
@@ -69,8 +73,9 @@ extension Tensor {
                     GradientSlot.accumulate(shaped, into: &accumulated[ObjectIdentifier(input)])
                 }
                 if !retainGraph {
+                    // Frees the saved activations; a later backward through here is an error, not silence.
                     tensor.node = nil
-                    tensor.requiresGrad = false
+                    tensor.graphReleased = true
                 }
             }
         }
@@ -135,7 +140,7 @@ struct GradientSlot {
 
 /// dst += src, split over threads for large arrays.
 func addInPlace(_ dst: UnsafeMutablePointer<Float>, _ src: UnsafePointer<Float>, _ n: Int) {
-    Parallel.forRanges(n, minimumWork: 1 << 18) { r in
+    Parallel.forRanges(n, minimumWork: Parallel.memoryBoundMinimum) { r in
         for i in r { dst[i] += src[i] }
     }
 }

@@ -102,16 +102,25 @@ func broadcastBinary(_ kind: BinaryKind, _ a: UnsafePointer<Float>, _ b: UnsafeP
                      _ out: UnsafeMutablePointer<Float>, _ plan: BroadcastPlan) {
     let inner = plan.innerCount
     let ia = plan.stridesA.last!, ib = plan.stridesB.last!
-    Parallel.forRanges(plan.outerCount, costPerItem: inner, minimumWork: 1 << 17) { outer in
-        plan.forEachRow(in: outer) { o, oa, ob in
-            let po = out + o, pa = a + oa, pb = b + ob
-            switch kind {
-            case .add: rowKernel(po, pa, ia, pb, ib, inner) { $0 + $1 }
-            case .sub: rowKernel(po, pa, ia, pb, ib, inner) { $0 - $1 }
-            case .mul: rowKernel(po, pa, ia, pb, ib, inner) { $0 * $1 }
-            case .div: rowKernel(po, pa, ia, pb, ib, inner) { $0 / $1 }
+    @inline(__always) func run(_ po: UnsafeMutablePointer<Float>, _ pa: UnsafePointer<Float>, _ pb: UnsafePointer<Float>, _ n: Int) {
+        switch kind {
+        case .add: rowKernel(po, pa, ia, pb, ib, n) { $0 + $1 }
+        case .sub: rowKernel(po, pa, ia, pb, ib, n) { $0 - $1 }
+        case .mul: rowKernel(po, pa, ia, pb, ib, n) { $0 * $1 }
+        case .div: rowKernel(po, pa, ia, pb, ib, n) { $0 / $1 }
+        }
+    }
+    if plan.outerCount < 2 * Parallel.threads {
+        // Few long rows (equal shapes merge into one): split each row instead.
+        plan.forEachRow(in: 0..<plan.outerCount) { o, oa, ob in
+            Parallel.forRanges(inner, minimumWork: Parallel.memoryBoundMinimum) { r in
+                run(out + o + r.lowerBound, a + oa + (ia != 0 ? r.lowerBound : 0), b + ob + (ib != 0 ? r.lowerBound : 0), r.count)
             }
         }
+        return
+    }
+    Parallel.forRanges(plan.outerCount, costPerItem: inner, minimumWork: Parallel.memoryBoundMinimum) { outer in
+        plan.forEachRow(in: outer) { o, oa, ob in run(out + o, a + oa, b + ob, inner) }
     }
 }
 
@@ -148,9 +157,7 @@ func reduceToShape(_ source: Tensor, _ to: [Int]) -> Tensor {
         if ib != 0 {
             for i in 0..<inner { pd[i] += ps[i] }
         } else {
-            var s: Float = 0
-            for i in 0..<inner { s += ps[i] }
-            pd[0] += s
+            pd[0] += Float(VectorReductions.sum(ps, inner))
         }
     }
     return result

@@ -1,3 +1,5 @@
+import CBLAS
+import Dispatch
 import Foundation
 
 /// How a convolution reads beyond the border.
@@ -10,9 +12,19 @@ public enum PaddingMode: String, Sendable, Codable {
 
 /// Tuning constants of the convolution kernels, measured with `bench engine`.
 enum ConvTuning {
-    /// Floats of im2col columns per band: bounds scratch memory (a 7x7 conv over
-    /// 36 channels at 256x512 would need 0.9 GB unbanded) and keeps bands warm in cache.
-    static let columnBudget = 1 << 21
+    /// Floats of columns per band in the per-thread band tasks: 512 KB, half a
+    /// core's 1 MB L2 here (chosen from bench runs with 32K-256K floats; the
+    /// differences between 64K and 256K were within this machine's noise).
+    static let cacheBudget = 1 << 17
+    /// GEMMs narrower than this many columns lose more to packing than they gain from cache.
+    static let minimumColumns = 512
+    /// The input gradient of a zero-padded conv goes through col2im (GEMM
+    /// [Cin*k*k, Cout] then a scatter-add) on one thread or below this many
+    /// input channels, and through the transposed-convolution form (per-thread
+    /// band tasks, GEMM [Cin, Cout*k*k]) otherwise. Measured at 128x128, 3x3,
+    /// Cout 64, one thread: col2im 1.8 / 3.4 / 6.9 ms for Cin 16 / 32 / 64 against
+    /// 3.1 / 4.6 / 7.1 ms; on two threads col2im's sequential bands lose (8.0 vs 5.2 ms at Cin 64).
+    static let transposedBackwardMinimumChannels = 32
 }
 
 /// 2-D convolution (cross-correlation, like PyTorch) of x [N, Cin, H, W] with
@@ -41,19 +53,39 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Int
     let xs = x.detach(), ws = weight.detach()
     return Tensor.record(out, inputs: inputs) { g in
         var grads: [Tensor?] = [nil, nil]
+        let biasGrad: () -> Tensor? = {
+            bias?.requiresGrad == true ? channelSums(g.data, batch: n, channels: cout, planeSize: geometry.outH * geometry.outW) : nil
+        }
+        if TapConvolution.applies(geometry, outChannels: cout) {
+            // Both gradients from one adjoint shift.
+            let gx = x.requiresGrad ? Tensor.uninitialized(x.shape) : nil
+            let gw = weight.requiresGrad ? Tensor.zeros(weight.shape) : nil
+            TapConvolution.backward(g.data, x: xs.data, batch: n, geometry, weight: ws.data, outChannels: cout,
+                                    gradInput: gx?.data, gradWeight: gw?.data)
+            return [gx, gw] + (bias != nil ? [biasGrad()] : [])
+        }
         if x.requiresGrad {
-            let gx = Tensor.zeros(x.shape)
-            convolutionBackwardData(g.data, batch: n, geometry, weight: ws.data, outChannels: cout, gradInput: gx.data)
-            grads[0] = gx
+            if paddingMode == .zeros && cin >= ConvTuning.transposedBackwardMinimumChannels && Parallel.threads > 1 {
+                // With zero padding, d/dx is the transposed convolution of the
+                // output gradient with the same weights: phase-split GEMMs as
+                // large as the forward's, no col2im pass.
+                let gx = Tensor.uninitialized(x.shape)
+                transposedConvolutionForward(g.data, batch: n, inChannels: cout, inH: geometry.outH, inW: geometry.outW,
+                                             weight: ws.data, outChannels: cin, kernelH: kh, kernelW: kw, stride: stride,
+                                             padding: padding, outH: h, outW: w, bias: nil, out: gx.data)
+                grads[0] = gx
+            } else {
+                let gx = Tensor.zeros(x.shape)
+                convolutionBackwardData(g.data, batch: n, geometry, weight: ws.data, outChannels: cout, gradInput: gx.data)
+                grads[0] = gx
+            }
         }
         if weight.requiresGrad {
             let gw = Tensor.zeros(weight.shape)
             convolutionBackwardWeight(xs.data, gradOutput: g.data, batch: n, geometry, outChannels: cout, gradWeight: gw.data)
             grads[1] = gw
         }
-        if let bias {
-            grads.append(bias.requiresGrad ? channelSums(g.data, batch: n, channels: cout, planeSize: geometry.outH * geometry.outW) : nil)
-        }
+        if bias != nil { grads.append(biasGrad()) }
         return grads
     }
 }
@@ -64,8 +96,8 @@ func convolutionForward(_ x: UnsafePointer<Float>, batch: Int, _ g: TapGeometry,
     let inPlane = g.channels * g.inH * g.inW
     let outPlane = g.outH * g.outW
     let k = g.rows
-    if DirectConvolution.applies(g, outChannels: cout) {
-        DirectConvolution.forward(x, batch: batch, g, weight: weight, outChannels: cout, out: out)
+    if TapConvolution.applies(g, outChannels: cout) {
+        TapConvolution.forward(x, batch: batch, g, weight: weight, outChannels: cout, out: out)
         return
     }
     if g.isIdentity {
@@ -75,19 +107,20 @@ func convolutionForward(_ x: UnsafePointer<Float>, batch: Int, _ g: TapGeometry,
         }
         return
     }
-    let band = g.bandRows(budget: ConvTuning.columnBudget)
-    let scratch = ScratchBuffer()
-    let cols = scratch.floats(k * band * g.outW)
-    for i in 0..<batch {
-        var r0 = 0
-        while r0 < g.outH {
-            let r1 = Swift.min(g.outH, r0 + band)
-            let t = (r1 - r0) * g.outW
-            im2col(g, input: x + i * inPlane, rowStart: r0, rowEnd: r1, cols: cols)
-            sgemm(m: cout, n: t, k: k, a: weight, lda: k, b: cols, ldb: t,
-                  c: out + i * cout * outPlane + r0 * g.outW, ldc: outPlane)
-            r0 = r1
-        }
+    // Cache-sized bands of output rows; each task builds its columns and runs
+    // its GEMM on one thread, so the columns stay in that core's L2.
+    let band = g.bandRows(budget: ConvTuning.cacheBudget, minimumColumns: ConvTuning.minimumColumns)
+    let bandsPerImage = (g.outH + band - 1) / band
+    let phases = PolyphaseImages(g, x, batch: batch)
+    Parallel.tasks(batch * bandsPerImage, workPerTask: 2 * cout * k * band * g.outW) { task, scratch in
+        let i = task / bandsPerImage
+        let r0 = (task % bandsPerImage) * band
+        let r1 = Swift.min(g.outH, r0 + band)
+        let t = (r1 - r0) * g.outW
+        let cols = scratch.floats(k * band * g.outW)
+        im2col(g, input: x + i * inPlane, rowStart: r0, rowEnd: r1, cols: cols, polyphase: phases[i])
+        sgemm(m: cout, n: t, k: k, a: weight, lda: k, b: cols, ldb: t,
+              c: out + i * cout * outPlane + r0 * g.outW, ldc: outPlane)
     }
 }
 
@@ -97,10 +130,6 @@ func convolutionBackwardData(_ gOut: UnsafePointer<Float>, batch: Int, _ g: TapG
     let inPlane = g.channels * g.inH * g.inW
     let outPlane = g.outH * g.outW
     let k = g.rows
-    if DirectConvolution.applies(g, outChannels: cout) {
-        DirectConvolution.backwardData(gOut, batch: batch, g, weight: weight, outChannels: cout, gradInput: gradInput)
-        return
-    }
     if g.isIdentity {
         for i in 0..<batch {
             sgemm(transA: true, m: k, n: outPlane, k: cout, a: weight, lda: k, b: gOut + i * cout * outPlane,
@@ -108,7 +137,7 @@ func convolutionBackwardData(_ gOut: UnsafePointer<Float>, batch: Int, _ g: TapG
         }
         return
     }
-    let band = g.bandRows(budget: ConvTuning.columnBudget)
+    let band = g.bandRows(budget: ConvTuning.cacheBudget, minimumColumns: ConvTuning.minimumColumns)
     let scratch = ScratchBuffer()
     let cols = scratch.floats(k * band * g.outW)
     for i in 0..<batch {
@@ -132,8 +161,8 @@ func convolutionBackwardWeight(_ x: UnsafePointer<Float>, gradOutput gOut: Unsaf
     let inPlane = g.channels * g.inH * g.inW
     let outPlane = g.outH * g.outW
     let k = g.rows
-    if DirectConvolution.applies(g, outChannels: cout) {
-        DirectConvolution.backwardWeight(x, gradOutput: gOut, batch: batch, g, outChannels: cout, gradWeight: gradWeight)
+    if TapConvolution.applies(g, outChannels: cout) {
+        TapConvolution.backward(gOut, x: x, batch: batch, g, weight: nil, outChannels: cout, gradInput: nil, gradWeight: gradWeight)
         return
     }
     if g.isIdentity {
@@ -143,18 +172,94 @@ func convolutionBackwardWeight(_ x: UnsafePointer<Float>, gradOutput gOut: Unsaf
         }
         return
     }
-    let band = g.bandRows(budget: ConvTuning.columnBudget)
-    let scratch = ScratchBuffer()
-    let cols = scratch.floats(k * band * g.outW)
-    for i in 0..<batch {
-        var r0 = 0
-        while r0 < g.outH {
+    // Each worker sums its share of bands into its own partial gradient; the
+    // partials are added in worker order, so results repeat run to run.
+    let band = g.bandRows(budget: ConvTuning.cacheBudget, minimumColumns: ConvTuning.minimumColumns)
+    let bandsPerImage = (g.outH + band - 1) / band
+    let tasks = batch * bandsPerImage
+    let workers = Parallel.workers(tasks, workPerItem: 2 * cout * k * band * g.outW)
+    let partials = ScratchBuffer()
+    let partialBase = partials.floats(Swift.max(0, workers - 1) * cout * k)
+    let phases = PolyphaseImages(g, x, batch: batch)
+    Parallel.workerRanges(tasks, workers: workers) { worker, range in
+        let target = worker == 0 ? gradWeight : partialBase + (worker - 1) * cout * k
+        if worker > 0 { target.update(repeating: 0, count: cout * k) }
+        let scratch = ScratchBuffer()
+        let cols = scratch.floats(k * band * g.outW)
+        for task in range {
+            let i = task / bandsPerImage
+            let r0 = (task % bandsPerImage) * band
             let r1 = Swift.min(g.outH, r0 + band)
             let t = (r1 - r0) * g.outW
-            im2col(g, input: x + i * inPlane, rowStart: r0, rowEnd: r1, cols: cols)
+            im2col(g, input: x + i * inPlane, rowStart: r0, rowEnd: r1, cols: cols, polyphase: phases[i])
             sgemm(transB: true, m: cout, n: k, k: t, a: gOut + i * cout * outPlane + r0 * g.outW, lda: outPlane,
-                  b: cols, ldb: t, beta: 1, c: gradWeight, ldc: k)
-            r0 = r1
+                  b: cols, ldb: t, beta: 1, c: target, ldc: k)
         }
     }
+    for w in 1..<workers {
+        addInPlace(gradWeight, partialBase + (w - 1) * cout * k, cout * k)
+    }
+}
+
+/// For a transposed convolution's backward: out = W x columns(x) (its input
+/// gradient) and gradWeight += gradOutput x columns(x)^T (its weight gradient)
+/// from one im2col per band. Static per-worker split, partials added in order.
+func convolutionForwardAndWeightGradient(_ x: UnsafePointer<Float>, batch: Int, _ g: TapGeometry,
+                                         weight: UnsafePointer<Float>, outChannels cout: Int,
+                                         out: UnsafeMutablePointer<Float>, gradOutput gOut: UnsafePointer<Float>,
+                                         gradWeight: UnsafeMutablePointer<Float>) {
+    let inPlane = g.channels * g.inH * g.inW
+    let outPlane = g.outH * g.outW
+    let k = g.rows
+    let band = g.bandRows(budget: ConvTuning.cacheBudget, minimumColumns: ConvTuning.minimumColumns)
+    let bandsPerImage = (g.outH + band - 1) / band
+    let tasks = batch * bandsPerImage
+    let workers = Parallel.workers(tasks, workPerItem: 4 * cout * k * band * g.outW)
+    let partials = ScratchBuffer()
+    let partialBase = partials.floats(Swift.max(0, workers - 1) * cout * k)
+    let phases = PolyphaseImages(g, x, batch: batch)
+    Parallel.workerRanges(tasks, workers: workers) { worker, range in
+        let target = worker == 0 ? gradWeight : partialBase + (worker - 1) * cout * k
+        if worker > 0 { target.update(repeating: 0, count: cout * k) }
+        let scratch = ScratchBuffer()
+        let cols = scratch.floats(k * band * g.outW)
+        for task in range {
+            let i = task / bandsPerImage
+            let r0 = (task % bandsPerImage) * band
+            let r1 = Swift.min(g.outH, r0 + band)
+            let t = (r1 - r0) * g.outW
+            im2col(g, input: x + i * inPlane, rowStart: r0, rowEnd: r1, cols: cols, polyphase: phases[i])
+            sgemm(m: cout, n: t, k: k, a: weight, lda: k, b: cols, ldb: t,
+                  c: out + i * cout * outPlane + r0 * g.outW, ldc: outPlane)
+            sgemm(transB: true, m: cout, n: k, k: t, a: gOut + i * cout * outPlane + r0 * g.outW, lda: outPlane,
+                  b: cols, ldb: t, beta: 1, c: target, ldc: k)
+        }
+    }
+    for w in 1..<Swift.max(workers, 1) {
+        addInPlace(gradWeight, partialBase + (w - 1) * cout * k, cout * k)
+    }
+}
+
+/// Polyphase copies of every image for a strided convolution (nil entries
+/// for stride 1, where im2col copies rows directly).
+struct PolyphaseImages {
+    private let storage: ScratchBuffer?
+    private let images: [PolyphaseRows]
+
+    init(_ g: TapGeometry, _ x: UnsafePointer<Float>, batch: Int) {
+        guard g.stride > 1 else {
+            storage = nil
+            images = []
+            return
+        }
+        let perImage = PolyphaseRows.floats(g)
+        let buffer = ScratchBuffer()
+        let base = buffer.floats(batch * perImage)
+        storage = buffer
+        images = (0..<batch).map { i in
+            PolyphaseRows(g, image: x + i * g.channels * g.inH * g.inW, buffer: base + i * perImage)
+        }
+    }
+
+    subscript(_ i: Int) -> PolyphaseRows? { images.isEmpty ? nil : images[i] }
 }

@@ -23,8 +23,7 @@ public func convTranspose2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, st
     let out = Tensor.uninitialized([n, cout, outH, outW])
     transposedConvolutionForward(x.data, batch: n, inChannels: cin, inH: h, inW: w, weight: weight.data,
                                  outChannels: cout, kernelH: kh, kernelW: kw, stride: stride, padding: padding,
-                                 outH: outH, outW: outW, out: out.data)
-    if let bias { addChannelBias(out.data, bias: bias.data, batch: n, channels: cout, planeSize: outH * outW) }
+                                 outH: outH, outW: outW, bias: bias?.data, out: out.data)
     let inputs = [x, weight] + (bias.map { [$0] } ?? [])
     guard Tensor.needsGraph(inputs) else { return out }
     let xs = x.detach(), ws = weight.detach()
@@ -34,13 +33,21 @@ public func convTranspose2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, st
                               reflect: false)
     return Tensor.record(out, inputs: inputs) { g in
         var grads: [Tensor?] = [nil, nil]
-        if x.requiresGrad {
+        if x.requiresGrad && weight.requiresGrad && !adjoint.isIdentity
+            && !TapConvolution.applies(adjoint, outChannels: cin) {
+            // Both gradients read the same columns of the output gradient: build them once.
+            let gx = Tensor.uninitialized(x.shape)
+            let gw = Tensor.zeros(weight.shape)
+            convolutionForwardAndWeightGradient(g.data, batch: n, adjoint, weight: ws.data, outChannels: cin,
+                                                out: gx.data, gradOutput: xs.data, gradWeight: gw.data)
+            grads = [gx, gw]
+        } else if x.requiresGrad {
             // d/dx is the plain convolution of the output gradient with the same weights.
             let gx = Tensor.uninitialized(x.shape)
             convolutionForward(g.data, batch: n, adjoint, weight: ws.data, outChannels: cin, out: gx.data)
             grads[0] = gx
         }
-        if weight.requiresGrad {
+        if weight.requiresGrad && grads[1] == nil {
             // weight is [Cin, Cout*k*k]: x[n] [Cin, HW] times columns(gradOut[n])^T.
             let gw = Tensor.zeros(weight.shape)
             convolutionBackwardWeight(g.data, gradOutput: xs.data, batch: n, adjoint, outChannels: cin,
@@ -79,23 +86,46 @@ private func stride_k(_ kernel: Int) -> [Int] { Array((0..<kernel).reversed()) }
 
 func transposedConvolutionForward(_ x: UnsafePointer<Float>, batch: Int, inChannels cin: Int, inH: Int, inW: Int,
                                   weight: UnsafePointer<Float>, outChannels cout: Int, kernelH kh: Int, kernelW kw: Int,
-                                  stride: Int, padding: Int, outH: Int, outW: Int, out: UnsafeMutablePointer<Float>) {
+                                  stride: Int, padding: Int, outH: Int, outW: Int, bias: UnsafePointer<Float>?,
+                                  out: UnsafeMutablePointer<Float>) {
     let outPlane = outH * outW
     let inPlane = cin * inH * inW
-    var cleared = false
-    for py in 0..<stride {
+    // Outputs no tap reaches (possible when padding exceeds the kernel's reach) stay at the bias.
+    var coversAll = true
+    for py in 0..<stride where stride > 1 {
         let rowPhase = TransposedPhase(phase: py, stride: stride, padding: padding, kernel: kh, outSize: outH)
         for px in 0..<stride {
             let colPhase = TransposedPhase(phase: px, stride: stride, padding: padding, kernel: kw, outSize: outW)
-            guard rowPhase.count > 0, colPhase.count > 0 else { continue }
-            if rowPhase.taps.isEmpty || colPhase.taps.isEmpty {
-                if !cleared { out.update(repeating: 0, count: batch * cout * outPlane); cleared = true }
-                continue
-            }
-            let geometry = TapGeometry(channels: cin, inH: inH, inW: inW, outH: rowPhase.count, outW: colPhase.count,
-                                       stride: 1, offsetsY: rowPhase.offsets, offsetsX: colPhase.offsets, reflect: false)
-            // Sub-kernel [Cout, Cin * ty * tx] in the (c, ty, tx) order of the columns.
-            let ty = rowPhase.taps.count, tx = colPhase.taps.count
+            if rowPhase.count > 0 && colPhase.count > 0 && (rowPhase.taps.isEmpty || colPhase.taps.isEmpty) { coversAll = false }
+        }
+    }
+    if !coversAll {
+        for i in 0..<(batch * cout) { (out + i * outPlane).update(repeating: bias?[i % cout] ?? 0, count: outPlane) }
+    }
+    // Work items: (image, row phase, band of that phase's rows). Each computes
+    // every column phase's GEMM for its band into task-local buffers and then
+    // writes the band's whole output rows, interleaving the phases, while
+    // everything is still in cache.
+    struct RowPhasePlan {
+        let py: Int
+        let rows: Int
+        let band: Int
+        let columnPhases: [Int]
+        let geometries: [TapGeometry]
+        let kernels: [[Float]]
+    }
+    let colPhases = (0..<stride).map { TransposedPhase(phase: $0, stride: stride, padding: padding, kernel: kw, outSize: outW) }
+    var plans: [RowPhasePlan] = []
+    for py in 0..<stride {
+        let rowPhase = TransposedPhase(phase: py, stride: stride, padding: padding, kernel: kh, outSize: outH)
+        guard rowPhase.count > 0, !rowPhase.taps.isEmpty else { continue }
+        let usable = (0..<stride).filter { colPhases[$0].count > 0 && !colPhases[$0].taps.isEmpty }
+        guard !usable.isEmpty else { continue }
+        let ty = rowPhase.taps.count
+        // Sub-kernels [Cout, Cin * ty * tx] in the (c, ty, tx) order of the columns.
+        let kernels: [[Float]] = usable.map { px in
+            let colPhase = colPhases[px]
+            let tx = colPhase.taps.count
             let k = cin * ty * tx
             var sub = [Float](repeating: 0, count: cout * k)
             for co in 0..<cout {
@@ -107,26 +137,68 @@ func transposedConvolutionForward(_ x: UnsafePointer<Float>, batch: Int, inChann
                     }
                 }
             }
-            let phasePlane = rowPhase.count * colPhase.count
-            sub.withUnsafeBufferPointer { subW in
-                if stride == 1 {
-                    convolutionForward(x, batch: batch, geometry, weight: subW.baseAddress!, outChannels: cout, out: out)
-                    return
+            return sub
+        }
+        let geometries = usable.map { px in
+            TapGeometry(channels: cin, inH: inH, inW: inW, outH: rowPhase.count, outW: colPhases[px].count,
+                        stride: 1, offsetsY: rowPhase.offsets, offsetsX: colPhases[px].offsets, reflect: false)
+        }
+        let widest = geometries.map { $0.rows * $0.outW }.max()!
+        let narrowest = geometries.map { $0.outW }.min()!
+        let band = Swift.max(1, Swift.min(rowPhase.count, Swift.max(ConvTuning.cacheBudget / Swift.max(1, widest),
+                                                                     (ConvTuning.minimumColumns + narrowest - 1) / narrowest)))
+        plans.append(RowPhasePlan(py: py, rows: rowPhase.count, band: band, columnPhases: usable,
+                                  geometries: geometries, kernels: kernels))
+    }
+    var taskStarts: [Int] = [0]
+    for plan in plans { taskStarts.append(taskStarts.last! + batch * ((plan.rows + plan.band - 1) / plan.band)) }
+    let workPerTask = plans.map { plan in plan.geometries.map { 2 * cout * $0.rows * plan.band * $0.outW }.reduce(0, +) }.max() ?? 0
+    Parallel.tasks(taskStarts.last!, workPerTask: workPerTask) { task, scratch in
+        var p = 0
+        while task >= taskStarts[p + 1] { p += 1 }
+        let plan = plans[p]
+        let bands = (plan.rows + plan.band - 1) / plan.band
+        let local = task - taskStarts[p]
+        let i = local / bands
+        let m0 = (local % bands) * plan.band
+        let m1 = Swift.min(plan.rows, m0 + plan.band)
+        let image = x + i * inPlane
+        // Scratch: columns for the widest phase, then one output block per column phase.
+        let colsFloats = plan.geometries.map { $0.rows * plan.band * $0.outW }.max()!
+        let blockFloats = plan.geometries.map { cout * plan.band * $0.outW }
+        let base = scratch.floats(colsFloats + blockFloats.reduce(0, +))
+        var blocks: [UnsafeMutablePointer<Float>] = []
+        var offset = colsFloats
+        for f in blockFloats { blocks.append(base + offset); offset += f }
+        for (j, g) in plan.geometries.enumerated() {
+            let t = (m1 - m0) * g.outW
+            plan.kernels[j].withUnsafeBufferPointer { w in
+                if g.isIdentity {
+                    sgemm(m: cout, n: t, k: g.rows, a: w.baseAddress!, lda: g.rows, b: image + m0 * inW, ldb: inH * inW,
+                          c: blocks[j], ldc: t)
+                } else {
+                    im2col(g, input: image, rowStart: m0, rowEnd: m1, cols: base)
+                    sgemm(m: cout, n: t, k: g.rows, a: w.baseAddress!, lda: g.rows, b: base, ldb: t, c: blocks[j], ldc: t)
                 }
-                let scratch = ScratchBuffer()
-                let tmp = scratch.floats(cout * phasePlane)
-                for i in 0..<batch {
-                    convolutionForward(x + i * inPlane, batch: 1, geometry, weight: subW.baseAddress!,
-                                       outChannels: cout, out: tmp)
-                    let dstImage = out + i * cout * outPlane
-                    Parallel.forEach(cout, costPerItem: phasePlane, minimumWork: 1 << 17) { co in
-                        let src = tmp + co * phasePlane
-                        let dst = dstImage + co * outPlane
-                        for m in 0..<rowPhase.count {
-                            let d = dst + (m * stride + py) * outW + px
-                            let s = src + m * colPhase.count
-                            for j in 0..<colPhase.count { d[j * stride] = s[j] }
-                        }
+            }
+        }
+        let dstImage = out + i * cout * outPlane
+        let widths = plan.geometries.map { $0.outW }
+        let pair = stride == 2 && plan.columnPhases == [0, 1]
+        for co in 0..<cout {
+            let b = bias?[co] ?? 0
+            for m in m0..<m1 {
+                let d = dstImage + co * outPlane + (m * stride + plan.py) * outW
+                if pair {
+                    let s0 = blocks[0] + (co * (m1 - m0) + m - m0) * widths[0]
+                    let s1 = blocks[1] + (co * (m1 - m0) + m - m0) * widths[1]
+                    let n1 = widths[1]
+                    for q in 0..<n1 { d[2 * q] = s0[q] + b; d[2 * q + 1] = s1[q] + b }
+                    if widths[0] > n1 { d[2 * n1] = s0[n1] + b }
+                } else {
+                    for (j, px) in plan.columnPhases.enumerated() {
+                        let s = blocks[j] + (co * (m1 - m0) + m - m0) * widths[j]
+                        for q in 0..<widths[j] { d[q * stride + px] = s[q] + b }
                     }
                 }
             }

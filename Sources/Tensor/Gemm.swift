@@ -23,7 +23,7 @@ func sgemm(transA: Bool = false, transB: Bool = false, m: Int, n: Int, k: Int,
 /// Adds bias[c] to every element of plane c of each image in [N, C, plane].
 func addChannelBias(_ out: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>,
                     batch: Int, channels: Int, planeSize: Int) {
-    Parallel.forEach(batch * channels, costPerItem: planeSize, minimumWork: 1 << 17) { nc in
+    Parallel.forEach(batch * channels, costPerItem: planeSize, minimumWork: Parallel.memoryBoundMinimum) { nc in
         let b = bias[nc % channels]
         let p = out + nc * planeSize
         for i in 0..<planeSize { p[i] += b }
@@ -34,14 +34,9 @@ func addChannelBias(_ out: UnsafeMutablePointer<Float>, bias: UnsafePointer<Floa
 func channelSums(_ g: UnsafePointer<Float>, batch: Int, channels: Int, planeSize: Int) -> Tensor {
     let out = Tensor.zeros([channels])
     let dst = out.data
-    Parallel.forEach(channels, costPerItem: batch * planeSize, minimumWork: 1 << 17) { c in
+    Parallel.forEach(channels, costPerItem: batch * planeSize, minimumWork: Parallel.memoryBoundMinimum) { c in
         var total: Double = 0
-        for n in 0..<batch {
-            let p = g + (n * channels + c) * planeSize
-            var s: Float = 0
-            for i in 0..<planeSize { s += p[i] }
-            total += Double(s)
-        }
+        for n in 0..<batch { total += VectorReductions.sum(g + (n * channels + c) * planeSize, planeSize) }
         dst[c] = Float(total)
     }
     return out

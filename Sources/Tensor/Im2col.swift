@@ -32,9 +32,14 @@ struct TapGeometry {
         offsetsY == [0] && offsetsX == [0] && stride == 1 && outH == inH && outW == inW
     }
 
-    /// Output rows per band so one band's columns take about `budget` floats.
-    func bandRows(budget: Int) -> Int {
-        Swift.max(1, Swift.min(outH, budget / Swift.max(1, rows * outW)))
+    /// Output rows per band so one band's columns take at most about `budget`
+    /// floats, with the rows split evenly (no small leftover GEMM at the end).
+    func bandRows(budget: Int, minimumColumns: Int = 1) -> Int {
+        let fromBudget = budget / Swift.max(1, rows * outW)
+        let fromWidth = (minimumColumns + outW - 1) / Swift.max(1, outW)
+        let most = Swift.max(1, Swift.min(outH, Swift.max(fromBudget, fromWidth)))
+        let bands = (outH + most - 1) / most
+        return (outH + bands - 1) / bands
     }
 
     @inline(__always)
@@ -55,7 +60,7 @@ struct TapGeometry {
 /// Fills cols[K, T] (T = (rowEnd-rowStart)*outW) with the taps of output rows
 /// rowStart..<rowEnd. `input` is one image [channels, inH, inW].
 func im2col(_ g: TapGeometry, input: UnsafePointer<Float>, rowStart: Int, rowEnd: Int,
-            cols: UnsafeMutablePointer<Float>) {
+            cols: UnsafeMutablePointer<Float>, polyphase: PolyphaseRows? = nil) {
     let bandRows = rowEnd - rowStart
     let t = bandRows * g.outW
     let ty = g.offsetsY.count, tx = g.offsetsX.count
@@ -89,6 +94,11 @@ func im2col(_ g: TapGeometry, input: UnsafePointer<Float>, rowStart: Int, rowEnd
                 }
                 if g.stride == 1 {
                     if hi > lo { (dst + lo).update(from: src + lo + offX, count: hi - lo) }
+                } else if let polyphase, hi > lo {
+                    // Input column s*ox + offX is column ox + shift of phase offX mod s: a plain copy.
+                    let phase = ((offX % g.stride) + g.stride) % g.stride
+                    let shift = (offX - phase) / g.stride
+                    (dst + lo).update(from: polyphase.row(phase: phase, channel: c, row: iy) + lo + shift, count: hi - lo)
                 } else {
                     let s = g.stride
                     for ox in lo..<hi { dst[ox] = src[ox * s + offX] }
@@ -140,5 +150,47 @@ func col2im(_ g: TapGeometry, cols: UnsafePointer<Float>, rowStart: Int, rowEnd:
                 }
             }
         }
+    }
+}
+
+/// One image's rows split by column phase for a strided convolution: phase p
+/// holds columns p, p + s, p + 2s, ... of every row, so each tap's strided
+/// gather in im2col becomes a contiguous copy. Built once per image (one
+/// gather per input value instead of one per tap).
+struct PolyphaseRows {
+    let base: UnsafeMutablePointer<Float>
+    let stride: Int
+    let channels: Int, height: Int
+    /// Floats per phase row (columns of phase 0, the widest).
+    let width: Int
+
+    static func floats(_ g: TapGeometry) -> Int {
+        g.stride * g.channels * g.inH * ((g.inW + g.stride - 1) / g.stride)
+    }
+
+    /// Splits `image` [channels, inH, inW] into `buffer` (at least `floats(g)` long).
+    init(_ g: TapGeometry, image: UnsafePointer<Float>, buffer: UnsafeMutablePointer<Float>) {
+        base = buffer
+        stride = g.stride
+        channels = g.channels
+        height = g.inH
+        width = (g.inW + g.stride - 1) / g.stride
+        let (s, w, inW, rows) = (stride, width, g.inW, g.channels * g.inH)
+        let phaseFloats = rows * w
+        Parallel.forRanges(rows, costPerItem: inW, minimumWork: Parallel.memoryBoundMinimum) { range in
+            for r in range {
+                let src = image + r * inW
+                for p in 0..<s {
+                    let dst = buffer + p * phaseFloats + r * w
+                    let count = (inW - p + s - 1) / s
+                    for j in 0..<count { dst[j] = src[s * j + p] }
+                }
+            }
+        }
+    }
+
+    @inline(__always)
+    func row(phase: Int, channel: Int, row: Int) -> UnsafePointer<Float> {
+        UnsafePointer(base + ((phase * channels + channel) * height + row) * width)
     }
 }

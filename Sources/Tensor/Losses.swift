@@ -64,19 +64,33 @@ public func crossEntropy(logits: Tensor, targets: [Int], weights: [Float]? = nil
         check(t < c, "crossEntropy: target \(t) at position \(p) but only \(c) classes")
         w[p] = weights.map { $0.count == positions ? $0[p] : $0[p / inner] } ?? 1
     }
+    // Fixed-size chunks of positions, summed in chunk order: the same result at any thread count.
+    let chunk = 4096
+    let chunks = (positions + chunk - 1) / chunk
+    var partialLoss = [Double](repeating: 0, count: chunks), partialWeight = [Double](repeating: 0, count: chunks)
     let src = logits.data
-    var total: Double = 0, weightSum: Double = 0
-    for p in 0..<positions where w[p] != 0 {
-        let (b, i) = (p / inner, p % inner)
-        let base = b * c * inner + i
-        var m = -Float.infinity
-        for k in 0..<c { m = Swift.max(m, src[base + k * inner]) }
-        var s: Float = 0
-        for k in 0..<c { s += Foundation.exp(src[base + k * inner] - m) }
-        let loss = Foundation.log(s) + m - src[base + targets[p] * inner]
-        total += Double(w[p] * loss)
-        weightSum += Double(w[p])
+    w.withUnsafeBufferPointer { wp in
+        partialLoss.withUnsafeMutableBufferPointer { pl in
+            partialWeight.withUnsafeMutableBufferPointer { pw in
+                let plB = pl.baseAddress!, pwB = pw.baseAddress!
+                Parallel.forEach(chunks, costPerItem: chunk * c * 4, minimumWork: 1 << 16) { k in
+                    var lossSum: Double = 0, weightSum: Double = 0
+                    for p in (k * chunk) ..< Swift.min(positions, (k + 1) * chunk) where wp[p] != 0 {
+                        let base = (p / inner) * c * inner + p % inner
+                        var m = -Float.infinity
+                        for j in 0..<c { m = Swift.max(m, src[base + j * inner]) }
+                        var s: Float = 0
+                        for j in 0..<c { s += FastMath.exp(src[base + j * inner] - m) }
+                        lossSum += Double(wp[p] * (Foundation.log(s) + m - src[base + targets[p] * inner]))
+                        weightSum += Double(wp[p])
+                    }
+                    plB[k] = lossSum
+                    pwB[k] = weightSum
+                }
+            }
+        }
     }
+    let total = partialLoss.reduce(0, +), weightSum = partialWeight.reduce(0, +)
     let divisor: Float = reduction == .mean ? (weightSum > 0 ? Float(weightSum) : 1) : 1
     let out = Tensor(scalar: Float(total) / divisor)
     let xs = logits.detach()
@@ -84,16 +98,20 @@ public func crossEntropy(logits: Tensor, targets: [Int], weights: [Float]? = nil
         let gx = Tensor.zeros(logits.shape)
         let scale = g.scalar / divisor
         let xp = xs.data, gp = gx.data
-        for p in 0..<positions where w[p] != 0 {
-            let (b, i) = (p / inner, p % inner)
-            let base = b * c * inner + i
-            var m = -Float.infinity
-            for k in 0..<c { m = Swift.max(m, xp[base + k * inner]) }
-            var s: Float = 0
-            for k in 0..<c { s += Foundation.exp(xp[base + k * inner] - m) }
-            let f = scale * w[p]
-            for k in 0..<c { gp[base + k * inner] = f * Foundation.exp(xp[base + k * inner] - m) / s }
-            gp[base + targets[p] * inner] -= f
+        w.withUnsafeBufferPointer { wp in
+            // Positions of one image own disjoint gradient entries: split by chunk safely.
+            Parallel.forEach(chunks, costPerItem: chunk * c * 4, minimumWork: 1 << 16) { k in
+                for p in (k * chunk) ..< Swift.min(positions, (k + 1) * chunk) where wp[p] != 0 {
+                    let base = (p / inner) * c * inner + p % inner
+                    var m = -Float.infinity
+                    for j in 0..<c { m = Swift.max(m, xp[base + j * inner]) }
+                    var s: Float = 0
+                    for j in 0..<c { s += FastMath.exp(xp[base + j * inner] - m) }
+                    let f = scale * wp[p]
+                    for j in 0..<c { gp[base + j * inner] = f * FastMath.exp(xp[base + j * inner] - m) / s }
+                    gp[base + targets[p] * inner] -= f
+                }
+            }
         }
         return [gx]
     }
@@ -113,12 +131,12 @@ public func binaryCrossEntropyWithLogits(_ logits: Tensor, targets: Tensor, weig
 
 /// log(1 + exp(-|x|)) with its derivative -sign(x) * sigmoid(-|x|).
 func stableSoftplusTerm(_ x: Tensor) -> Tensor {
-    let out = x.map { Foundation.log1p(Foundation.exp(-Swift.abs($0))) }
+    let out = x.map { Foundation.log1p(FastMath.exp(-Swift.abs($0))) }
     guard Tensor.needsGraph(x) else { return out }
     let xs = x.detach()
     return Tensor.record(out, inputs: [x]) { g in
         [Tensor.zip3(g, xs, xs) { g, x, _ in
-            let e = Foundation.exp(-Swift.abs(x))
+            let e = FastMath.exp(-Swift.abs(x))
             let d = e / (1 + e)
             return x > 0 ? -g * d : (x < 0 ? g * d : 0)
         }]

@@ -10,21 +10,24 @@ public func instanceNorm(_ x: Tensor, weight: Tensor? = nil, bias: Tensor? = nil
     if let weight { check(weight.count == c, "instanceNorm: weight \(weight.shape) for \(c) channels") }
     if let bias { check(bias.count == c, "instanceNorm: bias \(bias.shape) for \(c) channels") }
     let out = Tensor.uninitialized(x.shape)
-    let stats = [Float](unsafeUninitializedCapacity: 2 * n * c) { buf, count in
-        let meanOut = buf.baseAddress!, invOut = buf.baseAddress! + n * c
+    // Statistics per plane: mean as a high and low Float (so x - mean keeps
+    // the precision a large mean would otherwise take away), then 1/std.
+    let stats = [Float](unsafeUninitializedCapacity: 3 * n * c) { buf, count in
+        let hiOut = buf.baseAddress!, loOut = buf.baseAddress! + n * c, invOut = buf.baseAddress! + 2 * n * c
         let src = x.data, dst = out.data
         let wp = weight?.data, bp = bias?.data
         Parallel.forEach(n * c, costPerItem: 3 * plane, minimumWork: 1 << 16) { nc in
-            let (mean, inv) = planeStatistics(src + nc * plane, plane, epsilon)
-            meanOut[nc] = mean
+            let (hi, lo, inv) = planeStatistics(src + nc * plane, plane, epsilon)
+            hiOut[nc] = hi
+            loOut[nc] = lo
             invOut[nc] = inv
             let ch = nc % c
             let scale = inv * (wp?[ch] ?? 1)
-            let shift = (bp?[ch] ?? 0) - mean * scale
+            let shift = bp?[ch] ?? 0
             let s = src + nc * plane, d = dst + nc * plane
-            for i in 0..<plane { d[i] = s[i] * scale + shift }
+            for i in 0..<plane { d[i] = ((s[i] - hi) - lo) * scale + shift }
         }
-        count = 2 * n * c
+        count = 3 * n * c
     }
     let inputs = [x] + (weight.map { [$0] } ?? []) + (bias.map { [$0] } ?? [])
     guard Tensor.needsGraph(inputs) else { return out }
@@ -37,22 +40,16 @@ public func instanceNorm(_ x: Tensor, weight: Tensor? = nil, bias: Tensor? = nil
     }
 }
 
-/// Mean and 1/sqrt(var + eps) of n floats, in Double.
+/// Mean (as high + low Float parts) and 1/sqrt(var + eps) of n floats. Two
+/// passes (mean, then squared deviations) so a large mean does not cancel a
+/// small variance; Float partial sums over short runs, Double across runs. The
+/// plane is still in cache for the second pass.
 @inline(__always)
-func planeStatistics(_ p: UnsafePointer<Float>, _ n: Int, _ epsilon: Float) -> (Float, Float) {
-    var s: Double = 0, s2: Double = 0
-    var i = 0
-    // Float partial sums over short runs, Double across runs: fast and accurate.
-    while i < n {
-        let end = Swift.min(n, i + 256)
-        var a: Float = 0, b: Float = 0
-        for j in i..<end { let v = p[j]; a += v; b += v * v }
-        s += Double(a); s2 += Double(b)
-        i = end
-    }
-    let mean = s / Double(Swift.max(n, 1))
-    let variance = Swift.max(0, s2 / Double(Swift.max(n, 1)) - mean * mean)
-    return (Float(mean), Float(1 / (variance + Double(epsilon)).squareRoot()))
+func planeStatistics(_ p: UnsafePointer<Float>, _ n: Int, _ epsilon: Float) -> (Float, Float, Float) {
+    let mean = VectorReductions.sum(p, n) / Double(Swift.max(n, 1))
+    let hi = Float(mean), lo = Float(mean - Double(hi))
+    let variance = VectorReductions.squaredDeviations(p, n, hi: hi, lo: lo) / Double(Swift.max(n, 1))
+    return (hi, lo, Float(1 / (variance + Double(epsilon)).squareRoot()))
 }
 
 /// Shared backward of instance and batch normalisation in training mode.
@@ -73,17 +70,8 @@ func normalizationBackward(g: Tensor, x: Tensor, weight: Tensor?, stats: [Float]
                 let sgB = sg.baseAddress!, sgxB = sgx.baseAddress!
                 Parallel.forEach(batch * c, costPerItem: 2 * plane, minimumWork: 1 << 16) { nc in
                     let si = instance ? nc : nc % c
-                    let mean = st[si], inv = st[statCount + si]
-                    let gr = gp + nc * plane, xr = xp + nc * plane
-                    var a: Double = 0, b: Double = 0
-                    var i = 0
-                    while i < plane {
-                        let end = Swift.min(plane, i + 256)
-                        var fa: Float = 0, fb: Float = 0
-                        for j in i..<end { fa += gr[j]; fb += gr[j] * (xr[j] - mean) * inv }
-                        a += Double(fa); b += Double(fb)
-                        i = end
-                    }
+                    let hi = st[si], lo = st[statCount + si], inv = st[2 * statCount + si]
+                    let (a, b) = VectorReductions.gradientSums(gp + nc * plane, xp + nc * plane, plane, hi: hi, lo: lo, inv: inv)
                     sgB[nc] = a
                     sgxB[nc] = b
                 }
@@ -105,14 +93,14 @@ func normalizationBackward(g: Tensor, x: Tensor, weight: Tensor?, stats: [Float]
         stats.withUnsafeBufferPointer { st in
             Parallel.forEach(batch * c, costPerItem: 2 * plane, minimumWork: 1 << 16) { nc in
                 let si = instance ? nc : nc % c
-                let mean = st[si], inv = st[statCount + si]
+                let hi = st[si], lo = st[statCount + si], inv = st[2 * statCount + si]
                 let gamma = wp?[nc % c] ?? 1
                 let meanG = Float(groupG[si] / groupSize) * gamma
                 let meanGX = Float(groupGX[si] / groupSize) * gamma
                 let k = gamma * inv
                 let gr = gp + nc * plane, xr = xp + nc * plane, d = dst + nc * plane
                 for j in 0..<plane {
-                    let xhat = (xr[j] - mean) * inv
+                    let xhat = ((xr[j] - hi) - lo) * inv
                     d[j] = k * gr[j] - inv * (meanG + xhat * meanGX)
                 }
             }
@@ -150,7 +138,8 @@ public func batchNorm(_ x: Tensor, weight: Tensor? = nil, bias: Tensor? = nil, r
     let plane = x.count / Swift.max(1, n * c)
     if let weight { check(weight.count == c, "batchNorm: weight \(weight.shape) for \(c) channels") }
     if let bias { check(bias.count == c, "batchNorm: bias \(bias.shape) for \(c) channels") }
-    var mean = [Float](repeating: 0, count: c), inv = [Float](repeating: 0, count: c)
+    var mean = [Float](repeating: 0, count: c), meanLow = [Float](repeating: 0, count: c)
+    var inv = [Float](repeating: 0, count: c)
     let src = x.data
     if training {
         check(n * plane > 1, "batchNorm: training needs more than one value per channel, got \(x.shape)")
@@ -164,6 +153,7 @@ public func batchNorm(_ x: Tensor, weight: Tensor? = nil, bias: Tensor? = nil, r
             let mu = s / m
             let variance = Swift.max(0, s2 / m - mu * mu)
             mean[ch] = Float(mu)
+            meanLow[ch] = Float(mu - Double(mean[ch]))
             inv[ch] = Float(1 / (variance + Double(epsilon)).squareRoot())
             if let runningMean, let runningVariance {
                 runningMean.data[ch] = (1 - momentum) * runningMean.data[ch] + momentum * Float(mu)
@@ -182,14 +172,15 @@ public func batchNorm(_ x: Tensor, weight: Tensor? = nil, bias: Tensor? = nil, r
     Parallel.forEach(n * c, costPerItem: plane, minimumWork: 1 << 16) { nc in
         let ch = nc % c
         let scale = inv[ch] * (wp?[ch] ?? 1)
-        let shift = (bp?[ch] ?? 0) - mean[ch] * scale
+        let shift = bp?[ch] ?? 0
+        let hi = mean[ch], lo = meanLow[ch]
         let s = src + nc * plane, d = dst + nc * plane
-        for j in 0..<plane { d[j] = s[j] * scale + shift }
+        for j in 0..<plane { d[j] = ((s[j] - hi) - lo) * scale + shift }
     }
     let inputs = [x] + (weight.map { [$0] } ?? []) + (bias.map { [$0] } ?? [])
     guard Tensor.needsGraph(inputs) else { return out }
     let xs = x.detach(), ws = weight?.detach()
-    let stats = mean + inv
+    let stats = mean + meanLow + inv
     if training {
         return Tensor.record(out, inputs: inputs) { g in
             normalizationBackward(g: g, x: xs, weight: ws, stats: stats, groups: c, channels: c, plane: plane,

@@ -2,15 +2,8 @@
 extension Tensor {
     /// Sum of all elements, shape [].
     public func sum() -> Tensor {
-        var total: Double = 0
-        let src = data
-        // Double accumulation: a loss summed over a million pixels stays exact to Float precision.
-        var partial: Double = 0
-        for i in 0..<count {
-            partial += Double(src[i])
-            if i & 4095 == 4095 { total += partial; partial = 0 }
-        }
-        total += partial
+        // Blocks summed in Float, blocks in Double: a loss over a million pixels keeps Float precision.
+        let total = VectorReductions.sum(data, count)
         let out = Tensor(scalar: Float(total))
         let original = shape
         return Tensor.record(out, inputs: [self]) { g in [Tensor(shape: original, repeating: g.scalar)] }
@@ -41,5 +34,28 @@ extension Tensor {
     public func mean(axes: [Int], keepDims: Bool = false) -> Tensor {
         let n = axes.reduce(1) { $0 * shape[$1] }
         return sum(axes: axes, keepDims: keepDims) * (1 / Float(Swift.max(n, 1)))
+    }
+}
+
+extension Tensor {
+    /// Index of the largest value along `axis` (class predictions from logits
+    /// [N, C, H, W] with axis 1), row-major over the other dimensions. Not differentiable.
+    public func argmax(axis: Int = 1) -> [Int] {
+        check(axis >= 0 && axis < rank, "argmax axis \(axis) for shape \(shape)")
+        let outer = shape[..<axis].reduce(1, *), size = shape[axis], inner = shape[(axis + 1)...].reduce(1, *)
+        var result = [Int](repeating: 0, count: outer * inner)
+        let p = data
+        for o in 0..<outer {
+            for i in 0..<inner {
+                var best = 0
+                var bestValue = p[o * size * inner + i]
+                for k in 1..<Swift.max(size, 1) where p[(o * size + k) * inner + i] > bestValue {
+                    best = k
+                    bestValue = p[(o * size + k) * inner + i]
+                }
+                result[o * inner + i] = best
+            }
+        }
+        return result
     }
 }

@@ -53,7 +53,7 @@ extension Tensor {
         for p in parts {
             let rowIn = p.shape[axis] * inner
             let src = p.data, dst = out.data, off = offset
-            Parallel.forEach(outer, costPerItem: rowIn, minimumWork: 1 << 18) { o in
+            Parallel.forEach(outer, costPerItem: rowIn, minimumWork: Parallel.memoryBoundMinimum) { o in
                 (dst + o * rowOut + off).update(from: src + o * rowIn, count: rowIn)
             }
             offset += rowIn
@@ -85,7 +85,7 @@ extension Tensor {
         let off = range.lowerBound * inner
         let out = Tensor.uninitialized(outShape)
         let src = data, dst = out.data
-        Parallel.forEach(outer, costPerItem: rowOut, minimumWork: 1 << 18) { o in
+        Parallel.forEach(outer, costPerItem: rowOut, minimumWork: Parallel.memoryBoundMinimum) { o in
             (dst + o * rowOut).update(from: src + o * rowIn + off, count: rowOut)
         }
         guard Tensor.needsGraph(self) else { return out }

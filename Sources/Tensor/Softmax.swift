@@ -34,7 +34,7 @@ public func logSoftmax(_ x: Tensor, axis: Int = 1) -> Tensor {
             for i in 0..<inner {
                 var total: Float = 0
                 for k in 0..<size { total += gp[base + k * inner + i] }
-                for k in 0..<size { let j = base + k * inner + i; dp[j] = gp[j] - Foundation.exp(yp[j]) * total }
+                for k in 0..<size { let j = base + k * inner + i; dp[j] = gp[j] - FastMath.exp(yp[j]) * total }
             }
         }
         return [gx]
@@ -57,7 +57,7 @@ func softmaxForward(_ x: Tensor, axis: Int, log: Bool) -> (Tensor, Int, Int, Int
             var total: Float = 0
             for k in 0..<size {
                 let j = base + k * inner + i
-                let e = Foundation.exp(src[j] - m)
+                let e = FastMath.exp(src[j] - m)
                 dst[j] = e
                 total += e
             }

@@ -21,6 +21,8 @@ public final class Tensor {
     public var grad: Tensor?
     /// How this tensor was computed, while the graph is alive.
     var node: Node?
+    /// Set when backward freed this tensor's node (it was computed, not a leaf).
+    var graphReleased = false
 
     init(shape: [Int], storage: Storage, requiresGrad: Bool = false) {
         let n = Tensor.elementCount(shape)
@@ -109,7 +111,7 @@ public final class Tensor {
     /// True when this tensor was computed by ops that recorded a graph.
     public var hasGraph: Bool { node != nil }
     /// True for tensors not produced by a recorded op.
-    public var isLeaf: Bool { node == nil }
+    public var isLeaf: Bool { node == nil && !graphReleased }
 
     var data: UnsafeMutablePointer<Float> { storage.base }
 

@@ -5,9 +5,11 @@ struct Scenepaint: ParsableCommand {
         commandName: "scenepaint",
         abstract: "Paint semantic layouts in the terminal and watch a CPU GAN turn them into scenes.",
         subcommands: [
+            EditCommand.self,
             PalettesCommand.self,
             LayoutCommand.self,
             ShowCommand.self,
+            DatasetCommand.self,
             DoctorCommand.self,
             BenchCommand.self,
         ])
@@ -17,5 +19,5 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure speed (figures and ratios from one run; see docs/benchmarks.md).",
-        subcommands: [])
+        subcommands: [BenchEngineCommand.self])
 }

@@ -128,15 +128,8 @@ final class FoundationCLITests: XCTestCase {
         try LayoutFile.write(layout, to: home + "/l.png")
         let result = try CLIRunner(environment: ["SCENEPAINT_HOME": home]).run(["show", home + "/l.png", "--mode", "sixel"])
         XCTAssertEqual(result.status, 0, result.stderr)
-        try result.stdout.write(to: URL(fileURLWithPath: home + "/out.six"))
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sixel2png")
-        process.arguments = ["-i", home + "/out.six", "-o", home + "/out.png"]
-        try process.run()
-        process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 0)
         // Sixel colours are percentages: within 2 levels, and every pixel nearest its own class.
-        let decodedLayout = try RGBImage.read(path: home + "/out.png")
+        let decodedLayout = try decodeSixel(result.stdout, in: home, name: "out")
         XCTAssertEqual(decodedLayout.width, 30)
         XCTAssertEqual(decodedLayout.height, 18)
         var worst = 0
@@ -149,17 +142,23 @@ final class FoundationCLITests: XCTestCase {
         try photo.write(path: home + "/photo.png")
         let shown = try CLIRunner(environment: ["SCENEPAINT_HOME": home]).run(["show", home + "/photo.png", "--mode", "sixel"])
         XCTAssertEqual(shown.status, 0, shown.stderr)
-        try shown.stdout.write(to: URL(fileURLWithPath: home + "/photo.six"))
-        let p2 = Process()
-        p2.executableURL = URL(fileURLWithPath: "/usr/bin/sixel2png")
-        p2.arguments = ["-i", home + "/photo.six", "-o", home + "/photo-out.png"]
-        try p2.run()
-        p2.waitUntilExit()
-        let decoded = try RGBImage.read(path: home + "/photo-out.png")
+        let decoded = try decodeSixel(shown.stdout, in: home, name: "photo")
         XCTAssertEqual(decoded.width, 40)
         var error = 0.0
         for i in 0..<photo.pixels.count { error += abs(Double(photo.pixels[i]) - Double(decoded.pixels[i])) }
         XCTAssertLessThan(error / Double(photo.pixels.count), 8)
+    }
+
+    /// Decodes sixel bytes with libsixel's own sixel2png.
+    private func decodeSixel(_ bytes: Data, in dir: String, name: String) throws -> RGBImage {
+        try bytes.write(to: URL(fileURLWithPath: "\(dir)/\(name).six"))
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/sixel2png")
+        process.arguments = ["-i", "\(dir)/\(name).six", "-o", "\(dir)/\(name)-decoded.png"]
+        try process.run()
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0, "sixel2png failed on \(name)")
+        return try RGBImage.read(path: "\(dir)/\(name)-decoded.png")
     }
 
     func testDoctorReportsBLASAndResources() throws {

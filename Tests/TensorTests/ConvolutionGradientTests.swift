@@ -35,7 +35,7 @@ final class ConvolutionGradientTests: XCTestCase {
         let cases: [(n: Int, cin: Int, h: Int, w: Int, cout: Int, k: Int, s: Int, p: Int, op: Int)] = [
             (1, 3, 4, 5, 5, 3, 2, 1, 1), (2, 2, 3, 3, 6, 3, 2, 1, 0), (1, 3, 4, 3, 5, 4, 2, 1, 0),
             (1, 2, 5, 4, 5, 3, 1, 1, 0), (1, 3, 4, 5, 3, 3, 2, 1, 1), (2, 4, 3, 4, 2, 3, 2, 1, 1),
-            (1, 2, 3, 3, 5, 3, 3, 0, 2),
+            (1, 2, 3, 3, 5, 3, 3, 0, 2), (2, 3, 4, 5, 4, 1, 2, 0, 1), (1, 6, 5, 4, 7, 2, 2, 0, 0),
         ]
         for (i, c) in cases.enumerated() {
             let x = G.random([c.n, c.cin, c.h, c.w], seed: UInt64(200 + i))

@@ -1,3 +1,4 @@
+import Foundation
 import Tensor
 import XCTest
 
@@ -25,6 +26,20 @@ final class ElementwiseGradientTests: XCTestCase {
         let mask = Tensor(shape: [1, 1, 1, 3], values: [1, 0, 2])
         XCTAssertEqual((x * mask).values, [1, 0, 6, 4, 0, 12])
         XCTAssertEqual((2 - x).values, [1, 0, -1, -2, -3, -4])
+    }
+
+    /// Large tensors take the threaded paths (split rows, split planes).
+    func testLargeBroadcastsMatchScalarLoops() {
+        let a = GradientCheck.random([2, 8, 96, 96], seed: 1), b = GradientCheck.random([2, 8, 96, 96], seed: 2)
+        let mask = GradientCheck.random([2, 1, 96, 96], seed: 3), perChannel = GradientCheck.random([1, 8, 1, 1], seed: 4)
+        let av = a.values, bv = b.values, mv = mask.values, cv = perChannel.values
+        let sum = (a + b).values, product = (a * mask).values, shifted = (a - perChannel).values
+        for i in stride(from: 0, to: av.count, by: 7) {
+            let n = i / (8 * 96 * 96), c = (i / (96 * 96)) % 8, p = i % (96 * 96)
+            XCTAssertEqual(sum[i], av[i] + bv[i])
+            XCTAssertEqual(product[i], av[i] * mv[n * 96 * 96 + p])
+            XCTAssertEqual(shifted[i], av[i] - cv[c])
+        }
     }
 
     func testScalarAndUnaryOps() {
@@ -69,5 +84,26 @@ final class ElementwiseGradientTests: XCTestCase {
         G.check([G.random([5, 7], seed: 6)]) { softmax($0[0], axis: 1) }
         let s = softmax(x, axis: 1).sum(axes: [1]).values
         for v in s { XCTAssertEqual(v, 1, accuracy: 1e-5) }
+    }
+}
+
+final class FastMathAccuracyTests: XCTestCase {
+    /// tanh, sigmoid and exp use a vectorisable exp; compare with libm across their range.
+    func testElementwiseFunctionsMatchLibm() {
+        var values: [Float] = []
+        var v: Float = -30
+        while v <= 30 { values.append(v); v += 0.0137 }
+        values += [0, -0.0, 1e-8, -1e-8, 0.2499, 0.25, 0.2501, -0.25, 9, -9, 50, -50, 88, -87]
+        let x = Tensor(shape: [values.count], values: values)
+        let tanh = x.tanh().values, sigmoid = x.sigmoid().values
+        for (i, value) in values.enumerated() {
+            let t = Foundation.tanh(value), s = 1 / (1 + Foundation.exp(-value))
+            XCTAssertEqual(tanh[i], t, accuracy: max(abs(t) * 4e-7, 1e-12), "tanh(\(value))")
+            XCTAssertEqual(sigmoid[i], s, accuracy: max(s * 4e-7, 1e-30), "sigmoid(\(value))")
+        }
+        let e = Tensor(shape: [7], values: [-80, -10, -1, 0, 1, 10, 80]).exp().values
+        for (value, result) in zip([-80, -10, -1, 0, 1, 10, 80] as [Float], e) {
+            XCTAssertEqual(result, Foundation.exp(value), accuracy: Foundation.exp(value) * 3e-7)
+        }
     }
 }

@@ -57,6 +57,10 @@ final class ForwardReferenceTests: XCTestCase {
             (2, 3, 8, 8, 16, 4, 2, 1, false), (1, 2, 6, 7, 3, 3, 1, 1, false), (1, 6, 5, 5, 7, 1, 1, 0, false),
             (1, 3, 12, 11, 9, 3, 1, 1, true), (1, 4, 13, 40, 2, 5, 1, 2, true), (1, 3, 9, 9, 4, 3, 2, 2, true),
             (2, 64, 16, 16, 3, 3, 1, 1, false), (1, 16, 33, 20, 64, 3, 1, 1, false),
+            // Large enough to split into several cache-sized bands run on both threads.
+            (2, 64, 40, 40, 8, 3, 1, 1, false), (1, 32, 37, 45, 16, 3, 2, 1, false),
+            // Tap-GEMM path (few output channels) over several bands with halos and mirrored rows.
+            (1, 16, 70, 200, 3, 7, 1, 3, true), (2, 8, 50, 300, 2, 3, 1, 1, false),
         ]
         for c in configs {
             let x = Tensor.randomNormal([c.n, c.cin, c.h, c.w], using: &rng)
@@ -72,7 +76,9 @@ final class ForwardReferenceTests: XCTestCase {
         let configs: [(n: Int, cin: Int, h: Int, w: Int, cout: Int, k: Int, s: Int, p: Int, op: Int)] = [
             (1, 4, 5, 6, 8, 3, 2, 1, 1), (2, 3, 4, 4, 3, 3, 2, 1, 1), (1, 5, 3, 7, 6, 4, 2, 1, 0),
             (1, 3, 6, 5, 4, 3, 1, 1, 0), (1, 2, 4, 4, 5, 5, 3, 2, 1), (1, 64, 9, 8, 64, 3, 2, 1, 1),
-            (1, 8, 5, 5, 2, 3, 2, 0, 1),
+            (1, 8, 5, 5, 2, 3, 2, 0, 1), (1, 64, 30, 64, 8, 3, 2, 1, 1),
+            // k1 s2: phases no tap reaches hold only the bias; k2 s2 p0: the plain x2 upsampling kernel.
+            (2, 3, 4, 5, 4, 1, 2, 0, 1), (1, 6, 5, 4, 7, 2, 2, 0, 0), (1, 4, 3, 3, 5, 2, 2, 0, 1),
         ]
         for c in configs {
             let x = Tensor.randomNormal([c.n, c.cin, c.h, c.w], using: &rng)
@@ -103,6 +109,39 @@ final class ForwardReferenceTests: XCTestCase {
                 }
             }
         }
+    }
+
+    /// A large mean must not swamp a small variance (one-pass E[x^2] - mean^2 would).
+    func testInstanceNormWithLargeMeanAndSmallVariance() {
+        var rng = RandomGenerator(seed: 4)
+        let x = Tensor.randomNormal([1, 1, 64, 64], mean: 1000, std: 0.01, using: &rng)
+        let xv = x.values.map(Double.init)
+        let xMean = xv.reduce(0, +) / Double(xv.count)
+        let xVariance = xv.map { ($0 - xMean) * ($0 - xMean) }.reduce(0, +) / Double(xv.count)
+        let y = instanceNorm(x).values.map(Double.init)
+        let mean = y.reduce(0, +) / Double(y.count)
+        let variance = y.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(y.count)
+        XCTAssertEqual(mean, 0, accuracy: 1e-3)
+        // eps = 1e-5 is a tenth of the variance here, so the output variance is var / (var + eps).
+        XCTAssertEqual(variance, xVariance / (xVariance + 1e-5), accuracy: 1e-2)
+    }
+
+    func testBatchNormStatisticsAndRunningAverages() {
+        // Channel 0 holds 1...4, channel 1 holds 10, 10, 20, 20 (N = 2, 1x2 pixels).
+        let x = Tensor(shape: [2, 2, 1, 2], values: [1, 2, 10, 10, 3, 4, 20, 20])
+        let mean = Tensor.zeros([2]), variance = Tensor.ones([2])
+        let y = batchNorm(x, runningMean: mean, runningVariance: variance, training: true, momentum: 0.5, epsilon: 0)
+        let s = Float(1.25).squareRoot()
+        XCTAssertEqual(y.values[0], (1 - 2.5) / s, accuracy: 1e-5)
+        XCTAssertEqual(y.values[5], (4 - 2.5) / s, accuracy: 1e-5)
+        XCTAssertEqual(y.values[2], -1, accuracy: 1e-5)
+        // running = 0.5 * old + 0.5 * batch (unbiased variance: 1.25 * 4/3, 25 * 4/3)
+        XCTAssertEqual(mean.values[0], 1.25, accuracy: 1e-5)
+        XCTAssertEqual(mean.values[1], 7.5, accuracy: 1e-5)
+        XCTAssertEqual(variance.values[0], 0.5 + 0.5 * 1.25 * 4 / 3, accuracy: 1e-5)
+        XCTAssertEqual(variance.values[1], 0.5 + 0.5 * 25 * 4 / 3, accuracy: 1e-4)
+        let evaluated = batchNorm(x, runningMean: mean, runningVariance: variance, training: false, epsilon: 0)
+        XCTAssertEqual(evaluated.values[0], (1 - 1.25) / variance.values[0].squareRoot(), accuracy: 1e-5)
     }
 
     func testPoolingResizeAndSoftmaxValues() {

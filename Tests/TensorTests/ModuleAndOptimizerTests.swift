@@ -138,3 +138,34 @@ final class ModuleAndOptimizerTests: XCTestCase {
         XCTAssertEqual(u.values, savedU)
     }
 }
+
+/// Per-class heads in a dictionary, optional parts, arrays of tensors.
+final class PerClassModel: Module {
+    let heads: [Int: Conv2d]
+    let present: Conv2d?
+    let absent: Conv2d? = nil
+    let scales: [Tensor] = [Tensor.parameter(shape: [1], values: [2]), Tensor.parameter(shape: [1], values: [3])]
+    let buffer = Tensor.zeros([2])
+
+    init(rng: inout RandomGenerator) {
+        heads = [7: Conv2d(2, 3, kernelSize: 1, using: &rng), 12: Conv2d(2, 3, kernelSize: 1, bias: false, using: &rng)]
+        present = Conv2d(3, 3, kernelSize: 1, using: &rng)
+        super.init()
+    }
+}
+
+final class ModuleReflectionTests: XCTestCase {
+    func testDictionariesOptionalsAndArraysAreNamed() {
+        var rng = RandomGenerator(seed: 9)
+        let model = PerClassModel(rng: &rng)
+        XCTAssertEqual(Set(model.namedParameters().map { $0.0 }),
+                       ["heads.7.weight", "heads.7.bias", "heads.12.weight", "present.weight", "present.bias",
+                        "scales.0", "scales.1"])
+        XCTAssertEqual(model.namedBuffers().map { $0.0 }, ["buffer"])
+    }
+
+    func testArgmaxOverChannels() {
+        let logits = Tensor(shape: [1, 3, 1, 2], values: [0, 5, 2, 1, 1, 7])
+        XCTAssertEqual(logits.argmax(axis: 1), [1, 2])
+    }
+}

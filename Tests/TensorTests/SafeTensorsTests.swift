@@ -104,3 +104,32 @@ final class SafeTensorsTests: XCTestCase {
         }
     }
 }
+
+final class HalfPrecisionTests: XCTestCase {
+    /// Round trips through a one-tensor F16/BF16 file, reading back Float32.
+    func roundTrip(_ values: [Float], _ dtype: SafeTensorsDType) throws -> [Float] {
+        let data = try SafeTensors.encode(["v": Tensor(shape: [values.count], values: values)], dtype: dtype)
+        return try SafeTensors.decode(data).tensors["v"]!.values
+    }
+
+    func testHalfRoundingEdgeCases() throws {
+        let inputs: [Float] = [0, -0.0, 1, 1 + 0x1p-10, 1 + 0x1p-11, 1 + 3 * 0x1p-11, 65504, 65520, 1e6, 0x1p-24, 0x1p-25, 3 * 0x1p-26,
+                               -2.5, .infinity, -.infinity]
+        let expected: [Float] = [0, -0.0, 1, 1 + 0x1p-10, 1 /* tie to even */, 1 + 2 * 0x1p-10 /* tie up to even */, 65504,
+                                 .infinity /* rounds past the largest half */, .infinity, 0x1p-24 /* smallest subnormal */,
+                                 0 /* tie to even zero */, 0x1p-24, -2.5, .infinity, -.infinity]
+        let back = try roundTrip(inputs, .f16)
+        XCTAssertEqual(back, expected)
+        XCTAssertEqual(back[1].sign, .minus)
+        XCTAssertTrue(try roundTrip([.nan], .f16)[0].isNaN)
+    }
+
+    func testBFloatRoundingEdgeCases() throws {
+        let inputs: [Float] = [1, 1 + 0x1p-8, 1 + 0x1p-7, 1 + 3 * 0x1p-8, -3.0e38, 1e-40]
+        let expected: [Float] = [1, 1 /* tie to even */, 1 + 0x1p-7, 1 + 2 * 0x1p-7 /* tie to even */, -3.0040553e38, 9.183549e-41 /* computed independently in Python */]
+        let back = try roundTrip(inputs, .bf16)
+        for (b, e) in zip(back, expected) { XCTAssertEqual(b, e, accuracy: abs(e) * 1e-4) }
+        XCTAssertEqual(back[1], 1)
+        XCTAssertTrue(try roundTrip([.nan], .bf16)[0].isNaN)
+    }
+}

@@ -3,8 +3,11 @@ import XCTest
 
 final class TrainingTests: XCTestCase {
     /// A small conv net (conv-IN-ReLU, stride-2 conv, transposed conv, 3-channel
-    /// head) learns to reproduce a fixed random target network on 8 images.
-    /// The loss must fall by at least 10x in 400 Adam steps (about 0.1 s).
+    /// reflect-padded head) learns to reproduce a fixed random target network on
+    /// 8 images. Adam at 0.01 for 250 steps, then linear decay to 0 over 250
+    /// (LinearDecaySchedule, stepping per "epoch" of one batch). The mean loss of
+    /// the last 20 steps must be at least 10x below the first loss (it reaches
+    /// about 27x at 1 or 2 threads; the constant-rate phase alone plateaus near 12x).
     func testSmallConvNetFitsTinyDataset() {
         var rng = RandomGenerator(seed: 7)
         let inputs = Tensor.randomNormal([8, 2, 8, 8], using: &rng)
@@ -18,15 +21,17 @@ final class TrainingTests: XCTestCase {
             Conv2d(8, 3, kernelSize: 3, padding: 1, paddingMode: .reflect, using: &rng), Activation(.tanh),
         ])
         let adam = Adam(net, learningRate: 0.01, beta1: 0.5, beta2: 0.999)
-        var first: Float = 0, last: Float = 0
-        for step in 0..<400 {
+        let schedule = LinearDecaySchedule(baseLearningRate: 0.01, constantEpochs: 250, decayEpochs: 250)
+        var losses: [Float] = []
+        for step in 0..<500 {
+            adam.learningRate = schedule.learningRate(epoch: step)
             adam.zeroGrad()
             let loss = l1Loss(net(inputs), targets)
             loss.backward()
             adam.step()
-            if step == 0 { first = loss.scalar }
-            last = loss.scalar
+            losses.append(loss.scalar)
         }
-        XCTAssertGreaterThan(first / last, 10, "loss \(first) -> \(last)")
+        let tail = losses.suffix(20).reduce(0, +) / 20
+        XCTAssertGreaterThan(losses[0] / tail, 10, "loss \(losses[0]) -> \(tail)")
     }
 }

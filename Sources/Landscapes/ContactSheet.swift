@@ -1,0 +1,42 @@
+import Foundation
+import Layouts
+import Support
+
+/// A contact sheet of a dataset: each pair as layout (class colours) beside its image.
+public enum ContactSheet {
+    /// Pairs 0..<count of the dataset in `directory`, `columns` pairs per row, each
+    /// tile `tileHeight` pixels high (default: the dataset's own size).
+    public static func make(directory: String, count: Int = 16, columns: Int = 4, tileHeight: Int? = nil) throws -> RGBImage {
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: directory + "/layouts")) ?? []
+        let names = files.filter { $0.hasSuffix(".png") && !$0.hasPrefix(".") }.sorted().prefix(max(1, count))
+        guard !names.isEmpty else { throw Failure("\(directory)/layouts holds no layout PNGs: is it a dataset made by `scenepaint dataset synth`?") }
+        var tiles: [(RGBImage, RGBImage)] = []
+        for name in names {
+            let layoutPath = directory + "/layouts/" + name, imagePath = directory + "/images/" + name
+            let layout = try LayoutFile.read(path: layoutPath, library: PaletteLibrary(palettes: [LandscapeClass.palette]))
+            let image = try RGBImage.read(path: imagePath)
+            tiles.append((layout.colorized(), image))
+        }
+        return sheet(pairs: tiles, columns: columns, tileHeight: tileHeight)
+    }
+
+    /// Lays out (left, right) pairs in a grid on a dark background.
+    public static func sheet(pairs: [(RGBImage, RGBImage)], columns: Int, tileHeight: Int? = nil) -> RGBImage {
+        let first = pairs[0].1
+        let th = tileHeight ?? first.height
+        let tw = max(1, first.width * th / first.height)
+        let gap = max(2, th / 64), pairGap = gap * 3
+        let cols = max(1, min(columns, pairs.count))
+        let rows = (pairs.count + cols - 1) / cols
+        let width = cols * (2 * tw + gap) + (cols + 1) * pairGap
+        let height = rows * th + (rows + 1) * pairGap
+        var sheet = RGBImage(width: width, height: height, fill: RGBColor(32, 32, 36))
+        for (i, pair) in pairs.enumerated() {
+            let x = pairGap + (i % cols) * (2 * tw + gap + pairGap)
+            let y = pairGap + (i / cols) * (th + pairGap)
+            sheet.paste(pair.0.resized(width: tw, height: th), x: x, y: y)
+            sheet.paste(pair.1.resized(width: tw, height: th), x: x + tw + gap, y: y)
+        }
+        return sheet
+    }
+}

@@ -1,0 +1,121 @@
+import ArgumentParser
+import Foundation
+import Landscapes
+import Layouts
+import Support
+
+/// `scenepaint dataset`: procedural landscape training data.
+struct DatasetCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dataset",
+        abstract: "Make procedural landscape training data (layouts with photo-like renders).",
+        subcommands: [Synth.self, Sheet.self, Scene.self])
+
+    /// WxH, e.g. 256x256 or 512x256.
+    struct Size: ExpressibleByArgument {
+        let width: Int
+        let height: Int
+        init?(argument: String) {
+            let parts = argument.lowercased().split(separator: "x")
+            guard parts.count == 2, let w = Int(parts[0]), let h = Int(parts[1]), w > 0, h > 0 else { return nil }
+            width = w
+            height = h
+        }
+        init(width: Int, height: Int) { self.width = width; self.height = height }
+        static var defaultValueDescription: String { "256x256" }
+    }
+
+    enum Split: String, ExpressibleByArgument, CaseIterable { case train, val, test }
+
+    struct Synth: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write COUNT layout/image pairs to DIR (or DIR/SPLIT): layouts/NNNNNN.png, images/NNNNNN.png, manifest.json.",
+            discussion: "Deterministic: the same seed, split and size give the same bytes. Re-running continues where a stopped run ended.")
+
+        @Option(name: .long, help: "Output directory.") var out: String
+        @Option(name: .long, help: "Number of pairs.") var count: Int
+        @Option(name: .long, help: "Image size WxH (square or 2:1 work best).") var size: Size = Size(width: 256, height: 256)
+        @Option(name: .long, help: "Dataset seed.") var seed: UInt64 = 1
+        @Option(name: .long, help: "Write into DIR/SPLIT; the split also enters every pair's seed.") var split: Split?
+        @Option(name: .long, help: "Worker threads (default: all cores).") var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+        @Option(name: .long, help: "PNG zlib level 0-9 (1 is fast).") var compression: Int = 1
+
+        func run() throws {
+            let directory = split.map { out + "/" + $0.rawValue } ?? out
+            guard (0...9).contains(compression) else { throw ValidationError("--compression must be 0-9") }
+            let synthesis = DatasetSynthesis(directory: directory, seed: seed, count: count, width: size.width, height: size.height,
+                                             split: split?.rawValue, jobs: jobs, compressionLevel: compression)
+            let bar = ProgressBox(ProgressBar(total: count, label: "synth"))
+            let start = Date()
+            let manifest = try synthesis.run { done, _, _ in bar.update(done) }
+            bar.finish(count)
+            let seconds = Date().timeIntervalSince(start)
+            print("wrote \(directory): \(manifest.count) pairs at \(manifest.width)x\(manifest.height)"
+                  + String(format: " in %.1fs", seconds))
+            for cls in manifest.classes {
+                let name = cls.name.padding(toLength: 9, withPad: " ", startingAt: 0)
+                print(String(format: "  %2d ", cls.id) + name
+                      + String(format: " %6.2f%% of pixels, in %5.1f%% of images", cls.pixelShare * 100, cls.imageShare * 100))
+            }
+        }
+    }
+
+    struct Sheet: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Write a contact sheet of a dataset's first pairs (layout beside image).")
+
+        @Argument(help: "Dataset directory (holding layouts/ and images/).") var directory: String
+        @Option(name: .shortAndLong, help: "Output PNG.") var output: String
+        @Option(name: .long, help: "Number of pairs.") var count: Int = 16
+        @Option(name: .long, help: "Pairs per row.") var columns: Int = 4
+        @Option(name: .long, help: "Tile height in pixels (default: the dataset's).") var tile: Int?
+
+        func run() throws {
+            let sheet = try ContactSheet.make(directory: directory, count: count, columns: columns, tileHeight: tile)
+            try sheet.write(path: output)
+            print("wrote \(output) (\(sheet.width)x\(sheet.height))")
+        }
+    }
+
+    struct Scene: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write one layout (and optionally its render) of a chosen composition, e.g. to make samples.")
+
+        @Option(name: .long, help: "One of: \(Composition.allCases.map(\.rawValue).joined(separator: ", ")).")
+        var composition: String?
+        @Option(name: .long, help: "Scene seed.") var seed: UInt64 = 1
+        @Option(name: .long, help: "Style seed for the render (default: from the scene seed).") var styleSeed: UInt64?
+        @Option(name: .long, help: "Size WxH.") var size: Size = Size(width: 256, height: 256)
+        @Option(name: .shortAndLong, help: "Output layout PNG (indexed, landscape palette).") var output: String
+        @Option(name: .long, help: "Also write the render here.") var image: String?
+
+        func run() throws {
+            var kind: Composition? = nil
+            if let composition {
+                guard let k = Composition(rawValue: composition) else {
+                    throw ValidationError("unknown composition \"\(composition)\" (known: \(Composition.allCases.map(\.rawValue).joined(separator: ", ")))")
+                }
+                kind = k
+            }
+            let synthesizer = LandscapeSynthesizer()
+            if let image {
+                let pair = synthesizer.pair(seed: seed, width: size.width, height: size.height, composition: kind, styleSeed: styleSeed)
+                try LayoutFile.write(pair.layout, to: output)
+                try pair.image.write(path: image)
+                print("wrote \(output) and \(image) (\(pair.composition.rawValue), \(pair.style.summary))")
+            } else {
+                let layout = synthesizer.layout(seed: seed, width: size.width, height: size.height, composition: kind)
+                try LayoutFile.write(layout, to: output)
+                print("wrote \(output)")
+            }
+        }
+    }
+}
+
+/// The progress bar, shared by the worker threads.
+private final class ProgressBox: @unchecked Sendable {
+    private var bar: ProgressBar
+    private let lock = NSLock()
+    init(_ bar: ProgressBar) { self.bar = bar }
+    func update(_ done: Int) { lock.lock(); bar.update(done: done); lock.unlock() }
+    func finish(_ done: Int) { lock.lock(); bar.finish(done: done); lock.unlock() }
+}

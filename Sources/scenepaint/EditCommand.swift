@@ -1,0 +1,92 @@
+import ArgumentParser
+import Editor
+import Foundation
+import Layouts
+import Models
+import Support
+import Terminal
+
+/// `scenepaint edit [LAYOUT]`: the full-screen scene editor.
+struct EditCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "edit",
+        abstract: "Paint a layout in the terminal and watch the generated scene follow (press ? inside for the keys).")
+
+    @Argument(help: "Layout PNG to open; a path that does not exist yet starts a new layout saved there.")
+    var layout: String?
+
+    @Option(help: "Trained model to generate with (default: the stand-in generator, shown as \"no model\").")
+    var model: String?
+
+    @Option(help: "Force the image output: sixel, truecolor or 256 (default: ask the terminal).")
+    var graphics: GraphicsMode?
+
+    @Option(help: "Palette of a new layout, or of a greyscale label-id PNG.")
+    var palette: String?
+
+    @Option(help: "Size of a new layout, WIDTHxHEIGHT.")
+    var size: String = "128x64"
+
+    @Option(help: ArgumentHelp("Append editor timing lines to this file (benchmarks).", visibility: .hidden))
+    var trace: String?
+
+    func run() throws {
+        guard isatty(STDIN_FILENO) != 0, isatty(STDOUT_FILENO) != 0 else {
+            throw Failure("edit needs a terminal on stdin and stdout (run it in a terminal or in tmux)")
+        }
+        let locator = ResourceLocator.standard()
+        let library = try? PaletteLibrary.bundled(locator: locator)
+        let explicitPalette = try palette.map { name -> Palette in
+            guard let library else { throw Failure("cannot find the palettes/ directory (set SCENEPAINT_HOME)") }
+            return try library.named(name)
+        }
+
+        var layoutPath = layout.map { ($0 as NSString).expandingTildeInPath }
+        let initial: Layout
+        var isNew = false
+        if let path = layoutPath, FileManager.default.fileExists(atPath: path) {
+            initial = try LayoutFile.read(path: path, palette: explicitPalette, library: library)
+        } else {
+            let dims = size.lowercased().split(separator: "x").compactMap { Int($0) }
+            guard dims.count == 2, (1...4096).contains(dims[0]), (1...4096).contains(dims[1]) else {
+                throw Failure("--size \(size): give WIDTHxHEIGHT, 1-4096 each, like 128x64")
+            }
+            guard let chosen = explicitPalette ?? Self.defaultPalette(library) else {
+                throw Failure("no palette for a new layout: cannot find the palettes/ directory (set SCENEPAINT_HOME)")
+            }
+            initial = Layout(labels: LabelMap(width: dims[0], height: dims[1], fill: UInt8(chosen.classes[0].id)), palette: chosen)
+            isNew = true
+            if let path = layoutPath, !FileManager.default.fileExists(atPath: (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent) {
+                throw Failure("\(path): its directory does not exist")
+            }
+            if layoutPath?.isEmpty == true { layoutPath = nil }
+        }
+
+        let generator: SceneGenerator
+        let label: String
+        if let model {
+            generator = try GeneratorLoader.load(modelPath: model)
+            try GeneratorLoader.checkPalette(model: generator.palette, modelPath: model, layout: initial.palette, layoutPath: layoutPath)
+            label = URL(fileURLWithPath: model).lastPathComponent
+        } else {
+            generator = ShadedLayoutGenerator(palette: initial.palette)
+            label = "no model"
+        }
+
+        var options = EditorLaunchOptions(
+            layout: initial, layoutPath: layoutPath, generator: generator, generatorLabel: label,
+            modelPath: model, graphics: graphics, library: library, recovery: .standard(),
+            openDirectory: locator.samplesDirectory, tracePath: trace)
+        options.startMessage = isNew
+            ? "new \(initial.width)x\(initial.height) layout, palette \(initial.palette.name)" + (layoutPath.map { ": s saves it to \($0)" } ?? "")
+            : "opened \(layoutPath ?? "")"
+        let status = EditorApp(options: options).run()
+        if status != 0 { throw ExitCode(status) }
+    }
+
+    /// "landscape" (the procedural world's palette) when bundled, else the first one.
+    static func defaultPalette(_ library: PaletteLibrary?) -> Palette? {
+        guard let library else { return nil }
+        return library.palettes.first { $0.name == "landscape" } ?? library.palettes.first
+    }
+}

@@ -1,0 +1,229 @@
+import Foundation
+import Layouts
+import XCTest
+
+/// The real binary in tmux: painting, views, export, quitting, recovery,
+/// resizing and the sixel byte stream.
+final class EditorEndToEndTests: XCTestCase {
+    var home = ""
+    var palette: Palette!
+    var layoutPath = ""
+    var recoveryDir = ""
+
+    override func setUpWithError() throws {
+        let made = try makeHome()
+        home = made.home
+        palette = made.palette
+        layoutPath = home + "/lake.png"
+        recoveryDir = home + "/recovery"
+        try LayoutFile.write(sampleLayout(palette), to: layoutPath)
+    }
+
+    override func tearDown() {
+        try? FileManager.default.removeItem(atPath: home)
+    }
+
+    func editCommand(_ extra: String = "--graphics truecolor", layout: String? = nil) -> String {
+        "cd \(shellQuote(home)) && TERM=tmux-256color SCENEPAINT_HOME=\(shellQuote(home)) SCENEPAINT_RECOVERY_DIR=\(shellQuote(recoveryDir)) "
+            + "\(shellQuote(CLIRunner.binary)) edit \(shellQuote(layout ?? layoutPath)) \(extra)"
+    }
+
+    func testPaintSwitchViewsExportAndQuit() throws {
+        let session = try EditorTmuxSession(command: editCommand())
+        defer { session.close() }
+        session.waitFor("? help")
+        session.waitFor("gen ")
+        XCTAssertTrue(session.screen.contains("class 0 sky"))
+        XCTAssertTrue(session.screen.contains("no model"))
+        // Pick house (two classes on), paint at the cursor, and move on.
+        try session.send(".", ".", ".")
+        session.waitFor("class 3 house")
+        try session.send("Space")
+        let painted = session.waitFor("lake.png [+]")
+        XCTAssertTrue(painted.contains("brush"))
+        try session.send("r")
+        session.waitFor("| rect | size")
+        try session.send("Left", "Left", "Space", "Up", "Up", "Space")
+        for (key, title) in [("2", "2 global"), ("3", "3 local"), ("4", "4 global weight"), ("5", "5 local weight"),
+                             ("6", "6 class"), ("7", "7 layout | fused"), ("1", "1 fused")] {
+            try session.send(key)
+            session.waitFor(title)
+        }
+        try session.send("6")
+        session.waitFor("% of pixels")
+        try session.send("t")
+        session.waitFor("per-class table")
+        try session.send("Escape")
+        try session.send("?")
+        session.waitFor("any key closes this help")
+        try session.send("Escape")
+        try session.send("X")
+        let exported = session.waitFor("views to ")
+        XCTAssertTrue(exported.contains(home + "/lake-*.png"), exported)
+
+        let fused = try RGBImage.read(path: home + "/lake-fused.png")
+        let global = try RGBImage.read(path: home + "/lake-global.png")
+        let local = try RGBImage.read(path: home + "/lake-local.png")
+        XCTAssertEqual(fused.width, 20); XCTAssertEqual(fused.height, 12)
+        XCTAssertNotEqual(fused.pixels, global.pixels)
+        XCTAssertNotEqual(global.pixels, local.pixels)
+        XCTAssertEqual(try RGBImage.read(path: home + "/lake-side-by-side.png").width, 40)
+        XCTAssertEqual(try RGBImage.read(path: home + "/lake-class-house.png").width, 60)
+        for name in ["weight-global", "weight-local", "class-sky", "class-water", "class-grass"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: home + "/lake-\(name).png"), name)
+        }
+
+        try session.send("x")
+        session.waitFor("exported class view to")
+        try session.send("q")
+        session.waitFor("Unsaved changes")
+        try session.send("Escape")
+        session.waitFor("not quitting")
+        try session.send("q")
+        session.waitFor("Unsaved changes")
+        try session.send("s")
+        session.waitFor("EXITED 0")
+        XCTAssertFalse(session.alternateScreenOn, "terminal restored")
+        let saved = try LayoutFile.read(path: layoutPath, palette: palette)
+        XCTAssertNotEqual(saved.labels, sampleLayout(palette).labels, "the painting was saved")
+        XCTAssertTrue(saved.labels.ids.contains(3))
+    }
+
+    func testSigtermKeepsWorkAndTheNextStartOffersIt() throws {
+        let session = try EditorTmuxSession(command: editCommand())
+        defer { session.close() }
+        session.waitFor("? help")
+        try session.send(".", ".", ".")
+        session.waitFor("class 3 house")
+        try session.send("Space")
+        session.waitFor("[+]")
+        let shell = try XCTUnwrap(session.panePID)
+        // The pane runs sh -c "...": the editor is the shell's child.
+        let editor = try XCTUnwrap(Self.children(of: shell).first, "no editor process under the pane's shell")
+        XCTAssertEqual(kill(editor, SIGTERM), 0)
+        session.waitFor("EXITED 143")
+        XCTAssertFalse(session.alternateScreenOn, "terminal restored after SIGTERM")
+        let files = try FileManager.default.contentsOfDirectory(atPath: recoveryDir)
+        XCTAssertEqual(files.filter { $0.hasSuffix(".json") }.count, 1, "\(files)")
+        session.close()
+
+        let again = try EditorTmuxSession(command: editCommand())
+        defer { again.close() }
+        again.waitFor("Unsaved work from")
+        try again.send("r")
+        again.waitFor("recovered unsaved work")
+        again.waitFor("lake.png [+]")
+        try again.send("s")
+        again.waitFor("saved /")
+        let saved = try LayoutFile.read(path: layoutPath, palette: palette)
+        XCTAssertTrue(saved.labels.ids.contains(3), "the recovered painting is saved")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: recoveryDir), [], "saving removes the recovery")
+        try again.send("q")
+        again.waitFor("EXITED 0")
+    }
+
+    func testUndoRedoAndTooSmallTerminal() throws {
+        let session = try EditorTmuxSession(command: editCommand("--graphics 256"))
+        defer { session.close() }
+        session.waitFor("? help")
+        try session.send(".", ".", ".", "Space")
+        session.waitFor("[+]")
+        try session.send("u")
+        session.waitFor("undid brush")
+        XCTAssertFalse(session.screen.contains("[+]"), "undo back to the opened state is clean")
+        try session.send("U")
+        session.waitFor("redid brush")
+        try session.resize(columns: 40, rows: 10)
+        session.waitFor("terminal too small")
+        try session.resize(columns: 100, rows: 30)
+        session.waitFor("? help")
+        try session.send("u", "q")
+        session.waitFor("EXITED 0")
+    }
+
+    func testNewLayoutAndModelOptionErrors() throws {
+        let missingModel = try EditorTmuxSession(command: editCommand("--model nowhere.safetensors"))
+        defer { missingModel.close() }
+        let text = missingModel.waitFor("EXITED 1")
+        XCTAssertTrue(text.contains("loading trained models is not available yet"), text)
+
+        let fresh = try EditorTmuxSession(command: editCommand("--size 32x16", layout: home + "/new.png"))
+        defer { fresh.close() }
+        fresh.waitFor("new 32x16")
+        try fresh.send("C")
+        try fresh.send("s")
+        fresh.waitFor("saved /")
+        try fresh.send("q")
+        fresh.waitFor("EXITED 0")
+        let saved = try LayoutFile.read(path: home + "/new.png", palette: palette)
+        XCTAssertEqual(saved.width, 32)
+    }
+
+    /// The sixel path: the bytes the editor writes are captured with script(1)
+    /// and the preview image is decoded with libsixel's sixel2png.
+    func testSixelPreviewDecodesToAnImage() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/sixel2png"),
+              FileManager.default.isExecutableFile(atPath: "/usr/bin/script") else {
+            throw XCTSkip("needs sixel2png (libsixel-bin) and script (bsdutils)")
+        }
+        let typescript = home + "/typescript"
+        let inner = editCommand("--graphics sixel")
+        let session = try EditorTmuxSession(command: "script -q -f -c \(shellQuote(inner)) \(shellQuote(typescript))")
+        defer { session.close() }
+        session.waitFor("? help")
+        session.waitFor("gen ")
+        usleep(300_000)
+        try session.send("q")
+        session.waitFor("EXITED 0")
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: typescript))
+        let sixels = Self.sixelSequences(in: [UInt8](bytes))
+        XCTAssertFalse(sixels.isEmpty, "no sixel image in the editor's output")
+        let last = try XCTUnwrap(sixels.last)
+        let sixelPath = home + "/preview.six", pngPath = home + "/preview.png"
+        try Data(last).write(to: URL(fileURLWithPath: sixelPath))
+        let decode = Process()
+        decode.executableURL = URL(fileURLWithPath: "/usr/bin/sixel2png")
+        decode.arguments = ["-i", sixelPath, "-o", pngPath]
+        try decode.run()
+        decode.waitUntilExit()
+        XCTAssertEqual(decode.terminationStatus, 0)
+        let image = try RGBImage.read(path: pngPath)
+        // The 20x12 layout is enlarged by a whole factor into the pane.
+        XCTAssertEqual(image.width * 12, image.height * 20, "aspect kept: \(image.width)x\(image.height)")
+        XCTAssertGreaterThanOrEqual(image.width, 40)
+        var colours = Set<UInt32>()
+        for i in stride(from: 0, to: image.pixels.count, by: 3) {
+            colours.insert(UInt32(image.pixels[i]) << 16 | UInt32(image.pixels[i + 1]) << 8 | UInt32(image.pixels[i + 2]))
+        }
+        XCTAssertGreaterThan(colours.count, 8, "a shaded scene, not a flat fill")
+    }
+
+    /// Pids whose parent is `pid` (from /proc).
+    static func children(of pid: Int32) -> [Int32] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap { Int32($0) }.filter { child in
+            guard let stat = try? String(contentsOfFile: "/proc/\(child)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { return false }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            return fields.count > 2 && Int32(fields[1]) == pid
+        }
+    }
+
+    /// Every ESC P ... ESC \ (DCS) sequence that holds sixel data.
+    static func sixelSequences(in bytes: [UInt8]) -> [[UInt8]] {
+        var result: [[UInt8]] = []
+        var i = 0
+        while i + 1 < bytes.count {
+            if bytes[i] == 0x1B && bytes[i + 1] == UInt8(ascii: "P") {
+                var j = i + 2
+                while j + 1 < bytes.count && !(bytes[j] == 0x1B && bytes[j + 1] == UInt8(ascii: "\\")) { j += 1 }
+                let sequence = Array(bytes[i..<min(j + 2, bytes.count)])
+                if sequence.contains(UInt8(ascii: "q")) && sequence.contains(UInt8(ascii: "#")) { result.append(sequence) }
+                i = j + 2
+            } else {
+                i += 1
+            }
+        }
+        return result
+    }
+}

@@ -41,7 +41,8 @@ extension EvaluationReport {
             out.append("")
         }
         if let value = featureFrechetDistance.value {
-            out.append(String(format: "Frechet distance of segmenter features, real vs generated: %.3f", value))
+            out.append(String(format: "Frechet distance of segmenter features, real vs generated: %.3f", value)
+                       + (featureFrechetDistance.realHalves.map { String(format: " (two halves of the real images: %.3f)", $0) } ?? ""))
         } else {
             out.append("Frechet distance of segmenter features: needs at least 2 test layouts")
         }

@@ -5,14 +5,19 @@ public struct EvaluationReport: Sendable, Codable, Equatable {
     /// network: not FID, not comparable with published FID values.
     public struct FeatureFrechet: Sendable, Codable, Equatable {
         public var value: Double?
+        /// The same distance between the two halves of the real test images: how
+        /// far apart two samples of real scenes are at this sample size (n/2 each,
+        /// so it is biased upward relative to `value` at n).
+        public var realHalves: Double?
         public var samples: Int
         public var featureDimension: Int
         public var note: String
 
-        enum CodingKeys: String, CodingKey { case value, samples, featureDimension = "feature_dimension", note }
+        enum CodingKeys: String, CodingKey { case value, realHalves = "real_halves", samples, featureDimension = "feature_dimension", note }
         public func encode(to encoder: Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
             try c.encode(value, forKey: .value)
+            try c.encode(realHalves, forKey: .realHalves)
             try c.encode(samples, forKey: .samples)
             try c.encode(featureDimension, forKey: .featureDimension)
             try c.encode(note, forKey: .note)

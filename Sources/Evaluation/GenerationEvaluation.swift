@@ -104,6 +104,8 @@ public enum GenerationEvaluation {
         let shares = try DatasetClassShares.fromManifest(directory: dataset.directory) ?? DatasetClassShares.counted(labelMaps)
         let small = shares.smallClassIDs(in: palette, threshold: options.smallClassThreshold)
         let frechet: Double? = count >= 2 ? try FrechetDistance.distance(realFeatures, generatedFeatures) : nil
+        let realHalves: Double? = count >= 4
+            ? try FrechetDistance.distance(Array(realFeatures[..<(count / 2)]), Array(realFeatures[(count / 2)...])) : nil
 
         var diversity: EvaluationReport.SeedDiversity?
         if diversityLayouts > 0 {
@@ -137,7 +139,7 @@ public enum GenerationEvaluation {
             real: SegmentationScores(realMatrix, palette: palette, shares: shares, smallClassIDs: small),
             generated: SegmentationScores(generatedMatrix, palette: palette, shares: shares, smallClassIDs: small),
             featureFrechetDistance: .init(
-                value: frechet, samples: count, featureDimension: configuration.featureDimension,
+                value: frechet, realHalves: realHalves, samples: count, featureDimension: configuration.featureDimension,
                 note: "Frechet distance between Gaussians fitted to scenepaint's own segmenter features (global average of its bottleneck) of real vs generated test images; not FID (no Inception network), not comparable with published FID"),
             diversity: diversity,
             branches: branchMatrices.mapValues { SegmentationScores($0, palette: palette, shares: shares, smallClassIDs: small) },

@@ -124,11 +124,12 @@ public final class SegmenterTrainer {
         return floor + 0.5 * (options.learningRate - floor) * (1 + cos(Float.pi * progress))
     }
 
-    /// Which pairs (and whether mirrored, and a brightness factor) step `step` trains on.
-    public func batchPlan(step: Int) -> [(index: Int, mirrored: Bool, brightness: Float)] {
+    /// Which pairs, and how altered, step `step` trains on.
+    public func batchPlan(step: Int) -> [(index: Int, augmentation: SegmenterAugmentation)] {
         var rng = RandomGenerator(seed: options.seed &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(step))
         return (0..<options.batchSize).map { _ in
-            (rng.nextInt(below: dataset.count), rng.nextUniform() < 0.5, 0.9 + 0.2 * rng.nextUniform())
+            let index = rng.nextInt(below: dataset.count)
+            return (index, SegmenterAugmentation.random(colorJitter: options.colorJitter, using: &rng))
         }
     }
 
@@ -160,17 +161,15 @@ public final class SegmenterTrainer {
         var weights = [Float](repeating: 0, count: plan.count * plane)
         for (n, item) in plan.enumerated() {
             let (pixels, labels) = try sample(item.index)
+            input.withUnsafeMutableBufferPointer { buffer in
+                item.augmentation.apply(pixels, width: w, height: h, into: buffer.baseAddress! + n * 3 * plane)
+            }
             for y in 0..<h {
                 for x in 0..<w {
-                    let source = y * w + (item.mirrored ? w - 1 - x : x)
-                    let p = y * w + x
-                    for ch in 0..<3 {
-                        let v = Swift.min(255, Float(pixels[3 * source + ch]) * item.brightness)
-                        input[(n * 3 + ch) * plane + p] = v / 127.5 - 1
-                    }
+                    let source = y * w + (item.augmentation.mirrored ? w - 1 - x : x)
                     let t = labels[source] == 255 ? -1 : Int(labels[source])
-                    targets[n * plane + p] = t
-                    weights[n * plane + p] = t >= 0 ? classWeights[t] : 0
+                    targets[n * plane + y * w + x] = t
+                    weights[n * plane + y * w + x] = t >= 0 ? classWeights[t] : 0
                 }
             }
         }
@@ -214,9 +213,10 @@ public final class SegmenterTrainer {
         try log.write()
         try SegmenterCheckpoint.save(model, to: options.checkpointPath, dtype: .f32,
                                      extraTensors: adam.stateDict(prefix: "adam."),
-                                     extraMetadata: ["train.step": String(step), "train.seed": String(options.seed)])
+                                     extraMetadata: ["train.step": String(step), "train.seed": String(options.seed),
+                                                     "train.color_jitter": String(options.colorJitter)])
         try SegmenterCheckpoint.save(model, to: options.exportPath, dtype: .f16,
-                                     extraMetadata: ["train.step": String(step)])
+                                     extraMetadata: ["train.step": String(step), "train.color_jitter": String(options.colorJitter)])
         return scores
     }
 

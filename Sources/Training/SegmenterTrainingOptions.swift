@@ -16,6 +16,8 @@ public struct SegmenterTrainingOptions: Sendable, Codable, Equatable {
     public var checkpointEvery: Int = 200
     public var logEvery: Int = 10
     public var seed: UInt64 = 1
+    /// Colour augmentation strength 0...1 (see `SegmenterAugmentation`).
+    public var colorJitter: Float = 1
     /// Decoded, resized training pairs kept in memory (bytes).
     public var cacheBytes: Int = 1 << 30
 

@@ -224,6 +224,34 @@ final class SegmenterTests: XCTestCase {
         }
     }
 
+    func testAugmentation() {
+        var rng = RandomGenerator(seed: 4)
+        var pixels = [UInt8](repeating: 0, count: 4 * 2 * 3)
+        for i in 0..<pixels.count { pixels[i] = UInt8(truncatingIfNeeded: i * 37) }
+        let image = RGBImage(width: 4, height: 2, pixels: pixels)
+        var out = [Float](repeating: 0, count: 24)
+        SegmenterAugmentation.identity.apply(pixels, width: 4, height: 2, into: &out)
+        for (a, b) in zip(out, SegmenterInput.tensor([image]).values) { XCTAssertEqual(a, b, accuracy: 1e-5) }
+        var mirror = SegmenterAugmentation.identity
+        mirror.mirrored = true
+        var mirrored = [Float](repeating: 0, count: 24)
+        mirror.apply(pixels, width: 4, height: 2, into: &mirrored)
+        XCTAssertEqual(mirrored[0], out[3])
+        XCTAssertEqual(mirrored[4 + 1], out[4 + 2])
+        var grey = SegmenterAugmentation.identity
+        grey.saturation = 0
+        grey.apply(pixels, width: 4, height: 2, into: &out)
+        XCTAssertEqual(out[0], out[8], accuracy: 1e-6, "no saturation: R = G")
+        XCTAssertEqual(out[0], out[16], accuracy: 1e-6, "no saturation: R = B")
+        let plain = SegmenterAugmentation.random(colorJitter: 0, using: &rng)
+        XCTAssertEqual(plain.saturation, 1)
+        XCTAssertEqual(plain.contrast, 1)
+        for _ in 0..<50 {
+            let a = SegmenterAugmentation.random(colorJitter: 1, using: &rng)
+            XCTAssertTrue((0.6...1.4).contains(a.saturation) && (0.75...1.25).contains(a.contrast) && (0.8...1.2).contains(a.brightness))
+        }
+    }
+
     func testTargetsMapIdsToPalettePositions() {
         let labels = LabelMap(width: 2, height: 1, ids: [3, 2])  // 2 is no class of the tiny palette
         XCTAssertEqual(SegmenterInput.targets(labels, palette: TinySegmentationData.palette, width: 4, height: 1), [2, 2, -1, -1])

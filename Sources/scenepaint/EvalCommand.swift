@@ -1,4 +1,5 @@
 import ArgumentParser
+import Editor
 import Evaluation
 import Foundation
 import Layouts
@@ -15,11 +16,12 @@ struct EvalCommand: ParsableCommand {
         discussion: """
             Generates one image per test layout (seed S+i for pair i), runs the evaluator segmenter on the generated \
             and on the real images and prints a table (--json writes the same numbers for machines). --model flat \
-            paints layouts in palette colours (a floor needing no model file). The Frechet distance uses the \
+            paints layouts in palette colours (a floor needing no model file); --model shaded is the editor's \
+            hand-made stand-in (textured, with a noise input and global/local views). The Frechet distance uses the \
             evaluator's own features: it is not FID.
             """)
 
-    @Option(name: .long, help: "Generator checkpoint, or 'flat' (palette colours: the floor).") var model: String
+    @Option(name: .long, help: "Generator checkpoint, 'flat' (palette colours: the floor) or 'shaded' (the editor's stand-in).") var model: String
     @Option(name: .long, help: "Test pairs: DIR/layouts/NNNNNN.png, DIR/images/NNNNNN.png (and manifest.json).") var data: String
     @Option(name: .long, help: "Use the first N test pairs (default: all).") var count: Int?
     @Option(name: .long, help: "Base seed: pair i is generated with seed S+i.") var seed: UInt64 = 0
@@ -80,6 +82,7 @@ struct EvalCommand: ParsableCommand {
     /// The generator named by --model.
     static func loadGenerator(_ spec: String, palette: Palette) throws -> any SceneGenerator {
         if spec == "flat" { return PaletteColorGenerator(palette: palette) }
+        if spec == "shaded" { return ShadedLayoutGenerator(palette: palette) }
         guard FileManager.default.fileExists(atPath: spec) else {
             throw Failure("\(spec): no such model file (or use --model flat)")
         }

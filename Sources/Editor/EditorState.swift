@@ -277,14 +277,15 @@ public struct EditorState: Sendable {
         }
         // Outlines are drawn with the brush.
         let w = layout.width, h = layout.height
-        var seen = Set<Int>()
+        var seen = [Bool](repeating: false, count: w * h)  // cheaper than a Set for big brushes
         var result: [Int] = []
         let footprint = BrushFootprint(size: brushSize).offsets
         for p in outline {
             for o in footprint {
                 let x = p.x + o.x, y = p.y + o.y
-                guard x >= 0, y >= 0, x < w, y < h else { continue }
-                if seen.insert(y * w + x).inserted { result.append(y * w + x) }
+                guard x >= 0, y >= 0, x < w, y < h, !seen[y * w + x] else { continue }
+                seen[y * w + x] = true
+                result.append(y * w + x)
             }
         }
         return result

@@ -7,9 +7,9 @@
 public struct Viewport: Equatable, Sendable {
     /// Dots per pixel as (numerator, denominator), smallest first.
     public static let scales: [(Int, Int)] = [
-        (1, 8), (1, 6), (1, 4), (1, 3), (1, 2), (2, 3), (1, 1), (3, 2), (2, 1), (3, 1), (4, 1), (6, 1), (8, 1), (12, 1), (16, 1),
+        (1, 8), (1, 6), (1, 5), (1, 4), (1, 3), (2, 5), (1, 2), (2, 3), (1, 1), (3, 2), (2, 1), (3, 1), (4, 1), (6, 1), (8, 1), (12, 1), (16, 1),
     ]
-    public static let unitZoom = 6
+    public static let unitZoom = 8
 
     /// Index into `scales`.
     public private(set) var zoom: Int

@@ -15,7 +15,7 @@ struct EditCommand: ParsableCommand {
     @Argument(help: "Layout PNG to open; a path that does not exist yet starts a new layout saved there.")
     var layout: String?
 
-    @Option(help: "Trained model to generate with (default: the stand-in generator, shown as \"no model\").")
+    @Option(help: "Trained model to generate with (default: models/landscape-lggan.safetensors when the layout uses its palette; \"none\" for the stand-in generator, shown as \"no model\").")
     var model: String?
 
     @Option(help: "Force the image output: sixel, truecolor or 256 (default: ask the terminal).")
@@ -64,24 +64,44 @@ struct EditCommand: ParsableCommand {
 
         let generator: SceneGenerator
         let label: String
-        if let model {
-            generator = try GeneratorLoader.load(modelPath: model)
-            try GeneratorLoader.checkPalette(model: generator.palette, modelPath: model, layout: initial.palette, layoutPath: layoutPath)
-            label = URL(fileURLWithPath: model).lastPathComponent
+        var modelPath = model == "none" ? nil : model
+        var note: String? = nil
+        if let explicit = modelPath {
+            generator = try GeneratorLoader.load(modelPath: explicit)
+            try GeneratorLoader.checkPalette(model: generator.palette, modelPath: explicit, layout: initial.palette, layoutPath: layoutPath)
+            label = URL(fileURLWithPath: explicit).lastPathComponent
+        } else if model == nil, let bundled = Self.bundledModel(locator),
+                  let loaded = try? GeneratorLoader.load(modelPath: bundled),
+                  loaded.palette.classes == initial.palette.classes {
+            // The shipped model, when it speaks the layout's palette.
+            generator = loaded
+            label = URL(fileURLWithPath: bundled).lastPathComponent
+            modelPath = bundled
         } else {
             generator = ShadedLayoutGenerator(palette: initial.palette)
             label = "no model"
+            if model == nil, Self.bundledModel(locator) != nil {
+                note = "the bundled model does not know palette \(initial.palette.name): showing the stand-in generator"
+            }
         }
 
         var options = EditorLaunchOptions(
             layout: initial, layoutPath: layoutPath, generator: generator, generatorLabel: label,
-            modelPath: model, graphics: graphics, library: library, recovery: .standard(),
+            modelPath: modelPath, graphics: graphics, library: library, recovery: .standard(),
             openDirectory: locator.samplesDirectory, tracePath: trace)
         options.startMessage = isNew
             ? "new \(initial.width)x\(initial.height) layout, palette \(initial.palette.name)" + (layoutPath.map { ": s saves it to \($0)" } ?? "")
             : "opened \(layoutPath ?? "")"
+        if let note { options.startMessage = note }
         let status = EditorApp(options: options).run()
         if status != 0 { throw ExitCode(status) }
+    }
+
+    /// The default model shipped in models/, if present.
+    static func bundledModel(_ locator: ResourceLocator) -> String? {
+        guard let dir = locator.modelsDirectory else { return nil }
+        let path = dir + "/landscape-lggan.safetensors"
+        return FileManager.default.fileExists(atPath: path) ? path : nil
     }
 
     /// "landscape" (the procedural world's palette) when bundled, else the first one.

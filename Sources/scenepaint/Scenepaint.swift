@@ -6,10 +6,13 @@ struct Scenepaint: ParsableCommand {
         abstract: "Paint semantic layouts in the terminal and watch a CPU GAN turn them into scenes.",
         subcommands: [
             EditCommand.self,
+            GenerateCommand.self,
             PalettesCommand.self,
             LayoutCommand.self,
             ShowCommand.self,
             DatasetCommand.self,
+            TrainCommand.self,
+            EvalCommand.self,
             DoctorCommand.self,
             BenchCommand.self,
         ])
@@ -19,5 +22,5 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure speed (figures and ratios from one run; see docs/benchmarks.md).",
-        subcommands: [BenchEngineCommand.self])
+        subcommands: [BenchEngineCommand.self, BenchGenerateCommand.self])
 }

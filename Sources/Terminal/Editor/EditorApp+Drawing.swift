@@ -26,7 +26,7 @@ extension EditorApp {
         drawMessage(screen)
         drawStatus(screen)
         switch mode {
-        case .help: drawHelp(screen)
+        case .help(let page): drawHelp(screen, page: page)
         case .table: drawTable(screen)
         default: break
         }
@@ -158,13 +158,23 @@ extension EditorApp {
         curses.text("\u{2514}" + String(repeating: "\u{2500}", count: width - 2) + "\u{2518}", row: y + height - 1, column: x, width: width, pair: border)
     }
 
-    func drawHelp(_ screen: EditorScreenLayout) {
+    /// The help lines split into pages that fit the screen.
+    func helpPages(_ screen: EditorScreenLayout) -> [[String]] {
         var lines: [String] = []
         for section in EditorKeyBindings.sections {
             lines.append(section.title)
             for b in section.bindings { lines.append("  " + b.keys.padding(toLength: 12, withPad: " ", startingAt: 0) + b.action) }
         }
-        lines.append("any key closes this help")
+        let perPage = max(1, screen.rows - 3 - 2 - 1)  // box borders and the footer line
+        return stride(from: 0, to: lines.count, by: perPage).map { Array(lines[$0..<min($0 + perPage, lines.count)]) }
+    }
+
+    func drawHelp(_ screen: EditorScreenLayout, page: Int) {
+        let pages = helpPages(screen)
+        let shown = min(page, pages.count - 1)
+        var lines = pages[shown]
+        lines.append(shown + 1 < pages.count ? "space: more keys (\(shown + 1)/\(pages.count)), any other key closes"
+                                            : "any key closes this help")
         drawBox(screen, title: "keys", lines: lines)
     }
 

@@ -57,8 +57,9 @@ extension EditorApp {
             let layout = try LayoutFile.read(path: path, palette: nil, library: options.library)
             try checkModelPalette(layout.palette, layoutPath: path)
             state.replaceLayout(layout, path: path)
-            relayout()
-            message = "opened \(path)" + (state.isDirty ? "" : "")
+            layoutReplaced()
+            message = "opened \(path)"
+            recoveryDeferred = false
             if let entry = options.recovery.entry(for: path) { setMode(.offerRecovery(entry)) }
         } catch {
             message = "cannot open: \(error)"
@@ -90,13 +91,13 @@ extension EditorApp {
         if state.isDirty { saveRecovery() }
         let fill = UInt8(palette.classes[0].id)
         state.replaceLayout(Layout(labels: LabelMap(width: size[0], height: size[1], fill: fill), palette: palette), path: nil)
-        relayout()
+        layoutReplaced()
         message = "new \(size[0])x\(size[1]) layout with palette \(palette.name)"
     }
 
     func checkModelPalette(_ palette: Palette, layoutPath: String?) throws {
         guard let model = options.modelPath else { return }
-        try GeneratorLoader.checkPalette(model: options.generator.palette, modelPath: model, layout: palette, layoutPath: layoutPath)
+        try GeneratorLoader.checkPalette(model: generator.palette, modelPath: model, layout: palette, layoutPath: layoutPath)
     }
 
     func recover(_ entry: RecoveryStore.Entry) {
@@ -105,7 +106,7 @@ extension EditorApp {
         do {
             let layout = try options.recovery.load(entry, palette: palette)
             state.replaceLayout(layout, path: state.filePath, dirty: true)
-            relayout()
+            layoutReplaced()
             message = "recovered unsaved work (s saves it)"
         } catch {
             message = "cannot recover: \(error)"
@@ -117,7 +118,8 @@ extension EditorApp {
     func currentResult() -> PreviewResult? {
         requestPreviewIfNeeded()
         if let latest, latest.labels == state.labels, latest.seed == state.seed { return latest }
-        message = "waiting for the generator..."
+        message = "waiting for the generator to finish this layout..."
+        render()  // say so before blocking
         scheduler.waitUntilIdle(timeout: 120)
         if let result = scheduler.takeResult() { latest = result }
         guard let latest, latest.labels == state.labels else {

@@ -6,9 +6,23 @@ import Layouts
 /// What each key and mouse event does (the list in EditorKeyBindings).
 extension EditorApp {
     func handle(key: Int32) {
+        if key == KEY_RESIZE {
+            relayout()
+            return
+        }
+        if key == KEY_MOUSE && !isNormalMode {
+            // Popups and prompts ignore the mouse (motion would close them).
+            var event = MEVENT()
+            _ = getmouse(&event)
+            return
+        }
         switch mode {
-        case .help:
-            setMode(.normal)
+        case .help(let page):
+            if key == 32, let screen, page + 1 < helpPages(screen).count {
+                setMode(.help(page: page + 1))
+            } else {
+                setMode(.normal)
+            }
             return
         case .table:
             if key == 27 || key == Int32(UInt8(ascii: "t")) || key == Int32(UInt8(ascii: "q")) { setMode(.normal) }
@@ -39,7 +53,10 @@ extension EditorApp {
                 options.recovery.discard(for: state.filePath)
                 message = "discarded the recovery file"
                 setMode(.normal)
-            case 27: message = "the recovery file is kept for next time"; setMode(.normal)
+            case 27:
+                recoveryDeferred = true
+                message = "the recovery file is kept for next time"
+                setMode(.normal)
             default: break
             }
             return
@@ -49,13 +66,16 @@ extension EditorApp {
         handleNormal(key: key)
     }
 
+    var isNormalMode: Bool {
+        if case .normal = mode { return true }
+        return false
+    }
+
     private func ascii(_ c: Character) -> Int32 { Int32(c.asciiValue!) }
 
     private func handleNormal(key: Int32) {
         let before = state.cursor
         switch key {
-        case KEY_RESIZE:
-            relayout()
         case KEY_MOUSE:
             handleMouse()
         case KEY_LEFT: state.moveCursor(dx: -1, dy: 0)
@@ -97,9 +117,9 @@ extension EditorApp {
             if let view = PreviewView.forKey(Character(Unicode.Scalar(UInt8(key)))) { state.view = view }
         case ascii("v"): state.view = state.view.next
         case ascii("t"): setMode(.table)
-        case ascii("?"): setMode(.help)
+        case ascii("?"): setMode(.help(page: 0))
         case ascii("n"):
-            if options.generator.hasNoiseInput {
+            if generator.hasNoiseInput {
                 state.seed = UInt64.random(in: 1...UInt64(UInt32.max))
                 message = "new seed \(state.seed)"
             } else {
@@ -123,7 +143,7 @@ extension EditorApp {
         case ascii("X"): exportAllViews()
         case ascii("q"), 17:
             if state.isDirty { setMode(.confirmQuit) } else {
-                options.recovery.discard(for: state.filePath)
+                if !recoveryDeferred { options.recovery.discard(for: state.filePath) }
                 quitting = true
             }
         default:
@@ -203,8 +223,9 @@ extension EditorApp {
         }
         if pressed { return }
         if mouseDown {  // motion with the button held
+            // Moving the cursor already redraws a pending shape; a brush needs the drag.
             state.setCursor(pixel)
-            state.drag(to: pixel)
+            if state.shapeAnchor == nil { state.drag(to: pixel) }
         }
     }
 }

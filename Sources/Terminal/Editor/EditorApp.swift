@@ -11,7 +11,8 @@ import Models
 public final class EditorApp {
     enum Mode {
         case normal
-        case help
+        /// The key list, shown a page at a time when the screen is short.
+        case help(page: Int)
         case table
         case prompt(EditorPrompt)
         case confirmQuit
@@ -36,7 +37,11 @@ public final class EditorApp {
     var quitting = false
     var exitStatus: Int32 = 0
     var needsFullClear = true
+    /// The user chose "decide later" for a recovery file: a clean quit keeps it.
+    var recoveryDeferred = false
     var trace: EditorTrace?
+    var generator: SceneGenerator
+    var wake: @Sendable () -> Void = {}
     private var wakeRead: Int32 = -1
     private var wakeWrite: Int32 = -1
     private var signalRead: Int32 = -1
@@ -44,6 +49,7 @@ public final class EditorApp {
     public init(options: EditorLaunchOptions) {
         self.options = options
         self.state = EditorState(layout: options.layout, filePath: options.layoutPath)
+        self.generator = options.generator
         self.message = options.startMessage
     }
 
@@ -52,7 +58,6 @@ public final class EditorApp {
         signalRead = EditorTerminalGuard.install()
         let caps = TerminalProbe.probe()
         graphicsMode = options.graphics ?? GraphicsMode.best(for: caps)
-        pane = EditorPreviewPane(mode: graphicsMode, cellWidth: caps.cellWidth ?? 10, cellHeight: caps.cellHeight ?? 20)
         trace = options.tracePath.map(EditorTrace.init(path:))
         var fds: [Int32] = [-1, -1]
         if pipe(&fds) == 0 {
@@ -61,11 +66,13 @@ public final class EditorApp {
             _ = fcntl(wakeRead, F_SETFL, fcntl(wakeRead, F_GETFL) | O_NONBLOCK)
             _ = fcntl(wakeWrite, F_SETFL, fcntl(wakeWrite, F_GETFL) | O_NONBLOCK)
         }
-        let wake = wakeWrite
-        scheduler = PreviewScheduler(generator: options.generator, onUpdate: {
+        let wakeFD = wakeWrite
+        wake = {
             var byte: UInt8 = 1
-            _ = write(wake, &byte, 1)
-        })
+            _ = write(wakeFD, &byte, 1)
+        }
+        pane = EditorPreviewPane(mode: graphicsMode, cellWidth: caps.cellWidth ?? 10, cellHeight: caps.cellHeight ?? 20, wake: wake)
+        scheduler = PreviewScheduler(generator: generator, debounce: 0.01, onUpdate: wake)
         curses = EditorCurses.start()
         relayout()
         if let entry = options.recovery.entry(for: state.filePath) {
@@ -74,9 +81,8 @@ public final class EditorApp {
         requestPreviewIfNeeded()
 
         while !quitting {
-            let inputAt = PreviewScheduler.now()
             render()
-            trace?.frameDone(inputAt: inputAt)
+            trace?.frameDone()
             waitForInput()
             if let signal = EditorTerminalGuard.pendingSignal(signalRead) {
                 terminate(by: signal)
@@ -119,6 +125,7 @@ public final class EditorApp {
             if key == ERR { break }
             handle(key: key)
             handled += 1
+            trace?.keysHandled()
             if quitting { return }
         }
     }
@@ -128,14 +135,13 @@ public final class EditorApp {
         requestedRevision = state.revision
         requestedSeed = state.seed
         scheduler.request(state.labels, seed: state.seed)
-        trace?.previewRequested()
     }
 
     private func takePreview() {
         if let failure = scheduler.takeFailure() { message = "generator failed: \(failure)" }
         if let result = scheduler.takeResult() {
             latest = result
-            trace?.previewArrived(requestedAt: result.requestedAt)
+            trace?.previewArrived(requestedAt: result.requestedAt, generationSeconds: result.views.seconds)
         }
     }
 
@@ -160,6 +166,19 @@ public final class EditorApp {
         exitStatus = 128 + signal
     }
 
+    /// After open / new / recover: the stand-in generator follows the layout's
+    /// palette (a trained model's palette was checked before the layout was accepted).
+    func layoutReplaced() {
+        relayout()
+        latest = nil
+        composedKey = nil
+        guard options.modelPath == nil, generator.palette != state.palette else { return }
+        scheduler.stop()
+        generator = ShadedLayoutGenerator(palette: state.palette)
+        scheduler = PreviewScheduler(generator: generator, debounce: 0.01, onUpdate: wake)
+        requestedRevision = -1
+    }
+
     /// Recomputes the screen layout (start, resize) and fits the canvas.
     func relayout() {
         let size = curses.size
@@ -177,7 +196,7 @@ public final class EditorApp {
     }
 
     /// Draws everything ncurses owns, refreshes, then writes the image.
-    private func render() {
+    func render() {
         if needsFullClear {
             clearok(stdscr, true)
             needsFullClear = false
@@ -199,7 +218,11 @@ public final class EditorApp {
         }
         drawScreen(screen)
         wrefresh(stdscr)
-        if !Self.coversPreview(mode) { pane.emitIfNeeded(in: screen.preview) }
+        if !Self.coversPreview(mode) {
+            let start = PreviewScheduler.now()
+            let bytes = pane.emitIfNeeded(in: screen.preview)
+            trace?.emitted(seconds: PreviewScheduler.now() - start, bytes: bytes, encodeSeconds: pane.lastEncodeSeconds)
+        }
     }
 
     /// Turns the latest result into the image of the current view.
@@ -229,31 +252,44 @@ public final class EditorApp {
     }
 }
 
-/// Timing lines for the benchmark: how long from an input until the screen
-/// is written, and from a preview request until its image is on screen.
+/// Timing lines for the benchmark (`edit --trace FILE`), one event a line:
+///   key <ms>                  poll wake-up with keys -> frame written (ncurses refresh + any image)
+///   preview <ms> gen <ms>     edit (request) -> its image written; generation time inside it
+///   emit <ms> <bytes>         writing the (already encoded) preview image
+///   encode <ms>               encoding that image (background queue)
 final class EditorTrace {
     private let handle: FileHandle?
-    private var inputAt: Double?
-    private var previewArrivedAt: (requested: Double, arrived: Double)?
+    private var wokeAt: Double?
+    private var keys = false
+    private var arrived: (requested: Double, generation: Double)?
 
+    /// A log appended line by line while the editor runs (not a document:
+    /// it does not go through AtomicFile).
     init(path: String) {
-        FileManager.default.createFile(atPath: path, contents: nil)
+        _ = FileManager.default.createFile(atPath: path, contents: nil)
         handle = FileHandle(forWritingAtPath: path)
     }
 
-    func inputArrived() { inputAt = PreviewScheduler.now() }
-    func previewRequested() { line("request \(PreviewScheduler.now())") }
-    func previewArrived(requestedAt: Double) { previewArrivedAt = (requestedAt, PreviewScheduler.now()) }
-
-    /// Called after the frame (ncurses refresh and image write) is out.
-    func frameDone(inputAt _: Double) {
-        let now = PreviewScheduler.now()
-        if let t = inputAt { line(String(format: "frame %.3f", (now - t) * 1000)) }
-        if let p = previewArrivedAt {
-            line(String(format: "preview %.3f generated-in %.3f", (now - p.requested) * 1000, (p.arrived - p.requested) * 1000))
+    func inputArrived() { wokeAt = PreviewScheduler.now() }
+    func keysHandled() { keys = true }
+    func previewArrived(requestedAt: Double, generationSeconds: Double) { arrived = (requestedAt, generationSeconds) }
+    /// The preview image was written: closes the newest generation's timing.
+    func emitted(seconds: Double, bytes: Int, encodeSeconds: Double) {
+        guard bytes > 0 else { return }
+        line(String(format: "emit %.3f %d", seconds * 1000, bytes))
+        line(String(format: "encode %.3f", encodeSeconds * 1000))
+        if let a = arrived {
+            line(String(format: "preview %.3f gen %.3f", (PreviewScheduler.now() - a.requested) * 1000, a.generation * 1000))
+            arrived = nil
         }
-        inputAt = nil
-        previewArrivedAt = nil
+    }
+
+    /// Called once the frame (ncurses refresh and image write) is out.
+    func frameDone() {
+        let now = PreviewScheduler.now()
+        if keys, let t = wokeAt { line(String(format: "key %.3f", (now - t) * 1000)) }
+        wokeAt = nil
+        keys = false
     }
 
     private func line(_ text: String) {

@@ -9,7 +9,6 @@ struct EditorCurses {
     // attr_t bits (NCURSES_BITS(1, 10) and friends).
     static let attrReverse: attr_t = 0x40000
     static let attrBold: attr_t = 0x200000
-    static let attrDim: attr_t = 0x100000
 
     // mmask_t bits for NCURSES_MOUSE_VERSION 2.
     static let button1Pressed: mmask_t = 0x2
@@ -90,11 +89,5 @@ struct EditorCurses {
         wattr_set(stdscr, attributes, Int16(truncatingIfNeeded: min(pair, 32767)), &extendedPair)
         mvwaddstr(stdscr, Int32(row), Int32(column), shown)
         wattr_set(stdscr, 0, 0, nil)
-    }
-
-    /// Blanks a rectangle (used for areas ncurses owns, never the preview).
-    func blank(x: Int, y: Int, width: Int, height: Int) {
-        let spaces = String(repeating: " ", count: max(0, width))
-        for row in y..<(y + height) { mvwaddstr(stdscr, Int32(row), Int32(x), spaces) }
     }
 }

@@ -1,35 +1,55 @@
+import Editor
 import Foundation
 import Layouts
 
 /// The image half of the screen. ncurses never writes inside the pane's
 /// rectangle; after each refresh the image is written there directly, as one
-/// write of save-cursor, cursor position, image bytes, restore-cursor. The
-/// encoded bytes are cached per (image, rectangle) so a re-emit after a popup
-/// or resize costs only the write.
+/// write of save-cursor, cursor position, image bytes, restore-cursor.
+/// Encoding (sixel dithering takes 10-40 ms for a 256x256 scene) runs on a
+/// background queue so keys are never held up by it; `wake` tells the UI
+/// loop when the bytes are ready. The bytes are kept per (image, rectangle),
+/// so a re-emit after a popup or screen clear costs only the write.
 final class EditorPreviewPane {
+    typealias Rect = EditorScreenLayout.Rect
+
     let mode: GraphicsMode
     /// Pixel size of one cell (sixel sizing); from TIOCGWINSZ, else a guess.
     var cellWidth: Int
     var cellHeight: Int
+    private let wake: @Sendable () -> Void
+    private let queue = DispatchQueue(label: "scenepaint.preview.encode", qos: .userInitiated)
     private var image: RGBImage?
-    private var cache: (rect: EditorScreenLayout.Rect, bytes: [UInt8])?
+    /// Bumped for every new image (UI thread only).
+    private var version = 0
+    private var encoding: (version: Int, rect: Rect)?
+    // Written by the encoder, read by the UI thread.
+    private let lock = NSLock()
+    private var ready: (version: Int, rect: Rect, bytes: [UInt8])?
+    private var encodeSeconds: Double = 0
+    /// Seconds the last encoding took (for the benchmark trace).
+    var lastEncodeSeconds: Double {
+        lock.lock()
+        defer { lock.unlock() }
+        return encodeSeconds
+    }
     /// True when the terminal does not show the current image (new image,
     /// screen cleared, popup closed).
     private(set) var needsEmit = false
     /// Cells covered by the image last written (nil after a screen clear).
-    private(set) var shownFootprint: EditorScreenLayout.Rect?
+    private(set) var shownFootprint: Rect?
 
-    init(mode: GraphicsMode, cellWidth: Int, cellHeight: Int) {
+    init(mode: GraphicsMode, cellWidth: Int, cellHeight: Int, wake: @escaping @Sendable () -> Void) {
         self.mode = mode
         self.cellWidth = cellWidth
         self.cellHeight = cellHeight
+        self.wake = wake
     }
 
     var hasImage: Bool { image != nil }
 
     func setImage(_ newImage: RGBImage) {
         image = newImage
-        cache = nil
+        version += 1
         needsEmit = true
     }
 
@@ -39,76 +59,114 @@ final class EditorPreviewPane {
         shownFootprint = nil
     }
 
+    /// The size of a cell changed (resize): encode again.
+    func resetCache() {
+        version += 1
+        invalidate()
+    }
+
     /// The cells the current image will cover in `rect`.
-    func footprint(in rect: EditorScreenLayout.Rect) -> EditorScreenLayout.Rect? {
-        guard let image, rect.width > 0, rect.height > 0 else { return nil }
+    func footprint(in rect: Rect) -> Rect? {
+        guard let image else { return nil }
+        return Self.footprint(width: image.width, height: image.height, in: rect, mode: mode, cell: (cellWidth, cellHeight))
+    }
+
+    static func footprint(width: Int, height: Int, in rect: Rect, mode: GraphicsMode, cell: (Int, Int)) -> Rect? {
+        guard rect.width > 0, rect.height > 0 else { return nil }
         switch mode {
         case .sixel:
-            let size = ImageFit.fit(width: image.width, height: image.height, into: rect.width * cellWidth, (rect.height * cellHeight / 6) * 6)
-            let columns = (size.width + cellWidth - 1) / cellWidth
-            let rows = (size.height + cellHeight - 1) / cellHeight
-            return EditorScreenLayout.Rect(x: rect.x + max(0, (rect.width - columns) / 2), y: rect.y, width: columns, height: rows)
+            // Sixel rows come in bands of 6 pixels: stay inside the rectangle.
+            let size = fill(width: width, height: height, into: rect.width * cell.0, (rect.height * cell.1 / 6) * 6)
+            let columns = (size.width + cell.0 - 1) / cell.0
+            let rows = (size.height + cell.1 - 1) / cell.1
+            return Rect(x: rect.x + max(0, (rect.width - columns) / 2), y: rect.y, width: columns, height: rows)
         case .truecolor, .ansi256:
-            let size = ImageFit.fit(width: image.width, height: image.height, into: rect.width, rect.height * 2)
-            return EditorScreenLayout.Rect(x: rect.x + max(0, (rect.width - size.width) / 2), y: rect.y,
-                                           width: size.width, height: (size.height + 1) / 2)
+            let size = fill(width: width, height: height, into: rect.width, rect.height * 2)
+            return Rect(x: rect.x + max(0, (rect.width - size.width) / 2), y: rect.y, width: size.width, height: (size.height + 1) / 2)
         }
     }
 
-    /// True when the next image would leave parts of the previous one
-    /// visible: the screen must be cleared first.
-    func wouldLeaveFragments(in rect: EditorScreenLayout.Rect) -> Bool {
-        guard needsEmit, let shown = shownFootprint, let next = footprint(in: rect) else { return false }
+    private func readyBytes(for rect: Rect) -> [UInt8]? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard let ready, ready.version == version, ready.rect == rect else { return nil }
+        return ready.bytes
+    }
+
+    /// True when the next image is ready and would leave parts of the
+    /// previous one visible: the screen must be cleared first.
+    func wouldLeaveFragments(in rect: Rect) -> Bool {
+        guard needsEmit, let shown = shownFootprint, let next = footprint(in: rect), readyBytes(for: rect) != nil else { return false }
         return shown.x < next.x || shown.y < next.y
             || shown.x + shown.width > next.x + next.width || shown.y + shown.height > next.y + next.height
     }
 
-    func resetCache() { cache = nil; invalidate() }
-
-    /// Writes the image into `rect` if needed. Returns the bytes written.
+    /// Writes the image into `rect` if it is due and encoded; otherwise starts
+    /// encoding it. Returns the bytes written.
     @discardableResult
-    func emitIfNeeded(in rect: EditorScreenLayout.Rect) -> Int {
+    func emitIfNeeded(in rect: Rect) -> Int {
         guard needsEmit, let image, rect.width > 0, rect.height > 0 else { return 0 }
-        needsEmit = false
-        shownFootprint = footprint(in: rect)
-        let bytes: [UInt8]
-        if let cache, cache.rect == rect {
-            bytes = cache.bytes
-        } else {
-            guard let encoded = try? encode(image, in: rect) else { return 0 }
-            cache = (rect, encoded)
-            bytes = encoded
+        if let bytes = readyBytes(for: rect) {
+            needsEmit = false
+            shownFootprint = footprint(in: rect)
+            Self.writeAll(bytes)
+            return bytes.count
         }
-        Self.writeAll(bytes)
-        return bytes.count
+        if let encoding, encoding.version == version, encoding.rect == rect { return 0 }
+        encoding = (version, rect)
+        let job = (version: version, mode: mode, cell: (cellWidth, cellHeight))
+        queue.async { [weak self] in
+            let start = PreviewScheduler.now()
+            guard let bytes = try? Self.encode(image, in: rect, mode: job.mode, cell: job.cell) else { return }
+            let seconds = PreviewScheduler.now() - start
+            guard let self else { return }
+            self.lock.lock()
+            self.ready = (job.version, rect, bytes)
+            self.encodeSeconds = seconds
+            self.lock.unlock()
+            self.wake()
+        }
+        return 0
     }
 
     /// Positioned bytes for the image fitted into `rect`, centred horizontally.
-    func encode(_ image: RGBImage, in rect: EditorScreenLayout.Rect) throws -> [UInt8] {
+    static func encode(_ image: RGBImage, in rect: Rect, mode: GraphicsMode, cell: (Int, Int)) throws -> [UInt8] {
+        guard let place = footprint(width: image.width, height: image.height, in: rect, mode: mode, cell: cell) else { return [] }
         var out = Array("\u{1B}7".utf8)
         switch mode {
         case .sixel:
-            // Sixel rows come in bands of 6 pixels: stay inside the rectangle.
-            let boxW = rect.width * cellWidth
-            let boxH = (rect.height * cellHeight / 6) * 6
-            let size = ImageFit.fit(width: image.width, height: image.height, into: boxW, boxH)
+            let size = fill(width: image.width, height: image.height, into: rect.width * cell.0, (rect.height * cell.1 / 6) * 6)
+            out += cursorPosition(row: place.y, column: place.x)
             let fitted = image.resized(width: size.width, height: size.height)
-            let x = footprint(in: rect)?.x ?? rect.x
-            out += Self.cursorPosition(row: rect.y, column: x)
-            out += try TerminalImage(rgb: fitted).encoded(mode: .sixel)
+            if sixelDither == "libsixel" {
+                out += try TerminalImage(rgb: fitted).encoded(mode: .sixel)
+            } else {
+                out += try SixelEncoder.encode(indices: EditorSixelQuantizer.indices(fitted), width: fitted.width,
+                                               height: fitted.height, palette: EditorSixelQuantizer.palette)
+            }
         case .truecolor, .ansi256:
-            let size = ImageFit.fit(width: image.width, height: image.height, into: rect.width, rect.height * 2)
-            let fitted = image.resized(width: size.width, height: size.height)
+            let size = fill(width: image.width, height: image.height, into: rect.width, rect.height * 2)
             let renderer = HalfBlockRenderer(palette: mode == .truecolor ? .truecolor : .ansi256)
-            let x = rect.x + max(0, (rect.width - size.width) / 2)
-            for (i, line) in renderer.lines(fitted).enumerated() where i < rect.height {
-                out += Self.cursorPosition(row: rect.y + i, column: x)
+            for (i, line) in renderer.lines(image.resized(width: size.width, height: size.height)).enumerated() where i < rect.height {
+                out += cursorPosition(row: place.y + i, column: place.x)
                 out += Array(line.utf8)
             }
         }
         out += Array("\u{1B}8".utf8)
         return out
     }
+
+    /// The largest size with the image's aspect that fits the box (any
+    /// factor, up or down: the pane is meant to be filled).
+    static func fill(width: Int, height: Int, into boxWidth: Int, _ boxHeight: Int) -> (width: Int, height: Int) {
+        guard width > 0, height > 0, boxWidth > 0, boxHeight > 0 else { return (1, 1) }
+        let scale = min(Double(boxWidth) / Double(width), Double(boxHeight) / Double(height))
+        return (max(1, Int(Double(width) * scale)), max(1, Int(Double(height) * scale)))
+    }
+
+    /// SCENEPAINT_SIXEL_DITHER=libsixel uses libsixel's adaptive palette and
+    /// error diffusion (slower, for comparison in the benchmark).
+    static let sixelDither = ProcessInfo.processInfo.environment["SCENEPAINT_SIXEL_DITHER"] ?? "ordered"
 
     static func cursorPosition(row: Int, column: Int) -> [UInt8] {
         Array("\u{1B}[\(row + 1);\(column + 1)H".utf8)

@@ -1,0 +1,59 @@
+import Foundation
+import Layouts
+import Support
+
+/// A directory of layout/image pairs: DIR/layouts/NNNNNN.png (indexed layouts)
+/// and DIR/images/NNNNNN.png (renders), paired by file name; manifest.json is
+/// optional here (it carries class shares, read by the evaluation).
+public struct SegmenterDataset: Sendable {
+    public let directory: String
+    /// File names present in both layouts/ and images/, sorted.
+    public let names: [String]
+    public let palette: Palette
+
+    /// Lists the pairs. The palette is `palette` if given, else the one the
+    /// first layout names (looked up in `library`).
+    public init(directory: String, palette: Palette? = nil, library: PaletteLibrary? = nil) throws {
+        self.directory = directory
+        let fm = FileManager.default
+        let layoutDir = directory + "/layouts", imageDir = directory + "/images"
+        guard let layouts = try? fm.contentsOfDirectory(atPath: layoutDir) else {
+            throw Failure("\(directory): has no layouts/ directory (expected DIR/layouts/NNNNNN.png and DIR/images/NNNNNN.png)")
+        }
+        guard let images = try? fm.contentsOfDirectory(atPath: imageDir) else {
+            throw Failure("\(directory): has no images/ directory (expected DIR/layouts/NNNNNN.png and DIR/images/NNNNNN.png)")
+        }
+        // A dataset still being synthesised says so in its manifest: training on
+        // a moving set of files would not be reproducible.
+        if let data = fm.contents(atPath: directory + "/manifest.json"),
+           let manifest = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+           manifest["complete"] as? Bool == false {
+            throw Failure("\(directory): manifest.json says the dataset is incomplete (synthesis still running or stopped): finish it first")
+        }
+        let imageSet = Set(images.filter { $0.hasSuffix(".png") })
+        names = layouts.filter { $0.hasSuffix(".png") && !$0.hasPrefix(".") && imageSet.contains($0) }.sorted()
+        guard let first = names.first else {
+            throw Failure("\(directory): no layout/image pairs (layouts/X.png with a matching images/X.png)")
+        }
+        if let palette {
+            self.palette = palette
+        } else {
+            self.palette = try LayoutFile.read(path: layoutDir + "/" + first, library: library).palette
+        }
+    }
+
+    public var count: Int { names.count }
+
+    public func layoutPath(_ index: Int) -> String { directory + "/layouts/" + names[index] }
+    public func imagePath(_ index: Int) -> String { directory + "/images/" + names[index] }
+
+    /// The layout and image of pair `index`; they must have the same size.
+    public func pair(_ index: Int) throws -> (labels: LabelMap, image: RGBImage) {
+        let layout = try LayoutFile.read(path: layoutPath(index), palette: palette)
+        let image = try RGBImage.read(path: imagePath(index))
+        guard layout.width == image.width && layout.height == image.height else {
+            throw Failure("\(imagePath(index)): image is \(image.width)x\(image.height) but its layout is \(layout.width)x\(layout.height)")
+        }
+        return (layout.labels, image)
+    }
+}

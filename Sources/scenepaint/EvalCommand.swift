@@ -1,0 +1,92 @@
+import ArgumentParser
+import Editor
+import Evaluation
+import Foundation
+import Layouts
+import Models
+import Support
+import Training
+
+/// `scenepaint eval`: how good a generator's images are, measured by the
+/// evaluator segmenter on the test layouts.
+struct EvalCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eval",
+        abstract: "Measure a generator: mIoU/accuracy of the evaluator on its images, per-class IoU, feature Frechet distance, diversity.",
+        discussion: """
+            Generates one image per test layout (seed S+i for pair i), runs the evaluator segmenter on the generated \
+            and on the real images and prints a table (--json writes the same numbers for machines). --model flat \
+            paints layouts in palette colours (a floor needing no model file); --model shaded is the editor's \
+            hand-made stand-in (textured, with a noise input and global/local views). The Frechet distance uses the \
+            evaluator's own features: it is not FID.
+            """)
+
+    @Option(name: .long, help: "Generator checkpoint, 'flat' (palette colours: the floor) or 'shaded' (the editor's stand-in).") var model: String
+    @Option(name: .long, help: "Test pairs: DIR/layouts/NNNNNN.png, DIR/images/NNNNNN.png (and manifest.json).") var data: String
+    @Option(name: .long, help: "Use the first N test pairs (default: all).") var count: Int?
+    @Option(name: .long, help: "Base seed: pair i is generated with seed S+i.") var seed: UInt64 = 0
+    @Option(name: .long, help: "Write the report as JSON to this file.") var json: String?
+    @Option(name: .long, help: "Evaluator segmenter (default: models/landscape-segmenter.safetensors).") var evaluator: String?
+    @Option(name: .customLong("diversity-seeds"), help: "Seeds per layout for diversity (models with a noise input).") var diversitySeeds: Int = 4
+    @Option(name: .customLong("diversity-layouts"), help: "Layouts used for diversity.") var diversityLayouts: Int = 16
+    @Option(name: .long, help: "Resize test layouts to WxH (or S) before generating, e.g. the model's training size (default: as stored).") var size: TrainSegmenterCommand.Size?
+    @Flag(name: .long, help: "Also score the model's global and local branches on their own (LGGAN).") var branches = false
+    @Option(name: .customLong("small-share"), help: "Classes under this pixel share are small-object classes.") var smallShare: Double = 0.02
+
+    static let defaultEvaluator = "landscape-segmenter.safetensors"
+
+    func run() throws {
+        if let count, count < 1 { throw ValidationError("--count must be at least 1") }
+        guard diversitySeeds >= 1, diversityLayouts >= 0 else { throw ValidationError("--diversity-seeds must be at least 1") }
+        let evaluatorPath = try evaluator ?? Self.bundledEvaluator()
+        let segmenter = try SegmenterCheckpoint.load(path: evaluatorPath).model
+        let palette = segmenter.configuration.palette
+        let dataset = try SegmenterDataset(directory: data, palette: palette)
+        let generator = try Self.loadGenerator(model, palette: palette)
+
+        var options = EvaluationOptions()
+        options.count = count
+        options.seed = seed
+        options.diversitySeeds = diversitySeeds
+        options.diversityLayouts = diversityLayouts
+        options.smallClassThreshold = smallShare
+        options.scoreBranches = branches
+        options.layoutWidth = size?.width
+        options.layoutHeight = size?.height
+        options.modelName = model
+        options.evaluatorName = evaluatorPath
+        var bar: ProgressBar?
+        let report = try GenerationEvaluation.run(generator: generator, segmenter: segmenter, dataset: dataset,
+                                                  options: options) { done, total in
+            if bar == nil { bar = ProgressBar(total: total, label: "eval") }
+            bar?.update(done: done)
+        }
+        bar?.finish(done: bar?.total ?? 0)
+        print(report.table())
+        if let json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try AtomicFile.write(try encoder.encode(report), to: json)
+            print("wrote \(json)")
+        }
+    }
+
+    static func bundledEvaluator() throws -> String {
+        guard let dir = ResourceLocator.standard().modelsDirectory,
+              FileManager.default.fileExists(atPath: dir + "/" + defaultEvaluator) else {
+            throw Failure("cannot find models/\(defaultEvaluator): pass --evaluator PATH (train one with 'scenepaint train segmenter')")
+        }
+        return dir + "/" + defaultEvaluator
+    }
+
+    /// The generator named by --model.
+    static func loadGenerator(_ spec: String, palette: Palette) throws -> any SceneGenerator {
+        if spec == "flat" { return PaletteColorGenerator(palette: palette) }
+        if spec == "shaded" { return ShadedLayoutGenerator(palette: palette) }
+        guard FileManager.default.fileExists(atPath: spec) else {
+            throw Failure("\(spec): no such model file (or use --model flat)")
+        }
+        // Wired to Models.ModelLoader once the LGGAN checkpoints land on main.
+        throw Failure("\(spec): loading generator checkpoints needs ModelLoader (LGGAN branch), not merged yet; use --model flat")
+    }
+}

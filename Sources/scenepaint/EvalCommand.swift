@@ -21,7 +21,7 @@ struct EvalCommand: ParsableCommand {
             evaluator's own features: it is not FID.
             """)
 
-    @Option(name: .long, help: "Generator checkpoint, 'flat' (palette colours: the floor) or 'shaded' (the editor's stand-in).") var model: String
+    @Option(name: .long, help: "Generator model file (default: models/\(ModelLoader.defaultModelName)), 'flat' (palette colours: the floor) or 'shaded' (the editor's stand-in).") var model: String?
     @Option(name: .long, help: "Test pairs: DIR/layouts/NNNNNN.png, DIR/images/NNNNNN.png (and manifest.json).") var data: String
     @Option(name: .long, help: "Use the first N test pairs (default: all).") var count: Int?
     @Option(name: .long, help: "Base seed: pair i is generated with seed S+i.") var seed: UInt64 = 0
@@ -42,7 +42,10 @@ struct EvalCommand: ParsableCommand {
         let segmenter = try SegmenterCheckpoint.load(path: evaluatorPath).model
         let palette = segmenter.configuration.palette
         let dataset = try SegmenterDataset(directory: data, palette: palette)
-        let generator = try Self.loadGenerator(model, palette: palette)
+        guard let modelSpec = model ?? ModelLoader.defaultModelPath() else {
+            throw Failure("no --model given and models/\(ModelLoader.defaultModelName) not found")
+        }
+        let generator = try Self.loadGenerator(modelSpec, palette: palette)
 
         var options = EvaluationOptions()
         options.count = count
@@ -53,7 +56,7 @@ struct EvalCommand: ParsableCommand {
         options.scoreBranches = branches
         options.layoutWidth = size?.width
         options.layoutHeight = size?.height
-        options.modelName = model
+        options.modelName = modelSpec
         options.evaluatorName = evaluatorPath
         var bar: ProgressBar?
         let report = try GenerationEvaluation.run(generator: generator, segmenter: segmenter, dataset: dataset,
@@ -83,10 +86,6 @@ struct EvalCommand: ParsableCommand {
     static func loadGenerator(_ spec: String, palette: Palette) throws -> any SceneGenerator {
         if spec == "flat" { return PaletteColorGenerator(palette: palette) }
         if spec == "shaded" { return ShadedLayoutGenerator(palette: palette) }
-        guard FileManager.default.fileExists(atPath: spec) else {
-            throw Failure("\(spec): no such model file (or use --model flat)")
-        }
-        // Wired to Models.ModelLoader once the LGGAN checkpoints land on main.
-        throw Failure("\(spec): loading generator checkpoints needs ModelLoader (LGGAN branch), not merged yet; use --model flat")
+        return try ModelLoader.load(path: spec)  // palettes are checked by GenerationEvaluation
     }
 }

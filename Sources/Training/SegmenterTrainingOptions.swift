@@ -17,7 +17,7 @@ public struct SegmenterTrainingOptions: Sendable, Codable, Equatable {
     public var logEvery: Int = 10
     public var seed: UInt64 = 1
     /// Colour augmentation strength 0...1 (see `SegmenterAugmentation`).
-    public var colorJitter: Float = 1
+    public var colorJitter: Float = 0
     /// Decoded, resized training pairs kept in memory (bytes).
     public var cacheBytes: Int = 1 << 30
 

@@ -41,7 +41,7 @@ struct TrainSegmenterCommand: ParsableCommand {
     @Option(name: .customLong("checkpoint-every"), help: "Steps between checkpoints.") var checkpointEvery: Int = 200
     @Option(name: .long, help: "Steps between log lines.") var logEvery: Int = 10
     @Option(name: .long, help: "Seed of the weights and the batch order.") var seed: UInt64 = 1
-    @Option(name: .customLong("color-jitter"), help: "Colour augmentation strength 0-1 (saturation, contrast, channel gains).") var colorJitter: Float = 1
+    @Option(name: .customLong("color-jitter"), help: "Colour augmentation strength 0-1 (saturation, contrast, channel gains; see docs/evaluation.md).") var colorJitter: Float = 0
     @Option(name: .long, help: "Channels of the first level (doubling per level, at most 8x).") var width: Int?
     @Option(name: .long, help: "Number of downsamplings.") var depth: Int?
     @Option(name: .long, help: "Validation pairs scored at each checkpoint (e.g. the val split).") var val: String?

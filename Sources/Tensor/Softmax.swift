@@ -2,39 +2,36 @@ import Foundation
 
 /// Softmax and log-softmax along one axis (axis 1 = channels of NCHW).
 public func softmax(_ x: Tensor, axis: Int = 1) -> Tensor {
-    let (out, outer, size, inner) = softmaxForward(x, axis: axis, log: false)
-    guard Tensor.needsGraph(x) else { return out }
-    let y = out.detach()
-    return Tensor.record(out, inputs: [x]) { g in
-        // dx = y * (g - sum_k g_k y_k)
-        let gx = Tensor.uninitialized(x.shape)
-        let gp = g.data, yp = y.data, dp = gx.data
-        Parallel.forEach(outer, costPerItem: size * inner * 2, minimumWork: 1 << 16) { o in
-            let base = o * size * inner
-            for i in 0..<inner {
-                var dot: Float = 0
-                for k in 0..<size { let j = base + k * inner + i; dot += gp[j] * yp[j] }
-                for k in 0..<size { let j = base + k * inner + i; dp[j] = yp[j] * (gp[j] - dot) }
-            }
-        }
-        return [gx]
-    }
+    softmaxAlongAxis(x, axis: axis, log: false)
 }
 
 public func logSoftmax(_ x: Tensor, axis: Int = 1) -> Tensor {
-    let (out, outer, size, inner) = softmaxForward(x, axis: axis, log: true)
+    softmaxAlongAxis(x, axis: axis, log: true)
+}
+
+/// Both functions share the forward pass and the walk over the (outer, inner)
+/// columns in the backward pass; only the per-column gradient formula differs.
+private func softmaxAlongAxis(_ x: Tensor, axis: Int, log: Bool) -> Tensor {
+    let (out, outer, size, inner) = softmaxForward(x, axis: axis, log: log)
     guard Tensor.needsGraph(x) else { return out }
     let y = out.detach()
     return Tensor.record(out, inputs: [x]) { g in
-        // dx = g - softmax * sum_k g_k
         let gx = Tensor.uninitialized(x.shape)
         let gp = g.data, yp = y.data, dp = gx.data
         Parallel.forEach(outer, costPerItem: size * inner * 2, minimumWork: 1 << 16) { o in
             let base = o * size * inner
             for i in 0..<inner {
-                var total: Float = 0
-                for k in 0..<size { total += gp[base + k * inner + i] }
-                for k in 0..<size { let j = base + k * inner + i; dp[j] = gp[j] - FastMath.exp(yp[j]) * total }
+                if log {
+                    // y = log softmax: dx = g - softmax * sum_k g_k
+                    var total: Float = 0
+                    for k in 0..<size { total += gp[base + k * inner + i] }
+                    for k in 0..<size { let j = base + k * inner + i; dp[j] = gp[j] - FastMath.exp(yp[j]) * total }
+                } else {
+                    // y = softmax: dx = y * (g - sum_k g_k y_k)
+                    var dot: Float = 0
+                    for k in 0..<size { let j = base + k * inner + i; dot += gp[j] * yp[j] }
+                    for k in 0..<size { let j = base + k * inner + i; dp[j] = yp[j] * (gp[j] - dot) }
+                }
             }
         }
         return [gx]

@@ -21,16 +21,18 @@ public func avgPool2d(_ x: Tensor, kernel: Int, stride: Int, padding: Int = 0, c
             divisor[oy * outW + ox] = 1 / Float(Swift.max(area, 1))
         }
     }
+    // The input rows and columns each output position's window covers (inside
+    // the image), shared by the forward and the backward pass.
+    let windowRows = (0..<outH).map { Swift.max(0, $0 * stride - padding)..<Swift.min(h, $0 * stride - padding + kernel) }
+    let windowCols = (0..<outW).map { Swift.max(0, $0 * stride - padding)..<Swift.min(w, $0 * stride - padding + kernel) }
     let out = Tensor.uninitialized([n, c, outH, outW])
     let src = x.data, dst = out.data
     Parallel.forEach(n * c, costPerItem: outH * outW * kernel * kernel, minimumWork: 1 << 16) { p in
         let s = src + p * h * w, d = dst + p * outH * outW
         for oy in 0..<outH {
-            let ya = Swift.max(0, oy * stride - padding), yb = Swift.min(h, oy * stride - padding + kernel)
             for ox in 0..<outW {
-                let xa = Swift.max(0, ox * stride - padding), xb = Swift.min(w, ox * stride - padding + kernel)
                 var total: Float = 0
-                for y in ya..<yb { for xx in xa..<xb { total += s[y * w + xx] } }
+                for y in windowRows[oy] { for xx in windowCols[ox] { total += s[y * w + xx] } }
                 d[oy * outW + ox] = total * divisor[oy * outW + ox]
             }
         }
@@ -41,11 +43,9 @@ public func avgPool2d(_ x: Tensor, kernel: Int, stride: Int, padding: Int = 0, c
         Parallel.forEach(n * c, costPerItem: outH * outW * kernel * kernel, minimumWork: 1 << 16) { p in
             let s = gs + p * outH * outW, d = gd + p * h * w
             for oy in 0..<outH {
-                let ya = Swift.max(0, oy * stride - padding), yb = Swift.min(h, oy * stride - padding + kernel)
                 for ox in 0..<outW {
-                    let xa = Swift.max(0, ox * stride - padding), xb = Swift.min(w, ox * stride - padding + kernel)
                     let v = s[oy * outW + ox] * divisor[oy * outW + ox]
-                    for y in ya..<yb { for xx in xa..<xb { d[y * w + xx] += v } }
+                    for y in windowRows[oy] { for xx in windowCols[ox] { d[y * w + xx] += v } }
                 }
             }
         }

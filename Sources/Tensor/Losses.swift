@@ -77,10 +77,7 @@ public func crossEntropy(logits: Tensor, targets: [Int], weights: [Float]? = nil
                     var lossSum: Double = 0, weightSum: Double = 0
                     for p in (k * chunk) ..< Swift.min(positions, (k + 1) * chunk) where wp[p] != 0 {
                         let base = (p / inner) * c * inner + p % inner
-                        var m = -Float.infinity
-                        for j in 0..<c { m = Swift.max(m, src[base + j * inner]) }
-                        var s: Float = 0
-                        for j in 0..<c { s += FastMath.exp(src[base + j * inner] - m) }
+                        let (m, s) = classMaxAndExpSum(src, base: base, classes: c, stride: inner)
                         lossSum += Double(wp[p] * (Foundation.log(s) + m - src[base + targets[p] * inner]))
                         weightSum += Double(wp[p])
                     }
@@ -103,10 +100,7 @@ public func crossEntropy(logits: Tensor, targets: [Int], weights: [Float]? = nil
             Parallel.forEach(chunks, costPerItem: chunk * c * 4, minimumWork: 1 << 16) { k in
                 for p in (k * chunk) ..< Swift.min(positions, (k + 1) * chunk) where wp[p] != 0 {
                     let base = (p / inner) * c * inner + p % inner
-                    var m = -Float.infinity
-                    for j in 0..<c { m = Swift.max(m, xp[base + j * inner]) }
-                    var s: Float = 0
-                    for j in 0..<c { s += FastMath.exp(xp[base + j * inner] - m) }
+                    let (m, s) = classMaxAndExpSum(xp, base: base, classes: c, stride: inner)
                     let f = scale * wp[p]
                     for j in 0..<c { gp[base + j * inner] = f * FastMath.exp(xp[base + j * inner] - m) / s }
                     gp[base + targets[p] * inner] -= f
@@ -115,6 +109,19 @@ public func crossEntropy(logits: Tensor, targets: [Int], weights: [Float]? = nil
         }
         return [gx]
     }
+}
+
+/// The largest of the c class scores at one position (`stride` apart from
+/// `base`) and the sum of exp(score - largest), so log-sum-exp = log(sum) + largest.
+/// The forward and backward passes of `crossEntropy` need the same two numbers.
+@inline(__always)
+private func classMaxAndExpSum(_ scores: UnsafeMutablePointer<Float>, base: Int, classes c: Int,
+                               stride inner: Int) -> (max: Float, expSum: Float) {
+    var m = -Float.infinity
+    for j in 0..<c { m = Swift.max(m, scores[base + j * inner]) }
+    var s: Float = 0
+    for j in 0..<c { s += FastMath.exp(scores[base + j * inner] - m) }
+    return (m, s)
 }
 
 /// Binary cross-entropy on logits (numerically stable), with optional

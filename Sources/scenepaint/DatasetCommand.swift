@@ -16,8 +16,7 @@ struct DatasetCommand: ParsableCommand {
         let width: Int
         let height: Int
         init?(argument: String) {
-            let parts = argument.lowercased().split(separator: "x")
-            guard parts.count == 2, let w = Int(parts[0]), let h = Int(parts[1]), w > 0, h > 0 else { return nil }
+            guard let (w, h) = SizeArgument.parse(argument) else { return nil }
             width = w
             height = h
         }

@@ -47,14 +47,13 @@ struct EditCommand: ParsableCommand {
         if let path = layoutPath, FileManager.default.fileExists(atPath: path) {
             initial = try LayoutFile.read(path: path, palette: explicitPalette, library: library)
         } else {
-            let dims = size.lowercased().split(separator: "x").compactMap { Int($0) }
-            guard dims.count == 2, (1...4096).contains(dims[0]), (1...4096).contains(dims[1]) else {
+            guard let (width, height) = SizeArgument.parse(size, maximumSide: 4096) else {
                 throw Failure("--size \(size): give WIDTHxHEIGHT, 1-4096 each, like 128x64")
             }
             guard let chosen = explicitPalette ?? Self.defaultPalette(library) else {
                 throw Failure("no palette for a new layout: cannot find the palettes/ directory (set SCENEPAINT_HOME)")
             }
-            initial = Layout(labels: LabelMap(width: dims[0], height: dims[1], fill: UInt8(chosen.classes[0].id)), palette: chosen)
+            initial = Layout(labels: LabelMap(width: width, height: height, fill: UInt8(chosen.classes[0].id)), palette: chosen)
             isNew = true
             if let path = layoutPath, !FileManager.default.fileExists(atPath: (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent) {
                 throw Failure("\(path): its directory does not exist")
@@ -70,7 +69,7 @@ struct EditCommand: ParsableCommand {
             generator = try GeneratorLoader.load(modelPath: explicit)
             try GeneratorLoader.checkPalette(model: generator.palette, modelPath: explicit, layout: initial.palette, layoutPath: layoutPath)
             label = URL(fileURLWithPath: explicit).lastPathComponent
-        } else if model == nil, let bundled = Self.bundledModel(locator),
+        } else if model == nil, let bundled = ModelLoader.defaultModelPath(locator: locator),
                   let loaded = try? GeneratorLoader.load(modelPath: bundled),
                   loaded.palette.classes == initial.palette.classes {
             // The shipped model, when it speaks the layout's palette.
@@ -80,7 +79,7 @@ struct EditCommand: ParsableCommand {
         } else {
             generator = ShadedLayoutGenerator(palette: initial.palette)
             label = "no model"
-            if model == nil, Self.bundledModel(locator) != nil {
+            if model == nil, ModelLoader.defaultModelPath(locator: locator) != nil {
                 note = "the bundled model does not know palette \(initial.palette.name): showing the stand-in generator"
             }
         }
@@ -95,13 +94,6 @@ struct EditCommand: ParsableCommand {
         if let note { options.startMessage = note }
         let status = EditorApp(options: options).run()
         if status != 0 { throw ExitCode(status) }
-    }
-
-    /// The default model shipped in models/, if present.
-    static func bundledModel(_ locator: ResourceLocator) -> String? {
-        guard let dir = locator.modelsDirectory else { return nil }
-        let path = dir + "/landscape-lggan.safetensors"
-        return FileManager.default.fileExists(atPath: path) ? path : nil
     }
 
     /// "landscape" (the procedural world's palette) when bundled, else the first one.

@@ -99,11 +99,10 @@ struct GenerateCommand: ParsableCommand {
         }
         var labels = try Self.readLayout(layout!, palette: palette, generator: generator, modelPath: modelPath).labels
         if let size {
-            let parts = size.lowercased().split(separator: "x").compactMap { Int($0) }
-            guard parts.count == 2, parts[0] > 0, parts[1] > 0, parts[0] <= 4096, parts[1] <= 4096 else {
+            guard let (width, height) = SizeArgument.parse(size, maximumSide: 4096) else {
                 throw ValidationError("--size must be WxH, e.g. 256x256 (each side 1-4096)")
             }
-            labels = labels.resized(width: parts[0], height: parts[1])
+            labels = labels.resized(width: width, height: height)
         }
         let views = try generator.generate(labels, seed: seed, shouldCancel: { false })
         if let output {

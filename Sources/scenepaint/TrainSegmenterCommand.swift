@@ -24,9 +24,8 @@ struct TrainSegmenterCommand: ParsableCommand {
         let width: Int
         let height: Int
         init?(argument: String) {
-            let parts = argument.lowercased().split(separator: "x").map { Int($0) }
-            if parts.count == 1, let s = parts[0], s > 0 { (width, height) = (s, s); return }
-            guard parts.count == 2, let w = parts[0], let h = parts[1], w > 0, h > 0 else { return nil }
+            if let s = Int(argument), s > 0 { (width, height) = (s, s); return }
+            guard let (w, h) = SizeArgument.parse(argument) else { return nil }
             (width, height) = (w, h)
         }
     }

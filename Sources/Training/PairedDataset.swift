@@ -7,26 +7,24 @@ import Support
 /// whose both files exist are used, so a dataset still being synthesised can
 /// already be read. The palette comes from the manifest (its class list, or its
 /// palette name in the library) or from the first layout file.
-public struct PairedDataset: Sendable {
+public struct PairedDataset: LayoutImagePairs {
     public let directory: String
     public let palette: Palette
     /// File names (NNNNNN.png) present in both layouts/ and images/, sorted.
     public let names: [String]
 
-    public var count: Int { names.count }
-
     /// `palette` overrides what the manifest or the files say.
     public init(directory: String, palette explicit: Palette? = nil, library: PaletteLibrary? = nil) throws {
         self.directory = directory
         let fm = FileManager.default
-        func pngs(_ sub: String) throws -> Set<String> {
+        func files(_ sub: String) throws -> [String] {
             guard let files = try? fm.contentsOfDirectory(atPath: directory + "/" + sub) else {
                 throw Failure("\(directory): no \(sub)/ directory (expected a dataset from 'scenepaint dataset synth')")
             }
-            return Set(files.filter { $0.hasSuffix(".png") && !$0.hasPrefix(".") })
+            return files
         }
-        let layouts = try pngs("layouts"), images = try pngs("images")
-        names = layouts.intersection(images).sorted()
+        let layouts = try files("layouts"), images = try files("images")
+        names = Self.pairNames(layoutFiles: layouts, imageFiles: images)
         guard let first = names.first else { throw Failure("\(directory): no layout/image pairs found") }
         if let explicit {
             palette = explicit
@@ -57,18 +55,5 @@ public struct PairedDataset: Sendable {
         } catch let error as PaletteError {
             throw Failure("\(path): \(error.message)")
         }
-    }
-
-    public func layoutPath(_ i: Int) -> String { directory + "/layouts/" + names[i] }
-    public func imagePath(_ i: Int) -> String { directory + "/images/" + names[i] }
-
-    /// Pair i: the layout's ids and the image, checked to have the same size.
-    public func pair(_ i: Int) throws -> (labels: LabelMap, image: RGBImage) {
-        let layout = try LayoutFile.read(path: layoutPath(i), palette: palette)
-        let image = try RGBImage.read(path: imagePath(i))
-        guard image.width == layout.width && image.height == layout.height else {
-            throw Failure("\(imagePath(i)): image is \(image.width)x\(image.height) but its layout \(layout.width)x\(layout.height)")
-        }
-        return (layout.labels, image)
     }
 }

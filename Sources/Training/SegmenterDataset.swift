@@ -5,7 +5,7 @@ import Support
 /// A directory of layout/image pairs: DIR/layouts/NNNNNN.png (indexed layouts)
 /// and DIR/images/NNNNNN.png (renders), paired by file name; manifest.json is
 /// optional here (it carries class shares, read by the evaluation).
-public struct SegmenterDataset: Sendable {
+public struct SegmenterDataset: LayoutImagePairs {
     public let directory: String
     /// File names present in both layouts/ and images/, sorted.
     public let names: [String]
@@ -30,8 +30,7 @@ public struct SegmenterDataset: Sendable {
            manifest["complete"] as? Bool == false {
             throw Failure("\(directory): manifest.json says the dataset is incomplete (synthesis still running or stopped): finish it first")
         }
-        let imageSet = Set(images.filter { $0.hasSuffix(".png") })
-        names = layouts.filter { $0.hasSuffix(".png") && !$0.hasPrefix(".") && imageSet.contains($0) }.sorted()
+        names = Self.pairNames(layoutFiles: layouts, imageFiles: images)
         guard let first = names.first else {
             throw Failure("\(directory): no layout/image pairs (layouts/X.png with a matching images/X.png)")
         }
@@ -40,20 +39,5 @@ public struct SegmenterDataset: Sendable {
         } else {
             self.palette = try LayoutFile.read(path: layoutDir + "/" + first, library: library).palette
         }
-    }
-
-    public var count: Int { names.count }
-
-    public func layoutPath(_ index: Int) -> String { directory + "/layouts/" + names[index] }
-    public func imagePath(_ index: Int) -> String { directory + "/images/" + names[index] }
-
-    /// The layout and image of pair `index`; they must have the same size.
-    public func pair(_ index: Int) throws -> (labels: LabelMap, image: RGBImage) {
-        let layout = try LayoutFile.read(path: layoutPath(index), palette: palette)
-        let image = try RGBImage.read(path: imagePath(index))
-        guard layout.width == image.width && layout.height == image.height else {
-            throw Failure("\(imagePath(index)): image is \(image.width)x\(image.height) but its layout is \(layout.width)x\(layout.height)")
-        }
-        return (layout.labels, image)
     }
 }

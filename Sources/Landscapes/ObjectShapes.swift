@@ -4,6 +4,18 @@ import Glibc
 import Darwin
 #endif
 
+/// Index of the last puff (u, v, radius) whose circle, its radius scaled by
+/// 1 + `wobble`, holds (u, v), or -1: tree crowns and bushes are heaps of
+/// puffs with a noisy outline, and the last puff drawn is the one on top.
+@inline(__always) func lastPuff(_ puffs: [SIMD3<Float>], containing u: Float, _ v: Float, wobble: Float) -> Int {
+    var found = -1
+    for (i, p) in puffs.enumerated() {
+        let dx = u - p.x, dy = v - p.y
+        if (dx * dx + dy * dy).squareRoot() < p.z * (1 + wobble) { found = i }
+    }
+    return found
+}
+
 /// A cloud: a heap of puffs with a flat base (cumulus) or a noisy streak (stratus).
 struct Cloud: Sendable {
     enum Kind: Sendable { case cumulus, stratus }
@@ -67,13 +79,7 @@ struct Tree: Sendable {
 
     /// The puff that shows at (u, v), or -1.
     @inline(__always) func puffIndex(_ u: Float, _ v: Float) -> Int {
-        let wobble = 0.17 * Noise.gradient(u / crownWidth * 4.5, v / crownWidth * 4.5, seed)
-        var found = -1
-        for (i, p) in puffs.enumerated() {
-            let dx = u - p.x, dy = v - p.y
-            if (dx * dx + dy * dy).squareRoot() < p.z * (1 + wobble) { found = i }
-        }
-        return found
+        lastPuff(puffs, containing: u, v, wobble: 0.17 * Noise.gradient(u / crownWidth * 4.5, v / crownWidth * 4.5, seed))
     }
 
     func crownContains(_ u: Float, _ v: Float) -> Bool {
@@ -109,13 +115,7 @@ struct Blob: Sendable {
     let seed: UInt32
 
     @inline(__always) func puffIndex(_ u: Float, _ v: Float) -> Int {
-        let wobble = 0.2 * Noise.gradient(u / radii.x * 5, v / radii.x * 5, seed)
-        var found = -1
-        for (i, p) in puffs.enumerated() {
-            let dx = u - p.x, dy = v - p.y
-            if (dx * dx + dy * dy).squareRoot() < p.z * (1 + wobble) { found = i }
-        }
-        return found
+        lastPuff(puffs, containing: u, v, wobble: 0.2 * Noise.gradient(u / radii.x * 5, v / radii.x * 5, seed))
     }
 
     func contains(_ u: Float, _ v: Float) -> Bool {

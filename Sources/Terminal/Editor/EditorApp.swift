@@ -26,6 +26,7 @@ public final class EditorApp {
     var screen: EditorScreenLayout?
     var pane: EditorPreviewPane!
     var scheduler: PreviewScheduler!
+    var exports: ExportQueue!
     var graphicsMode: GraphicsMode = .truecolor
     var message = ""
     var requestedRevision = -1
@@ -72,7 +73,8 @@ public final class EditorApp {
             _ = write(wakeFD, &byte, 1)
         }
         pane = EditorPreviewPane(mode: graphicsMode, cellWidth: caps.cellWidth ?? 10, cellHeight: caps.cellHeight ?? 20, wake: wake)
-        scheduler = PreviewScheduler(generator: generator, debounce: 0.01, onUpdate: wake)
+        scheduler = makeScheduler()
+        exports = ExportQueue(onFinish: wake)
         curses = EditorCurses.start()
         relayout()
         if let entry = options.recovery.entry(for: state.filePath) {
@@ -83,6 +85,7 @@ public final class EditorApp {
         while !quitting {
             render()
             trace?.frameDone()
+            if previewSettled { scheduler.markShown() }
             waitForInput()
             if let signal = EditorTerminalGuard.pendingSignal(signalRead) {
                 terminate(by: signal)
@@ -90,10 +93,13 @@ public final class EditorApp {
             }
             drainWakePipe()
             takePreview()
+            takeExportMessages()
             readKeys()
             requestPreviewIfNeeded()
             autosaveIfDue()
         }
+        if exitStatus == 0 { finishExports() }
+        trace?.finished(scheduler.statistics)
         scheduler.stop()
         EditorCurses.stop()
         EditorPreviewPane.writeAll(Array(EditorTerminalGuard.restoreSequence.utf8))
@@ -141,7 +147,7 @@ public final class EditorApp {
         if let failure = scheduler.takeFailure() { message = "generator failed: \(failure)" }
         if let result = scheduler.takeResult() {
             latest = result
-            trace?.previewArrived(requestedAt: result.requestedAt, generationSeconds: result.views.seconds)
+            trace?.previewArrived(result)
         }
     }
 
@@ -173,10 +179,23 @@ public final class EditorApp {
         latest = nil
         composedKey = nil
         guard options.modelPath == nil, generator.palette != state.palette else { return }
+        finishExports()  // they wait on the old generator
         scheduler.stop()
         generator = ShadedLayoutGenerator(palette: state.palette)
-        scheduler = PreviewScheduler(generator: generator, debounce: 0.01, onUpdate: wake)
+        scheduler = makeScheduler()
         requestedRevision = -1
+    }
+
+    /// 10 ms merges the events of a drag; the next generation waits up to
+    /// 150 ms for the previous image to reach the screen (see PreviewScheduler).
+    func makeScheduler() -> PreviewScheduler {
+        PreviewScheduler(generator: generator, debounce: 0.01, displayGrace: 0.15, onUpdate: wake)
+    }
+
+    /// True when the newest image is on screen, or cannot be shown now
+    /// (terminal too small, a popup over the pane).
+    var previewSettled: Bool {
+        screen == nil || Self.coversPreview(mode) || !pane.needsEmit
     }
 
     /// Recomputes the screen layout (start, resize) and fits the canvas.
@@ -254,14 +273,19 @@ public final class EditorApp {
 
 /// Timing lines for the benchmark (`edit --trace FILE`), one event a line:
 ///   key <ms>                  poll wake-up with keys -> frame written (ncurses refresh + any image)
-///   preview <ms> gen <ms>     edit (request) -> its image written; generation time inside it
+///   preview <ms> gen <ms> wait <ms> pickup <ms> show <ms>
+///                             edit (request) -> its image written; inside it: the generation,
+///                             the wait before it started (debounce, a generation running before
+///                             it), generation end -> UI took the result, and UI took it -> image
+///                             written (compose, encode, write)
 ///   emit <ms> <bytes>         writing the (already encoded) preview image
 ///   encode <ms>               encoding that image (background queue)
+///   stats started N completed N cancelled N superseded N failed N    (at exit)
 final class EditorTrace {
     private let handle: FileHandle?
     private var wokeAt: Double?
     private var keys = false
-    private var arrived: (requested: Double, generation: Double)?
+    private var arrived: (result: PreviewResult, takenAt: Double)?
 
     /// A log appended line by line while the editor runs (not a document:
     /// it does not go through AtomicFile).
@@ -272,14 +296,17 @@ final class EditorTrace {
 
     func inputArrived() { wokeAt = PreviewScheduler.now() }
     func keysHandled() { keys = true }
-    func previewArrived(requestedAt: Double, generationSeconds: Double) { arrived = (requestedAt, generationSeconds) }
+    func previewArrived(_ result: PreviewResult) { arrived = (result, PreviewScheduler.now()) }
     /// The preview image was written: closes the newest generation's timing.
     func emitted(seconds: Double, bytes: Int, encodeSeconds: Double) {
         guard bytes > 0 else { return }
         line(String(format: "emit %.3f %d", seconds * 1000, bytes))
         line(String(format: "encode %.3f", encodeSeconds * 1000))
-        if let a = arrived {
-            line(String(format: "preview %.3f gen %.3f", (PreviewScheduler.now() - a.requested) * 1000, a.generation * 1000))
+        if let (r, takenAt) = arrived {
+            let now = PreviewScheduler.now()
+            line(String(format: "preview %.3f gen %.3f wait %.3f pickup %.3f show %.3f",
+                        (now - r.requestedAt) * 1000, r.views.seconds * 1000, (r.startedAt - r.requestedAt) * 1000,
+                        (takenAt - r.finishedAt) * 1000, (now - takenAt) * 1000))
             arrived = nil
         }
     }
@@ -290,6 +317,10 @@ final class EditorTrace {
         if keys, let t = wokeAt { line(String(format: "key %.3f", (now - t) * 1000)) }
         wokeAt = nil
         keys = false
+    }
+
+    func finished(_ s: PreviewScheduler.Statistics) {
+        line("stats started \(s.started) completed \(s.completed) cancelled \(s.cancelled) superseded \(s.superseded) failed \(s.failed)")
     }
 
     private func line(_ text: String) {

@@ -18,10 +18,10 @@ public struct PreviewResult: Sendable {
 
 /// Runs the generator on a background thread so the UI never waits for it.
 ///
-/// - At most one request waits: a new one replaces it. A request that
-///   follows a quiet spell starts at once; within a burst (a drag, key
-///   repeat) the scheduler waits `debounce` after the latest request, so the
-///   burst yields one more generation, not one per event.
+/// - At most one request waits: a new one replaces it, and it starts
+///   `debounce` after it was made (a burst of edits, a drag, yields one
+///   generation; measured, starting at once was slower: the generation then
+///   takes the CPU the UI and the terminal need to show the edit itself).
 /// - A running generation whose request has been superseded is cancelled
 ///   through the generator's `shouldCancel` poll, but only while less than
 ///   half of a typical generation has run: a generation that is nearly done
@@ -73,9 +73,6 @@ public final class PreviewScheduler: @unchecked Sendable {
     /// generation time has run.
     public static let lateCancelFraction = 0.5
 
-    /// Requests closer together than this form a burst (seconds).
-    public static let burstGap = 0.05
-
     private let generator: SceneGenerator
     private let debounce: Double
     private let displayGrace: Double
@@ -84,7 +81,6 @@ public final class PreviewScheduler: @unchecked Sendable {
     private let condition = NSCondition()
     private var pending: Job?
     private var latestID = 0
-    private var lastRequestAt = -Double.infinity
     /// Set while the UI has not yet shown the newest result: no generation starts before it.
     private var displayDeadline: Double?
     private var running: (job: Job, startedAt: Double)?
@@ -94,11 +90,15 @@ public final class PreviewScheduler: @unchecked Sendable {
     private var failure: String?
     private var stopped = false
     private var stats = Statistics()
-    /// Smoothed wall time of finished generations (seconds); nil before the first.
-    private var typicalSeconds: Double?
+    /// Wall times of the last finished generations (seconds), newest last.
+    private var recentSeconds: [Double] = []
+    /// The median of `recentSeconds` (robust to the slow first run); nil before the first.
+    private var typicalSeconds: Double? {
+        recentSeconds.isEmpty ? nil : recentSeconds.sorted()[recentSeconds.count / 2]
+    }
 
-    /// `debounce`: within a burst, how long the scheduler waits after the
-    /// latest request before starting. `displayGrace`: how long a finished
+    /// `debounce`: how long the scheduler waits after the latest request
+    /// before starting. `displayGrace`: how long a finished
     /// result may hold the next generation back until `markShown()` (0: not at
     /// all). Both in seconds.
     public init(generator: SceneGenerator, debounce: Double = 0.025, displayGrace: Double = 0,
@@ -125,10 +125,7 @@ public final class PreviewScheduler: @unchecked Sendable {
         latestID += 1
         if pending != nil { stats.superseded += 1 }
         let now = Self.now()
-        // After a quiet spell the request is due at once; in a burst, `debounce` after it.
-        let due = now - lastRequestAt > Self.burstGap ? now : now + debounce
-        lastRequestAt = now
-        pending = Job(id: latestID, labels: labels, seed: seed, at: now, due: due)
+        pending = Job(id: latestID, labels: labels, seed: seed, at: now, due: now + debounce)
         condition.broadcast()
         return latestID
     }
@@ -308,7 +305,7 @@ public final class PreviewScheduler: @unchecked Sendable {
             switch outcome {
             case .success(let views):
                 let seconds = Self.now() - startedAt
-                typicalSeconds = typicalSeconds.map { 0.7 * $0 + 0.3 * seconds } ?? seconds
+                recentSeconds = Array((recentSeconds + [seconds]).suffix(5))
                 if let id = job.id {
                     result = PreviewResult(requestID: id, labels: job.labels, seed: job.seed, views: views,
                                            requestedAt: job.at, startedAt: startedAt, finishedAt: Self.now())

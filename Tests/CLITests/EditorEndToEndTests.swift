@@ -89,6 +89,33 @@ final class EditorEndToEndTests: XCTestCase {
         XCTAssertTrue(saved.labels.ids.contains(3))
     }
 
+    /// An export takes the layout as painted when the key was pressed, and the
+    /// keys typed right after it are handled while it waits and writes.
+    func testExportKeepsItsLayoutWhileEditingGoesOn() throws {
+        let session = try EditorTmuxSession(command: editCommand())
+        defer { session.close() }
+        session.waitFor("? help")
+        session.waitFor("gen ")
+        try session.send(".")
+        session.waitFor("class 1 water")
+        // Clear to water, export all views, undo the clear: one burst of keys.
+        try session.send("C", "X", "u")
+        let done = session.waitFor("views to ")
+        XCTAssertTrue(done.contains("exported 7 views to " + home + "/lake-*.png"), done)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: home + "/lake-class-water.png"))
+        for name in ["sky", "grass", "house"] {
+            XCTAssertFalse(FileManager.default.fileExists(atPath: home + "/lake-class-\(name).png"),
+                           "\(name) was not in the layout when X was pressed")
+        }
+        let fused = try RGBImage.read(path: home + "/lake-fused.png")
+        XCTAssertEqual(fused.width, 20)
+        // The undo after X was handled: the layout is back to the saved one.
+        session.waitFor("lake.png | (")
+        XCTAssertFalse(session.screen.contains("[+]"), session.screen)
+        try session.send("q")
+        session.waitFor("EXITED 0")
+    }
+
     func testSigtermKeepsWorkAndTheNextStartOffersIt() throws {
         let session = try EditorTmuxSession(command: editCommand())
         defer { session.close() }

@@ -240,7 +240,7 @@ public final class EditorApp {
         if !Self.coversPreview(mode) {
             let start = PreviewScheduler.now()
             let bytes = pane.emitIfNeeded(in: screen.preview)
-            trace?.emitted(seconds: PreviewScheduler.now() - start, bytes: bytes, encodeSeconds: pane.lastEncodeSeconds)
+            trace?.emitted(at: start, seconds: PreviewScheduler.now() - start, bytes: bytes, encode: pane.lastEncodeTimes)
         }
     }
 
@@ -273,11 +273,12 @@ public final class EditorApp {
 
 /// Timing lines for the benchmark (`edit --trace FILE`), one event a line:
 ///   key <ms>                  poll wake-up with keys -> frame written (ncurses refresh + any image)
-///   preview <ms> gen <ms> wait <ms> pickup <ms> show <ms>
+///   preview <ms> gen <ms> wait <ms> pickup <ms> show <ms> queue <ms> ready <ms>
 ///                             edit (request) -> its image written; inside it: the generation,
 ///                             the wait before it started (debounce, a generation running before
 ///                             it), generation end -> UI took the result, and UI took it -> image
-///                             written (compose, encode, write)
+///                             written (compose, encode, write); of `show`: encode asked -> started
+///                             (queue) and encoded -> write started (ready)
 ///   emit <ms> <bytes>         writing the (already encoded) preview image
 ///   encode <ms>               encoding that image (background queue)
 ///   stats started N completed N cancelled N superseded N failed N    (at exit)
@@ -298,15 +299,16 @@ final class EditorTrace {
     func keysHandled() { keys = true }
     func previewArrived(_ result: PreviewResult) { arrived = (result, PreviewScheduler.now()) }
     /// The preview image was written: closes the newest generation's timing.
-    func emitted(seconds: Double, bytes: Int, encodeSeconds: Double) {
+    func emitted(at start: Double, seconds: Double, bytes: Int, encode: EditorPreviewPane.EncodeTimes) {
         guard bytes > 0 else { return }
         line(String(format: "emit %.3f %d", seconds * 1000, bytes))
-        line(String(format: "encode %.3f", encodeSeconds * 1000))
+        line(String(format: "encode %.3f", encode.seconds * 1000))
         if let (r, takenAt) = arrived {
             let now = PreviewScheduler.now()
-            line(String(format: "preview %.3f gen %.3f wait %.3f pickup %.3f show %.3f",
+            line(String(format: "preview %.3f gen %.3f wait %.3f pickup %.3f show %.3f queue %.3f ready %.3f",
                         (now - r.requestedAt) * 1000, r.views.seconds * 1000, (r.startedAt - r.requestedAt) * 1000,
-                        (takenAt - r.finishedAt) * 1000, (now - takenAt) * 1000))
+                        (takenAt - r.finishedAt) * 1000, (now - takenAt) * 1000,
+                        (encode.started - encode.queued) * 1000, (start - encode.finished) * 1000))
             arrived = nil
         }
     }

@@ -25,12 +25,16 @@ final class EditorPreviewPane {
     // Written by the encoder, read by the UI thread.
     private let lock = NSLock()
     private var ready: (version: Int, rect: Rect, bytes: [UInt8])?
-    private var encodeSeconds: Double = 0
-    /// Seconds the last encoding took (for the benchmark trace).
-    var lastEncodeSeconds: Double {
+    private var encodeTimes = EncodeTimes()
+    /// When the last encoding was asked for, started and finished (systemUptime; benchmark trace).
+    struct EncodeTimes {
+        var queued = 0.0, started = 0.0, finished = 0.0
+        var seconds: Double { finished - started }
+    }
+    var lastEncodeTimes: EncodeTimes {
         lock.lock()
         defer { lock.unlock() }
-        return encodeSeconds
+        return encodeTimes
     }
     /// True when the terminal does not show the current image (new image,
     /// screen cleared, popup closed).
@@ -115,14 +119,15 @@ final class EditorPreviewPane {
         if let encoding, encoding.version == version, encoding.rect == rect { return 0 }
         encoding = (version, rect)
         let job = (version: version, mode: mode, cell: (cellWidth, cellHeight))
+        let queued = PreviewScheduler.now()
         queue.async { [weak self] in
             let start = PreviewScheduler.now()
             guard let bytes = try? Self.encode(image, in: rect, mode: job.mode, cell: job.cell) else { return }
-            let seconds = PreviewScheduler.now() - start
+            let end = PreviewScheduler.now()
             guard let self else { return }
             self.lock.lock()
             self.ready = (job.version, rect, bytes)
-            self.encodeSeconds = seconds
+            self.encodeTimes = EncodeTimes(queued: queued, started: start, finished: end)
             self.lock.unlock()
             self.wake()
         }

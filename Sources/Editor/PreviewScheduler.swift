@@ -69,13 +69,10 @@ public final class PreviewScheduler: @unchecked Sendable {
         var completion: ViewsCompletion
     }
 
-    /// A stale generation is cancelled only before this share of the typical
-    /// generation time has run.
-    public static let lateCancelFraction = 0.5
-
     private let generator: SceneGenerator
     private let debounce: Double
     private let displayGrace: Double
+    private let lateCancelFraction: Double
     private let onUpdate: @Sendable () -> Void
     // Everything below is guarded by `condition`.
     private let condition = NSCondition()
@@ -100,12 +97,15 @@ public final class PreviewScheduler: @unchecked Sendable {
     /// `debounce`: how long the scheduler waits after the latest request
     /// before starting. `displayGrace`: how long a finished
     /// result may hold the next generation back until `markShown()` (0: not at
-    /// all). Both in seconds.
+    /// all). Both in seconds. `lateCancelFraction`: a stale generation is
+    /// cancelled only before this share of the typical generation time has
+    /// run (`.infinity`: always).
     public init(generator: SceneGenerator, debounce: Double = 0.025, displayGrace: Double = 0,
-                onUpdate: @escaping @Sendable () -> Void = {}) {
+                lateCancelFraction: Double = 0.5, onUpdate: @escaping @Sendable () -> Void = {}) {
         self.generator = generator
         self.debounce = debounce
         self.displayGrace = displayGrace
+        self.lateCancelFraction = lateCancelFraction
         self.onUpdate = onUpdate
         // The worker holds the scheduler until `stop()` ends it, so it never
         // outlives what it reads (a scheduler stopped before its thread ran).
@@ -231,8 +231,8 @@ public final class PreviewScheduler: @unchecked Sendable {
         if stopped { return true }
         guard let id = job.id, id != latestID else { return false }
         if waiters.contains(where: { job.matches($0.labels, $0.seed) }) { return false }
-        guard let typical = typicalSeconds else { return true }
-        return Self.now() - startedAt < typical * Self.lateCancelFraction
+        guard let typical = typicalSeconds, lateCancelFraction.isFinite else { return true }
+        return Self.now() - startedAt < typical * lateCancelFraction
     }
 
     /// The next job to run, or nil when the worker should wait (until

@@ -133,6 +133,7 @@ extension EditorApp {
         let count = exports.pendingCount
         guard count > 0 else { return }
         message = count == 1 ? "finishing an export..." : "finishing \(count) exports..."
+        pane.finishWriting()
         render()
         exports.waitUntilIdle(timeout: 300)
         takeExportMessages()

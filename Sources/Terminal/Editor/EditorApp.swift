@@ -190,13 +190,18 @@ public final class EditorApp {
 
     /// 10 ms merges the events of a drag; the next generation waits up to
     /// 150 ms for the previous image to reach the screen (see PreviewScheduler).
-    /// SCENEPAINT_PREVIEW_POLICY=cancel-always (benchmarks) restores the
-    /// earlier policy: every stale generation cancelled, no wait for the screen.
+    /// For benchmarks, SCENEPAINT_PREVIEW_POLICY=cancel-always restores the
+    /// earlier policy (every stale generation cancelled, no wait for the
+    /// screen) and =no-screen-wait drops only the wait for the screen.
     func makeScheduler() -> PreviewScheduler {
-        if ProcessInfo.processInfo.environment["SCENEPAINT_PREVIEW_POLICY"] == "cancel-always" {
+        switch ProcessInfo.processInfo.environment["SCENEPAINT_PREVIEW_POLICY"] {
+        case "cancel-always":
             return PreviewScheduler(generator: generator, debounce: 0.01, lateCancelFraction: .infinity, onUpdate: wake)
+        case "no-screen-wait":
+            return PreviewScheduler(generator: generator, debounce: 0.01, onUpdate: wake)
+        default:
+            return PreviewScheduler(generator: generator, debounce: 0.01, displayGrace: 0.15, onUpdate: wake)
         }
-        return PreviewScheduler(generator: generator, debounce: 0.01, displayGrace: 0.15, onUpdate: wake)
     }
 
     /// True when the newest image is on screen, or cannot be shown now

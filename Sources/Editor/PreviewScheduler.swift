@@ -33,7 +33,7 @@ public struct PreviewResult: Sendable {
 ///   generation that newer edits do not cancel.
 ///
 /// - With `displayGrace` > 0, the next generation waits (at most that long)
-///   until the UI calls `markShown()`: on two shared cores the generator's
+///   until the UI calls `markShown(through:)`: on two shared cores the generator's
 ///   threads otherwise take the CPU the UI and the terminal need to put the
 ///   finished image on screen.
 ///
@@ -96,7 +96,7 @@ public final class PreviewScheduler: @unchecked Sendable {
 
     /// `debounce`: how long the scheduler waits after the latest request
     /// before starting. `displayGrace`: how long a finished
-    /// result may hold the next generation back until `markShown()` (0: not at
+    /// result may hold the next generation back until `markShown(through:)` (0: not at
     /// all). Both in seconds. `lateCancelFraction`: a stale generation is
     /// cancelled only before this share of the typical generation time has
     /// run (`.infinity`: always).
@@ -130,12 +130,12 @@ public final class PreviewScheduler: @unchecked Sendable {
         return latestID
     }
 
-    /// The UI has put the newest result on screen (or will not show it): the
-    /// next generation may start.
-    public func markShown() {
+    /// The UI has put the result of `requestID` on screen (or will not show
+    /// it): once that is the newest result, the next generation may start.
+    public func markShown(through requestID: Int) {
         condition.lock()
         defer { condition.unlock() }
-        guard displayDeadline != nil else { return }
+        guard displayDeadline != nil, let result, result.requestID <= requestID else { return }
         displayDeadline = nil
         condition.broadcast()
     }

@@ -85,7 +85,7 @@ public final class EditorApp {
         while !quitting {
             if render() { trace?.frameDone() }
             if let write = pane.takeFinishedWrite() { trace?.imageWritten(write, encode: pane.lastEncodeTimes) }
-            if previewSettled { scheduler.markShown() }
+            if previewSettled, let id = latest?.requestID { scheduler.markShown(through: id) }
             waitForInput()
             if let signal = EditorTerminalGuard.pendingSignal(signalRead) {
                 terminate(by: signal)

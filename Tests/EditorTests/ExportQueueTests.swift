@@ -62,15 +62,7 @@ final class ExportQueueTests: XCTestCase {
     }
 
     func testAFailedGenerationIsOneLine() {
-        struct OutOfPaint: Error, CustomStringConvertible { var description: String { "out of paint" } }
-        struct Broken: SceneGenerator {
-            let palette = Fixture.palette
-            var hasNoiseInput: Bool { false }
-            func generate(_ labels: LabelMap, seed: UInt64, shouldCancel: @Sendable () -> Bool) throws -> GeneratedViews {
-                throw OutOfPaint()
-            }
-        }
-        let scheduler = PreviewScheduler(generator: Broken(), debounce: 0)
+        let scheduler = PreviewScheduler(generator: BrokenGenerator(), debounce: 0)
         defer { scheduler.stop() }
         let exports = ExportQueue()
         exports.submit(job(.allViews, Fixture.layout(["01"]).labels), scheduler: scheduler)

@@ -63,15 +63,7 @@ final class PreviewSchedulerTests: XCTestCase {
     }
 
     func testFailuresAreReported() {
-        struct OutOfPaint: Error, CustomStringConvertible { var description: String { "out of paint" } }
-        struct Broken: SceneGenerator {
-            let palette = Fixture.palette
-            var hasNoiseInput: Bool { false }
-            func generate(_ labels: LabelMap, seed: UInt64, shouldCancel: @Sendable () -> Bool) throws -> GeneratedViews {
-                throw OutOfPaint()
-            }
-        }
-        let scheduler = PreviewScheduler(generator: Broken(), debounce: 0)
+        let scheduler = PreviewScheduler(generator: BrokenGenerator(), debounce: 0)
         defer { scheduler.stop() }
         scheduler.request(LabelMap(width: 2, height: 2), seed: 1)
         XCTAssertTrue(scheduler.waitUntilIdle(timeout: 5))
@@ -85,15 +77,20 @@ final class PreviewSchedulerTests: XCTestCase {
         while scheduler.statistics.started < count && Date() < deadline { usleep(1000) }
     }
 
-    func testANearlyFinishedStaleGenerationIsFinishedAndShown() {
-        let generator = StubGenerator(delay: 0.4)
-        let scheduler = PreviewScheduler(generator: generator, debounce: 0)
-        defer { scheduler.stop() }
-        // One finished generation tells the scheduler how long one takes.
+    /// One finished generation (so the scheduler knows how long one takes),
+    /// then a second one, of a layout of 1s, running.
+    private func finishOneAndStartAnother(_ scheduler: PreviewScheduler) {
         scheduler.request(LabelMap(width: 2, height: 2, fill: 0), seed: 1)
         XCTAssertTrue(scheduler.waitUntilIdle(timeout: 10))
         scheduler.request(LabelMap(width: 2, height: 2, fill: 1), seed: 1)
         waitForStart(scheduler, count: 2)
+    }
+
+    func testANearlyFinishedStaleGenerationIsFinishedAndShown() {
+        let generator = StubGenerator(delay: 0.4)
+        let scheduler = PreviewScheduler(generator: generator, debounce: 0)
+        defer { scheduler.stop() }
+        finishOneAndStartAnother(scheduler)
         usleep(300_000)  // past half of a generation (later is fine too)
         scheduler.request(LabelMap(width: 2, height: 2, fill: 2), seed: 1)
         XCTAssertTrue(scheduler.waitUntilIdle(timeout: 10))
@@ -107,10 +104,7 @@ final class PreviewSchedulerTests: XCTestCase {
         let generator = StubGenerator(delay: 0.3)
         let scheduler = PreviewScheduler(generator: generator, debounce: 0.2)
         defer { scheduler.stop() }
-        scheduler.request(LabelMap(width: 2, height: 2, fill: 0), seed: 1)
-        XCTAssertTrue(scheduler.waitUntilIdle(timeout: 10))
-        scheduler.request(LabelMap(width: 2, height: 2, fill: 1), seed: 1)
-        waitForStart(scheduler, count: 2)
+        finishOneAndStartAnother(scheduler)
         // Four edits while that one runs: only the newest waits, the others are dropped.
         for fill in UInt8(2)...5 { scheduler.request(LabelMap(width: 2, height: 2, fill: fill), seed: 1) }
         XCTAssertTrue(scheduler.waitUntilIdle(timeout: 10))
@@ -126,20 +120,29 @@ final class PreviewSchedulerTests: XCTestCase {
         return views.classOutputs.keys.sorted()
     }
 
+    /// Asks for the views of `labels`, runs `meanwhile`, and waits for the answer.
+    private func views(_ scheduler: PreviewScheduler, of labels: LabelMap, seed: UInt64 = 1,
+                       meanwhile: () -> Void = {}) -> Result<GeneratedViews, Error>? {
+        let got = expectation(description: "views")
+        let box = OutcomeBox()
+        scheduler.views(of: labels, seed: seed) { box.outcome = $0; got.fulfill() }
+        meanwhile()
+        wait(for: [got], timeout: 10)
+        return box.outcome
+    }
+
     func testViewsOfAnExactLayoutAreNotCancelledByNewerEdits() {
         let generator = StubGenerator(delay: 0.3)
         let scheduler = PreviewScheduler(generator: generator, debounce: 0)
         defer { scheduler.stop() }
         let first = LabelMap(width: 2, height: 2, fill: 1)
         let second = LabelMap(width: 2, height: 2, fill: 2)
-        let got = expectation(description: "views")
-        let box = OutcomeBox()
         scheduler.request(first, seed: 1)
-        scheduler.views(of: first, seed: 1) { box.outcome = $0; got.fulfill() }
-        waitForStart(scheduler, count: 1)
-        scheduler.request(second, seed: 1)
-        wait(for: [got], timeout: 10)
-        XCTAssertEqual(classes(box.outcome), [1], "the views are the asked layout's")
+        let outcome = views(scheduler, of: first) {
+            waitForStart(scheduler, count: 1)
+            scheduler.request(second, seed: 1)
+        }
+        XCTAssertEqual(classes(outcome), [1], "the views are the asked layout's")
         XCTAssertTrue(scheduler.waitUntilIdle(timeout: 10))
         XCTAssertEqual(scheduler.statistics.cancelled, 0)
         XCTAssertEqual(scheduler.takeResult()?.labels, second, "the preview still follows the newest edit")
@@ -151,15 +154,11 @@ final class PreviewSchedulerTests: XCTestCase {
         defer { scheduler.stop() }
         let first = LabelMap(width: 2, height: 2, fill: 1)
         let second = LabelMap(width: 2, height: 2, fill: 2)
-        let got = expectation(description: "views")
-        let box = OutcomeBox()
         scheduler.request(LabelMap(width: 2, height: 2, fill: 0), seed: 1)
         waitForStart(scheduler, count: 1)
         scheduler.request(first, seed: 1)
-        scheduler.views(of: first, seed: 1) { box.outcome = $0; got.fulfill() }
-        scheduler.request(second, seed: 1)
-        wait(for: [got], timeout: 10)
-        XCTAssertEqual(classes(box.outcome), [1])
+        let outcome = views(scheduler, of: first) { scheduler.request(second, seed: 1) }
+        XCTAssertEqual(classes(outcome), [1])
         XCTAssertTrue(scheduler.waitUntilIdle(timeout: 10))
         XCTAssertEqual(scheduler.takeResult()?.labels, second)
     }
@@ -171,22 +170,16 @@ final class PreviewSchedulerTests: XCTestCase {
         let labels = LabelMap(width: 2, height: 2, fill: 3)
         scheduler.request(labels, seed: 7)
         XCTAssertTrue(scheduler.waitUntilIdle(timeout: 10))
-        let got = expectation(description: "views")
-        let box = OutcomeBox()
-        scheduler.views(of: labels, seed: 7) { box.outcome = $0; got.fulfill() }
-        wait(for: [got], timeout: 10)
-        XCTAssertEqual(classes(box.outcome), [3])
+        XCTAssertEqual(classes(views(scheduler, of: labels, seed: 7)), [3])
         XCTAssertEqual(generator.calls, 1)
     }
 
     func testViewsAskedOfAStoppedSchedulerAreCancelled() {
         let scheduler = PreviewScheduler(generator: StubGenerator(), debounce: 0)
         scheduler.stop()
-        let got = expectation(description: "views")
-        let box = OutcomeBox()
-        scheduler.views(of: LabelMap(width: 2, height: 2), seed: 1) { box.outcome = $0; got.fulfill() }
-        wait(for: [got], timeout: 10)
-        guard case .failure(let error)? = box.outcome else { return XCTFail("expected a failure") }
+        guard case .failure(let error)? = views(scheduler, of: LabelMap(width: 2, height: 2)) else {
+            return XCTFail("expected a failure")
+        }
         XCTAssertTrue(error is GenerationCancelled)
     }
 }

@@ -4,7 +4,7 @@ import Models
 import Support
 
 /// Writes views to PNG files (atomically) with names from `ExportNaming`.
-public struct ViewExporter {
+public struct ViewExporter: Sendable {
     public let directory: String
     public let baseName: String
 

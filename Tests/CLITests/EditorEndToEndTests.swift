@@ -89,6 +89,63 @@ final class EditorEndToEndTests: XCTestCase {
         XCTAssertTrue(saved.labels.ids.contains(3))
     }
 
+    /// An export takes the layout as painted when the key was pressed, and the
+    /// keys typed right after it are handled while it waits and writes.
+    func testExportKeepsItsLayoutWhileEditingGoesOn() throws {
+        let session = try EditorTmuxSession(command: editCommand())
+        defer { session.close() }
+        session.waitFor("? help")
+        session.waitFor("gen ")
+        try session.send(".")
+        session.waitFor("class 1 water")
+        // Clear to water, export all views, undo the clear: one burst of keys.
+        try session.send("C", "X", "u")
+        let done = session.waitFor("views to ")
+        XCTAssertTrue(done.contains("exported 7 views to " + home + "/lake-*.png"), done)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: home + "/lake-class-water.png"))
+        for name in ["sky", "grass", "house"] {
+            XCTAssertFalse(FileManager.default.fileExists(atPath: home + "/lake-class-\(name).png"),
+                           "\(name) was not in the layout when X was pressed")
+        }
+        let fused = try RGBImage.read(path: home + "/lake-fused.png")
+        XCTAssertEqual(fused.width, 20)
+        // The undo after X was handled: the layout is back to the saved one.
+        session.waitFor("lake.png | (")
+        XCTAssertFalse(session.screen.contains("[+]"), session.screen)
+        try session.send("q")
+        session.waitFor("EXITED 0")
+    }
+
+    /// The shipped LGGAN (the default for a landscape layout): it previews, and
+    /// an export asked for right after an edit, with more edits behind it,
+    /// writes the views of the layout at the key press.
+    func testTheShippedModelPreviewsAndExportsWhileEditing() throws {
+        let root = CLIRunner.packageRoot
+        guard FileManager.default.fileExists(atPath: root + "/models/landscape-lggan.safetensors") else {
+            throw XCTSkip("no shipped model in \(root)/models")
+        }
+        let lake = home + "/sample-lake.png"
+        try FileManager.default.copyItem(atPath: root + "/samples/lake.png", toPath: lake)
+        let command = "cd \(shellQuote(home)) && TERM=tmux-256color SCENEPAINT_HOME=\(shellQuote(root)) "
+            + "SCENEPAINT_RECOVERY_DIR=\(shellQuote(recoveryDir)) \(shellQuote(CLIRunner.binary)) edit \(shellQuote(lake)) --graphics truecolor"
+        let session = try EditorTmuxSession(command: command, columns: 170, rows: 40)
+        defer { session.close() }
+        session.waitFor("landscape-lggan.safetensors", timeout: 60)
+        session.waitFor(" ms | landscape-lggan", timeout: 60)
+        try session.send("Space", "X", "Right", "Right", "Space")
+        let done = session.waitFor("views to ", timeout: 120)
+        XCTAssertTrue(done.contains("exported "), done)
+        let fused = try RGBImage.read(path: home + "/sample-lake-fused.png")
+        XCTAssertEqual(fused.width, 256)
+        let global = try RGBImage.read(path: home + "/sample-lake-global.png")
+        XCTAssertNotEqual(fused.pixels, global.pixels)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: home + "/sample-lake-weight-local.png"))
+        try session.send("q")
+        session.waitFor("Unsaved changes")
+        try session.send("d")
+        session.waitFor("EXITED 0")
+    }
+
     func testSigtermKeepsWorkAndTheNextStartOffersIt() throws {
         let session = try EditorTmuxSession(command: editCommand())
         defer { session.close() }

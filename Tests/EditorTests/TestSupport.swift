@@ -65,3 +65,13 @@ final class StubGenerator: SceneGenerator, @unchecked Sendable {
                               classOutputs: outputs)
     }
 }
+
+/// A generator that always fails with "out of paint".
+struct BrokenGenerator: SceneGenerator {
+    struct OutOfPaint: Error, CustomStringConvertible { var description: String { "out of paint" } }
+    let palette = Fixture.palette
+    var hasNoiseInput: Bool { false }
+    func generate(_ labels: LabelMap, seed: UInt64, shouldCancel: @Sendable () -> Bool) throws -> GeneratedViews {
+        throw OutOfPaint()
+    }
+}

@@ -113,42 +113,29 @@ extension EditorApp {
         }
     }
 
-    /// The result for the current layout, waiting for the generator if it is
-    /// still working on it (exports must match what is painted).
-    func currentResult() -> PreviewResult? {
+    /// Starts an export of the layout as painted now; the editor keeps
+    /// running while it waits for the generator and writes the files.
+    func startExport(_ scope: ExportJob.Scope) {
         requestPreviewIfNeeded()
-        if let latest, latest.labels == state.labels, latest.seed == state.seed { return latest }
-        message = "waiting for the generator to finish this layout..."
-        render()  // say so before blocking
-        scheduler.waitUntilIdle(timeout: 120)
-        if let result = scheduler.takeResult() { latest = result }
-        guard let latest, latest.labels == state.labels else {
-            message = "nothing to export yet: the generator has not finished"
-            return nil
-        }
-        return latest
+        let job = ExportJob(scope: scope, labels: state.labels, seed: state.seed, palette: state.palette,
+                            exporter: ViewExporter(layoutPath: state.filePath))
+        exports.submit(job, scheduler: scheduler)
+        message = job.startMessage
     }
 
-    func exportCurrentView() {
-        guard let result = currentResult() else { return }
-        let exporter = ViewExporter(layoutPath: state.filePath)
-        do {
-            let path = try exporter.export(state.view, views: result.views, labels: result.labels,
-                                           palette: state.palette, inspectedClass: state.inspectedClass)
-            message = "exported \(state.view.title) view to \(path)"
-        } catch {
-            message = "export failed: \(error)"
-        }
+    /// Outcomes of finished exports go to the message line.
+    func takeExportMessages() {
+        if let last = exports.takeMessages().last { message = last }
     }
 
-    func exportAllViews() {
-        guard let result = currentResult() else { return }
-        let exporter = ViewExporter(layoutPath: state.filePath)
-        do {
-            let paths = try exporter.exportAll(views: result.views, labels: result.labels, palette: state.palette)
-            message = "exported \(paths.count) views to \(exporter.directory)/\(exporter.baseName)-*.png"
-        } catch {
-            message = "export failed: \(error)"
-        }
+    /// Waits for exports still running (quit, replacing the generator), saying so first.
+    func finishExports() {
+        let count = exports.pendingCount
+        guard count > 0 else { return }
+        message = count == 1 ? "finishing an export..." : "finishing \(count) exports..."
+        pane.finishWriting()
+        render()
+        exports.waitUntilIdle(timeout: 300)
+        takeExportMessages()
     }
 }

@@ -139,8 +139,8 @@ extension EditorApp {
         case ascii("N"):
             setMode(.prompt(EditorPrompt(label: "New layout (WIDTHxHEIGHT [palette]): ",
                                          text: "\(state.layout.width)x\(state.layout.height) \(state.palette.name)", purpose: .newLayout)))
-        case ascii("x"): exportCurrentView()
-        case ascii("X"): exportAllViews()
+        case ascii("x"): startExport(.view(state.view, inspectedClass: state.inspectedClass))
+        case ascii("X"): startExport(.allViews)
         case ascii("q"), 17:
             if state.isDirty { setMode(.confirmQuit) } else {
                 if !recoveryDeferred { options.recovery.discard(for: state.filePath) }

@@ -26,6 +26,7 @@ public final class EditorApp {
     var screen: EditorScreenLayout?
     var pane: EditorPreviewPane!
     var scheduler: PreviewScheduler!
+    var exports: ExportQueue!
     var graphicsMode: GraphicsMode = .truecolor
     var message = ""
     var requestedRevision = -1
@@ -72,7 +73,8 @@ public final class EditorApp {
             _ = write(wakeFD, &byte, 1)
         }
         pane = EditorPreviewPane(mode: graphicsMode, cellWidth: caps.cellWidth ?? 10, cellHeight: caps.cellHeight ?? 20, wake: wake)
-        scheduler = PreviewScheduler(generator: generator, debounce: 0.01, onUpdate: wake)
+        scheduler = makeScheduler()
+        exports = ExportQueue(onFinish: wake)
         curses = EditorCurses.start()
         relayout()
         if let entry = options.recovery.entry(for: state.filePath) {
@@ -81,8 +83,9 @@ public final class EditorApp {
         requestPreviewIfNeeded()
 
         while !quitting {
-            render()
-            trace?.frameDone()
+            if render() { trace?.frameDone() }
+            if let write = pane.takeFinishedWrite() { trace?.imageWritten(write, encode: pane.lastEncodeTimes) }
+            if previewSettled, let id = latest?.requestID { scheduler.markShown(through: id) }
             waitForInput()
             if let signal = EditorTerminalGuard.pendingSignal(signalRead) {
                 terminate(by: signal)
@@ -90,11 +93,15 @@ public final class EditorApp {
             }
             drainWakePipe()
             takePreview()
+            takeExportMessages()
             readKeys()
             requestPreviewIfNeeded()
             autosaveIfDue()
         }
+        if exitStatus == 0 { finishExports() }
+        trace?.finished(scheduler.statistics)
         scheduler.stop()
+        pane.finishWriting()
         EditorCurses.stop()
         EditorPreviewPane.writeAll(Array(EditorTerminalGuard.restoreSequence.utf8))
         EditorTerminalGuard.uninstall()
@@ -134,14 +141,15 @@ public final class EditorApp {
         guard state.revision != requestedRevision || state.seed != requestedSeed else { return }
         requestedRevision = state.revision
         requestedSeed = state.seed
-        scheduler.request(state.labels, seed: state.seed)
+        let id = scheduler.request(state.labels, seed: state.seed)
+        trace?.requested(id)
     }
 
     private func takePreview() {
         if let failure = scheduler.takeFailure() { message = "generator failed: \(failure)" }
         if let result = scheduler.takeResult() {
             latest = result
-            trace?.previewArrived(requestedAt: result.requestedAt, generationSeconds: result.views.seconds)
+            trace?.previewArrived(result)
         }
     }
 
@@ -173,10 +181,33 @@ public final class EditorApp {
         latest = nil
         composedKey = nil
         guard options.modelPath == nil, generator.palette != state.palette else { return }
+        finishExports()  // they wait on the old generator
         scheduler.stop()
         generator = ShadedLayoutGenerator(palette: state.palette)
-        scheduler = PreviewScheduler(generator: generator, debounce: 0.01, onUpdate: wake)
+        scheduler = makeScheduler()
         requestedRevision = -1
+    }
+
+    /// 10 ms merges the events of a drag; the next generation waits up to
+    /// 150 ms for the previous image to reach the screen (see PreviewScheduler).
+    /// For benchmarks, SCENEPAINT_PREVIEW_POLICY=cancel-always restores the
+    /// earlier policy (every stale generation cancelled, no wait for the
+    /// screen) and =no-screen-wait drops only the wait for the screen.
+    func makeScheduler() -> PreviewScheduler {
+        switch ProcessInfo.processInfo.environment["SCENEPAINT_PREVIEW_POLICY"] {
+        case "cancel-always":
+            return PreviewScheduler(generator: generator, debounce: 0.01, lateCancelFraction: .infinity, onUpdate: wake)
+        case "no-screen-wait":
+            return PreviewScheduler(generator: generator, debounce: 0.01, onUpdate: wake)
+        default:
+            return PreviewScheduler(generator: generator, debounce: 0.01, displayGrace: 0.15, onUpdate: wake)
+        }
+    }
+
+    /// True when the newest image is on screen, or cannot be shown now
+    /// (terminal too small, a popup over the pane).
+    var previewSettled: Bool {
+        screen == nil || Self.coversPreview(mode) || (!pane.needsEmit && !pane.isWriting)
     }
 
     /// Recomputes the screen layout (start, resize) and fits the canvas.
@@ -195,8 +226,12 @@ public final class EditorApp {
         needsFullClear = true
     }
 
-    /// Draws everything ncurses owns, refreshes, then writes the image.
-    func render() {
+    /// Draws everything ncurses owns, refreshes, then starts writing the
+    /// image. Returns false (drawing nothing) while an image is still being
+    /// written: the next wake-up draws.
+    @discardableResult
+    func render() -> Bool {
+        guard !pane.isWriting else { return false }
         if needsFullClear {
             clearok(stdscr, true)
             needsFullClear = false
@@ -208,7 +243,7 @@ public final class EditorApp {
             let text = EditorScreenLayout.tooSmallMessage(columns: size.columns, rows: size.rows)
             curses.text(text, row: size.rows / 2, column: 0, width: max(0, size.columns - 1), pad: false)
             wrefresh(stdscr)
-            return
+            return true
         }
         composePreviewIfNeeded()
         if pane.wouldLeaveFragments(in: screen.preview) {
@@ -218,11 +253,8 @@ public final class EditorApp {
         }
         drawScreen(screen)
         wrefresh(stdscr)
-        if !Self.coversPreview(mode) {
-            let start = PreviewScheduler.now()
-            let bytes = pane.emitIfNeeded(in: screen.preview)
-            trace?.emitted(seconds: PreviewScheduler.now() - start, bytes: bytes, encodeSeconds: pane.lastEncodeSeconds)
-        }
+        if !Self.coversPreview(mode), pane.emitIfNeeded(in: screen.preview) > 0 { trace?.imageWriteStarted() }
+        return true
     }
 
     /// Turns the latest result into the image of the current view.
@@ -253,15 +285,29 @@ public final class EditorApp {
 }
 
 /// Timing lines for the benchmark (`edit --trace FILE`), one event a line:
-///   key <ms>                  poll wake-up with keys -> frame written (ncurses refresh + any image)
-///   preview <ms> gen <ms>     edit (request) -> its image written; generation time inside it
-///   emit <ms> <bytes>         writing the (already encoded) preview image
+///   key <ms>                  poll wake-up with keys -> their frame drawn (ncurses refresh written;
+///                             after an image write still going on, if any)
+///   preview <ms> gen <ms> wait <ms> pickup <ms> show <ms> queue <ms> ready <ms>
+///                             edit (request) -> its image written; inside it: the generation,
+///                             the wait before it started (debounce, a generation running before
+///                             it), generation end -> UI took the result, and UI took it -> image
+///                             written (compose, encode, write); of `show`: encode asked -> started
+///                             (queue) and encoded -> write started (ready)
+///   emit <ms> <bytes>         writing the (already encoded) preview image (background queue)
 ///   encode <ms>               encoding that image (background queue)
+///   edit <ms>                 an edit -> the first image that includes it written (every edit,
+///                             also those whose own generation was cancelled or replaced)
+///   stats started N completed N cancelled N superseded N failed N    (at exit)
 final class EditorTrace {
     private let handle: FileHandle?
     private var wokeAt: Double?
-    private var keys = false
-    private var arrived: (requested: Double, generation: Double)?
+    /// The wake-up at which the first key not yet on screen was handled.
+    private var keysAt: Double?
+    private var arrived: (result: PreviewResult, takenAt: Double)?
+    /// The result whose image is being written.
+    private var writing: (result: PreviewResult, takenAt: Double)?
+    /// Requests (id, time) not yet covered by an image on screen.
+    private var unseen: [(id: Int, at: Double)] = []
 
     /// A log appended line by line while the editor runs (not a document:
     /// it does not go through AtomicFile).
@@ -271,25 +317,39 @@ final class EditorTrace {
     }
 
     func inputArrived() { wokeAt = PreviewScheduler.now() }
-    func keysHandled() { keys = true }
-    func previewArrived(requestedAt: Double, generationSeconds: Double) { arrived = (requestedAt, generationSeconds) }
+    func requested(_ id: Int) { unseen.append((id, PreviewScheduler.now())) }
+    func keysHandled() { if keysAt == nil { keysAt = wokeAt } }
+    func previewArrived(_ result: PreviewResult) { arrived = (result, PreviewScheduler.now()) }
+    /// The newest result's image started going out (it is the one encoded last).
+    func imageWriteStarted() {
+        writing = arrived
+        arrived = nil
+    }
     /// The preview image was written: closes the newest generation's timing.
-    func emitted(seconds: Double, bytes: Int, encodeSeconds: Double) {
-        guard bytes > 0 else { return }
-        line(String(format: "emit %.3f %d", seconds * 1000, bytes))
-        line(String(format: "encode %.3f", encodeSeconds * 1000))
-        if let a = arrived {
-            line(String(format: "preview %.3f gen %.3f", (PreviewScheduler.now() - a.requested) * 1000, a.generation * 1000))
-            arrived = nil
+    func imageWritten(_ write: EditorPreviewPane.WriteTimes, encode: EditorPreviewPane.EncodeTimes) {
+        let start = write.started, now = write.finished
+        line(String(format: "emit %.3f %d", (now - start) * 1000, write.bytes))
+        line(String(format: "encode %.3f", encode.seconds * 1000))
+        if let (r, takenAt) = writing {
+            line(String(format: "preview %.3f gen %.3f wait %.3f pickup %.3f show %.3f queue %.3f ready %.3f",
+                        (now - r.requestedAt) * 1000, r.views.seconds * 1000, (r.startedAt - r.requestedAt) * 1000,
+                        (takenAt - r.finishedAt) * 1000, (now - takenAt) * 1000,
+                        (encode.started - encode.queued) * 1000, (start - encode.finished) * 1000))
+            for edit in unseen where edit.id <= r.requestID { line(String(format: "edit %.3f", (now - edit.at) * 1000)) }
+            unseen.removeAll { $0.id <= r.requestID }
+            writing = nil
         }
     }
 
-    /// Called once the frame (ncurses refresh and image write) is out.
+    /// Called once a frame is drawn (ncurses refresh written, image write started).
     func frameDone() {
         let now = PreviewScheduler.now()
-        if keys, let t = wokeAt { line(String(format: "key %.3f", (now - t) * 1000)) }
-        wokeAt = nil
-        keys = false
+        if let t = keysAt { line(String(format: "key %.3f", (now - t) * 1000)) }
+        keysAt = nil
+    }
+
+    func finished(_ s: PreviewScheduler.Statistics) {
+        line("stats started \(s.started) completed \(s.completed) cancelled \(s.cancelled) superseded \(s.superseded) failed \(s.failed)")
     }
 
     private func line(_ text: String) {

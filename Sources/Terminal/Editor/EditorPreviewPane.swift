@@ -7,8 +7,12 @@ import Layouts
 /// write of save-cursor, cursor position, image bytes, restore-cursor.
 /// Encoding (sixel dithering takes 10-40 ms for a 256x256 scene) runs on a
 /// background queue so keys are never held up by it; `wake` tells the UI
-/// loop when the bytes are ready. The bytes are kept per (image, rectangle),
-/// so a re-emit after a popup or screen clear costs only the write.
+/// loop when the bytes are ready. Writing runs on another background queue:
+/// a terminal busy parsing a 230 KB sixel can hold a write for 100 ms, and
+/// the UI keeps handling keys (and asking for generations) meanwhile; it
+/// only must not write to the terminal itself until `isWriting` is false
+/// (`wake` again). The bytes are kept per (image, rectangle), so a re-emit
+/// after a popup or screen clear costs only the write.
 final class EditorPreviewPane {
     typealias Rect = EditorScreenLayout.Rect
 
@@ -18,6 +22,7 @@ final class EditorPreviewPane {
     var cellHeight: Int
     private let wake: @Sendable () -> Void
     private let queue = DispatchQueue(label: "scenepaint.preview.encode", qos: .userInitiated)
+    private let writer = DispatchQueue(label: "scenepaint.preview.write", qos: .userInitiated)
     private var image: RGBImage?
     /// Bumped for every new image (UI thread only).
     private var version = 0
@@ -25,12 +30,22 @@ final class EditorPreviewPane {
     // Written by the encoder, read by the UI thread.
     private let lock = NSLock()
     private var ready: (version: Int, rect: Rect, bytes: [UInt8])?
-    private var encodeSeconds: Double = 0
-    /// Seconds the last encoding took (for the benchmark trace).
-    var lastEncodeSeconds: Double {
+    private var encodeTimes = EncodeTimes()
+    private var writing = false
+    private var finishedWrite: WriteTimes?
+    /// One image write: when it started and ended (systemUptime) and its size.
+    struct WriteTimes {
+        var started: Double, finished: Double, bytes: Int
+    }
+    /// When the last encoding was asked for, started and finished (systemUptime; benchmark trace).
+    struct EncodeTimes {
+        var queued = 0.0, started = 0.0, finished = 0.0
+        var seconds: Double { finished - started }
+    }
+    var lastEncodeTimes: EncodeTimes {
         lock.lock()
         defer { lock.unlock() }
-        return encodeSeconds
+        return encodeTimes
     }
     /// True when the terminal does not show the current image (new image,
     /// screen cleared, popup closed).
@@ -46,6 +61,28 @@ final class EditorPreviewPane {
     }
 
     var hasImage: Bool { image != nil }
+
+    /// True while an image is being written: nothing else may go to the terminal.
+    var isWriting: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return writing
+    }
+
+    /// The last finished write, once (benchmark trace).
+    func takeFinishedWrite() -> WriteTimes? {
+        lock.lock()
+        defer { lock.unlock() }
+        let w = finishedWrite
+        finishedWrite = nil
+        return w
+    }
+
+    /// Blocks until the image being written is out (before quitting, before a
+    /// message that must show at once).
+    func finishWriting() {
+        writer.sync {}
+    }
 
     func setImage(_ newImage: RGBImage) {
         image = newImage
@@ -101,28 +138,41 @@ final class EditorPreviewPane {
             || shown.x + shown.width > next.x + next.width || shown.y + shown.height > next.y + next.height
     }
 
-    /// Writes the image into `rect` if it is due and encoded; otherwise starts
-    /// encoding it. Returns the bytes written.
+    /// Starts writing the image into `rect` if it is due and encoded;
+    /// otherwise starts encoding it. Returns the number of bytes being written.
     @discardableResult
     func emitIfNeeded(in rect: Rect) -> Int {
-        guard needsEmit, let image, rect.width > 0, rect.height > 0 else { return 0 }
+        guard needsEmit, let image, rect.width > 0, rect.height > 0, !isWriting else { return 0 }
         if let bytes = readyBytes(for: rect) {
             needsEmit = false
             shownFootprint = footprint(in: rect)
-            Self.writeAll(bytes)
+            lock.lock()
+            writing = true
+            lock.unlock()
+            writer.async { [self] in
+                let start = PreviewScheduler.now()
+                Self.writeAll(bytes)
+                let end = PreviewScheduler.now()
+                lock.lock()
+                writing = false
+                finishedWrite = WriteTimes(started: start, finished: end, bytes: bytes.count)
+                lock.unlock()
+                wake()
+            }
             return bytes.count
         }
         if let encoding, encoding.version == version, encoding.rect == rect { return 0 }
         encoding = (version, rect)
         let job = (version: version, mode: mode, cell: (cellWidth, cellHeight))
+        let queued = PreviewScheduler.now()
         queue.async { [weak self] in
             let start = PreviewScheduler.now()
             guard let bytes = try? Self.encode(image, in: rect, mode: job.mode, cell: job.cell) else { return }
-            let seconds = PreviewScheduler.now() - start
+            let end = PreviewScheduler.now()
             guard let self else { return }
             self.lock.lock()
             self.ready = (job.version, rect, bytes)
-            self.encodeSeconds = seconds
+            self.encodeTimes = EncodeTimes(queued: queued, started: start, finished: end)
             self.lock.unlock()
             self.wake()
         }

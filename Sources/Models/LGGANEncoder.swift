@@ -75,11 +75,14 @@ final class GlobalGenerator: Module {
     }
 
     /// features: the encoder's level `depth`; layouts[k]: the one-hot map at 1/2^k.
-    func callAsFunction(_ features: Tensor, layouts: [Tensor]) -> Tensor {
+    /// `afterBlock(i)` runs after block i (the editor cancels stale generations there).
+    func callAsFunction(_ features: Tensor, layouts: [Tensor],
+                        afterBlock: (Int) throws -> Void = { _ in }) rethrows -> Tensor {
         var x = features
         for (i, block) in blocks.enumerated() {
             let level = depth - i
             x = block(level == depth ? x : upsample(x), layout: layouts[level])
+            try afterBlock(i)
         }
         x = finalNorm(upsample(x), layout: layouts[0]).leakyRelu(slope: 0.2)
         return toRGB(x).tanh()

@@ -47,8 +47,18 @@ public final class LGGANNetwork: Module {
     }
 
     /// The stages of a forward pass, in order; `generate` checks for
-    /// cancellation between them.
-    public enum Stage: Sendable { case encoder, global, local, fusion }
+    /// cancellation between them. The global generator (the largest stage,
+    /// about a third of the work) also reports each of its blocks, and the
+    /// local generator its full-resolution features before the class convs,
+    /// so a stale generation in the editor stops within a fraction of a stage.
+    public enum Stage: Equatable, Sendable {
+        case encoder
+        case globalBlock(Int)
+        case global
+        case localFeatures
+        case local
+        case fusion
+    }
 
     /// Runs the generator. `noise` is [N, noiseChannels, 1, 1] when the config
     /// has noise (one vector per image). `checkpoint` is called after each
@@ -67,12 +77,14 @@ public final class LGGANNetwork: Module {
         var globalImage: Tensor?
         if let global {
             let layouts = (0...config.globalDepth).map { input.oneHot(downsampledBy: 1 << $0) }
-            globalImage = global(levels[config.globalDepth], layouts: layouts)
+            globalImage = try global(levels[config.globalDepth], layouts: layouts) { try checkpoint(.globalBlock($0)) }
             try checkpoint(.global)
         }
         var localOutput: LocalGenerator.Output?
         if let local {
-            localOutput = local(levels[2], input: input)
+            let features = local.features(levels[2])
+            try checkpoint(.localFeatures)
+            localOutput = local(features: features, input: input)
             try checkpoint(.local)
         }
         var fused: Tensor, weights: Tensor?

@@ -53,7 +53,11 @@ final class LocalGenerator: Module {
     }
 
     func callAsFunction(_ encoded: Tensor, input: SemanticInput) -> Output {
-        let f = features(encoded)
+        callAsFunction(features: features(encoded), input: input)
+    }
+
+    /// The class outputs and their fusion from f' (what `features` returns).
+    func callAsFunction(features f: Tensor, input: SemanticInput) -> Output {
         let (classImages, logits, pairs) = sparseClassImages(f, input: input)
         return Output(image: fuse(classImages), classImages: classImages, classLogits: logits, pairs: pairs)
     }

@@ -43,7 +43,8 @@ struct BenchGenerateCommand: ParsableCommand {
                 let end = DispatchTime.now().uptimeNanoseconds
                 precondition(views.classOutputs.count == classes)
                 times[t, default: []].append(Double(end - start) / 1e6)
-                // Marks: before the encoder, then after encoder, global, local, fusion; the rest is making the views.
+                // Marks: before the encoder, then after the encoder, each global block, the global
+                // generator, the local features, the local generator and the fusion; the rest is making the views.
                 let marks = clock.marks + [end]
                 stageTimes[t, default: []].append(zip(marks.dropFirst(), marks).map { Double($0 - $1) / 1e6 })
             }
@@ -55,13 +56,23 @@ struct BenchGenerateCommand: ParsableCommand {
             print(String(format: "%d thread%@: median %.1f ms (min %.1f, max %.1f, %d runs)", t, t == 1 ? " " : "s",
                          medians[t]!, sorted.first!, sorted.last!, sorted.count))
             let runs = stageTimes[t]!
-            if runs.allSatisfy({ $0.count == runs[0].count }) && runs[0].count == 5 {
-                let names = ["encoder", "global", "local", "weights+fusion", "views"]
-                let parts = (0..<5).map { k -> String in
+            let depth = generator.network.config.globalDepth
+            let names = ["encoder"] + (0..<depth).map { "global block \($0)" }
+                + ["global to RGB", "local features", "class convs + local fusion", "weights + fusion", "views"]
+            if runs.allSatisfy({ $0.count == names.count }) {
+                let stageMedians = (0..<names.count).map { k -> Double in
                     let v = runs.map { $0[k] }.sorted()
-                    return String(format: "%@ %.1f", names[k], v[v.count / 2])
+                    return v[v.count / 2]
                 }
+                let parts = zip(names, stageMedians).map { String(format: "%@ %.1f", $0, $1) }
                 print("           stage medians (ms): " + parts.joined(separator: ", "))
+                // What a stale generation may still run before it notices it was cancelled.
+                let checked = stageMedians.dropLast()
+                let wholeGlobal = stageMedians[1...(depth + 1)].reduce(0, +)
+                let wholeLocal = stageMedians[depth + 2] + stageMedians[depth + 3]
+                print(String(format: "           longest stretch between cancellation checks: %.1f ms "
+                             + "(with checks only between the 4 stages: %.1f ms)",
+                             checked.max()!, max(stageMedians[0], wholeGlobal, wholeLocal, stageMedians[depth + 4])))
             }
         }
         print(String(format: "speed-up 2 threads / 1 thread: %.2fx", medians[1]! / medians[2]!))

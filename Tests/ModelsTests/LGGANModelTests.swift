@@ -53,6 +53,30 @@ final class LGGANModelTests: XCTestCase {
         }
     }
 
+    /// The forward pass reports every global block, the local features and the
+    /// stages in order, and stopping at a global block skips everything after
+    /// it (the editor drops a stale generation there instead of at the end of
+    /// the global generator).
+    func testForwardReportsEveryGlobalBlockAndStopsWhereTold() throws {
+        let network = try tinyNetwork()
+        let depth = network.config.globalDepth
+        let batch = SyntheticScenes.batch([0], size: 32)
+        var seen: [LGGANNetwork.Stage] = []
+        _ = GradMode.withoutGrad { network.forward(batch.input, noise: nil) { seen.append($0) } }
+        let blocks = (0..<depth).map { LGGANNetwork.Stage.globalBlock($0) }
+        XCTAssertEqual(seen, [.encoder] + blocks + [.global, .localFeatures, .local, .fusion])
+
+        struct Stop: Error {}
+        var after: [LGGANNetwork.Stage] = []
+        XCTAssertThrowsError(try GradMode.withoutGrad {
+            try network.forward(batch.input, noise: nil) { stage in
+                after.append(stage)
+                if stage == .globalBlock(0) { throw Stop() }
+            }
+        }) { XCTAssertTrue($0 is Stop) }
+        XCTAssertEqual(after, [.encoder, .globalBlock(0)])
+    }
+
     /// The sparse local path (bounding boxes grown by the kernel radius, the
     /// constant tanh(bias) elsewhere) equals every class convolved densely over
     /// its whole masked feature - values and gradients - with classes touching

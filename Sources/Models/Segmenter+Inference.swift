@@ -19,7 +19,7 @@ extension Segmenter {
     public func segment(_ images: [RGBImage], batchSize: Int = 8) -> [Segmentation] {
         eval()
         let (w, h) = (configuration.inputWidth, configuration.inputHeight)
-        let classCount = configuration.classCount, dim = configuration.featureDimension
+        let dim = configuration.featureDimension
         var results: [Segmentation] = []
         results.reserveCapacity(images.count)
         var start = 0
@@ -28,23 +28,12 @@ extension Segmenter {
             let batch = SegmenterInput.tensor(chunk.map { SegmenterInput.resample($0, width: w, height: h) })
             let (logits, features) = GradMode.withoutGrad { forward(batch) }
             let plane = w * h
-            logits.withUnsafeBufferPointer { l in
-                features.withUnsafeBufferPointer { f in
-                    for n in 0..<chunk.count {
-                        var classes = [Int](repeating: 0, count: plane)
-                        let base = n * classCount * plane
-                        for i in 0..<plane {
-                            var best = 0
-                            var bestValue = l[base + i]
-                            for c in 1..<Swift.max(classCount, 1) where l[base + c * plane + i] > bestValue {
-                                best = c
-                                bestValue = l[base + c * plane + i]
-                            }
-                            classes[i] = best
-                        }
-                        let vector = (0..<dim).map { Double(f[n * dim + $0]) }
-                        results.append(Segmentation(classes: classes, width: w, height: h, features: vector))
-                    }
+            let predicted = logits.argmax(axis: 1)
+            features.withUnsafeBufferPointer { f in
+                for n in 0..<chunk.count {
+                    let vector = (0..<dim).map { Double(f[n * dim + $0]) }
+                    results.append(Segmentation(classes: Array(predicted[n * plane ..< (n + 1) * plane]),
+                                                width: w, height: h, features: vector))
                 }
             }
             start += chunk.count

@@ -181,21 +181,16 @@ public final class SegmenterTrainer {
         loss.backward()
         adam.step()
         step += 1
-        return (loss.scalar, Self.accuracy(logits, targets: targets, classes: c.classCount))
+        return (loss.scalar, Self.accuracy(logits, targets: targets))
     }
 
-    static func accuracy(_ logits: Tensor, targets: [Int], classes: Int) -> Double {
-        let plane = logits.shape[2] * logits.shape[3]
+    /// Share of the scored pixels (target >= 0) whose arg-max class is the target.
+    static func accuracy(_ logits: Tensor, targets: [Int]) -> Double {
+        let predicted = logits.argmax(axis: 1)
         var correct = 0, counted = 0
-        logits.withUnsafeBufferPointer { l in
-            for p in 0..<targets.count where targets[p] >= 0 {
-                let (n, i) = (p / plane, p % plane)
-                let base = n * classes * plane + i
-                var best = 0
-                for k in 1..<Swift.max(classes, 1) where l[base + k * plane] > l[base + best * plane] { best = k }
-                counted += 1
-                if best == targets[p] { correct += 1 }
-            }
+        for (p, t) in zip(predicted, targets) where t >= 0 {
+            counted += 1
+            if p == t { correct += 1 }
         }
         return counted > 0 ? Double(correct) / Double(counted) : 0
     }

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Dispatch
 import Evaluation
 import Foundation
 import Layouts
@@ -83,10 +82,11 @@ struct TrainSegmenterCommand: ParsableCommand {
         print("segmenter: \(trainer.dataset.count) pairs in \(data), palette \(c.palette.name) (\(c.classCount) classes), "
               + "input \(c.inputWidth)x\(c.inputHeight), widths \(c.levelWidths), \(trainer.model.parameterCount) parameters, "
               + "BLAS \(BLASInfo.coreName) x\(BLASInfo.threads)")
-        let stop = SegmenterStopRequest.install()
+        let stop = InterruptMonitor(announcement: "\nstopping: writing a checkpoint (signal again to quit at once)",
+                                    exitCodeOnRepeat: 130)
         var bar = ProgressBar(total: steps, label: "segmenter", alreadyDone: trainer.step)
         var lastLoss: Float = 0, lastAccuracy = 0.0
-        let outcome = try trainer.run(shouldStop: { stop.isRequested }) { event in
+        let outcome = try trainer.run(shouldStop: { stop.isInterrupted }) { event in
             switch event {
             case .resumed(let step):
                 print("resuming \(out) at step \(step)")
@@ -104,34 +104,5 @@ struct TrainSegmenterCommand: ParsableCommand {
         print("\(outcome.finished ? "finished" : "stopped") at step \(outcome.step) after "
               + ProgressBar.formatDuration(outcome.seconds) + "; checkpoint \(options.checkpointPath), evaluator \(options.exportPath)")
         if !outcome.finished { throw ExitCode(130) }
-    }
-}
-
-/// Turns SIGINT/SIGTERM into a flag the training loop polls, so the loop can
-/// write a checkpoint before exiting. A second signal exits at once.
-final class SegmenterStopRequest: @unchecked Sendable {
-    private let lock = NSLock()
-    private var requested = false
-    private var sources: [DispatchSourceSignal] = []
-
-    var isRequested: Bool { lock.withLock { requested } }
-
-    static func install() -> SegmenterStopRequest {
-        let request = SegmenterStopRequest()
-        for number in [SIGINT, SIGTERM] {
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler {
-                let already = request.lock.withLock { () -> Bool in
-                    defer { request.requested = true }
-                    return request.requested
-                }
-                if already { _exit(130) }
-                FileHandle.standardError.write(Data("\nstopping: writing a checkpoint (signal again to quit at once)\n".utf8))
-            }
-            source.resume()
-            request.sources.append(source)
-        }
-        return request
     }
 }

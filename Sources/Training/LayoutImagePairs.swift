@@ -1,3 +1,4 @@
+import Foundation
 import Layouts
 import Support
 
@@ -28,9 +29,21 @@ extension LayoutImagePairs {
         return (layout.labels, image)
     }
 
-    /// The pair names among two directory listings: visible .png files in both, sorted.
-    static func pairNames(layoutFiles: [String], imageFiles: [String]) -> [String] {
-        let images = Set(imageFiles)
-        return layoutFiles.filter { $0.hasSuffix(".png") && !$0.hasPrefix(".") && images.contains($0) }.sorted()
+    /// The pair names in `directory`: visible .png files present in both
+    /// layouts/ and images/, sorted. A missing directory or no pair at all is
+    /// an error naming `directory`.
+    static func listPairNames(in directory: String) throws -> [String] {
+        func files(_ sub: String) throws -> [String] {
+            guard let files = try? FileManager.default.contentsOfDirectory(atPath: directory + "/" + sub) else {
+                throw Failure("\(directory): has no \(sub)/ directory (expected DIR/layouts/NNNNNN.png and DIR/images/NNNNNN.png, as 'scenepaint dataset synth' writes them)")
+            }
+            return files
+        }
+        let layouts = try files("layouts"), images = Set(try files("images"))
+        let names = layouts.filter { $0.hasSuffix(".png") && !$0.hasPrefix(".") && images.contains($0) }.sorted()
+        guard !names.isEmpty else {
+            throw Failure("\(directory): no layout/image pairs (layouts/X.png with a matching images/X.png)")
+        }
+        return names
     }
 }

@@ -16,22 +16,13 @@ public struct PairedDataset: LayoutImagePairs {
     /// `palette` overrides what the manifest or the files say.
     public init(directory: String, palette explicit: Palette? = nil, library: PaletteLibrary? = nil) throws {
         self.directory = directory
-        let fm = FileManager.default
-        func files(_ sub: String) throws -> [String] {
-            guard let files = try? fm.contentsOfDirectory(atPath: directory + "/" + sub) else {
-                throw Failure("\(directory): no \(sub)/ directory (expected a dataset from 'scenepaint dataset synth')")
-            }
-            return files
-        }
-        let layouts = try files("layouts"), images = try files("images")
-        names = Self.pairNames(layoutFiles: layouts, imageFiles: images)
-        guard let first = names.first else { throw Failure("\(directory): no layout/image pairs found") }
+        names = try Self.listPairNames(in: directory)
         if let explicit {
             palette = explicit
         } else if let manifestPalette = try PairedDataset.manifestPalette(directory: directory, library: library) {
             palette = manifestPalette
         } else {
-            palette = try LayoutFile.read(path: directory + "/layouts/" + first, library: library).palette
+            palette = try LayoutFile.read(path: directory + "/layouts/" + names[0], library: library).palette
         }
     }
 

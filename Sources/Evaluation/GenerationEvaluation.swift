@@ -128,7 +128,6 @@ public enum GenerationEvaluation {
                               realFeatureSpread: spread, relativeToRealSpread: spread > 0 ? mean / spread : 0)
         }
 
-        let generatedCount = count + diversityLayouts * Swift.max(0, options.diversitySeeds - 1)
         return EvaluationReport(
             model: options.modelName, data: dataset.directory, evaluator: options.evaluatorName,
             evaluatorInput: "\(configuration.inputWidth)x\(configuration.inputHeight)", palette: palette.name,
@@ -143,7 +142,7 @@ public enum GenerationEvaluation {
                 note: "Frechet distance between Gaussians fitted to scenepaint's own segmenter features (global average of its bottleneck) of real vs generated test images; not FID (no Inception network), not comparable with published FID"),
             diversity: diversity,
             branches: branchMatrices.mapValues { SegmentationScores($0, palette: palette, shares: shares, smallClassIDs: small) },
-            generationSecondsPerImage: generationSeconds / Double(Swift.max(1, generatedCount)),
+            generationSecondsPerImage: generationSeconds / Double(Swift.max(1, total)),  // total = images generated
             totalSeconds: Date().timeIntervalSince(start))
     }
 

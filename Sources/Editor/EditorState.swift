@@ -29,6 +29,8 @@ public struct EditorState: Sendable {
     public private(set) var penDown = false
     /// Seed for generators with a noise input.
     public var seed: UInt64 = 1
+    /// Seeds that `n` replaced, newest last, so `p` can go back (at most 100).
+    public private(set) var previousSeeds: [UInt64] = []
     private var stroke: StrokeRecorder?
     private var strokePoint: PixelPoint?
     private var savedSerial: Int
@@ -185,6 +187,21 @@ public struct EditorState: Sendable {
     }
 
     /// Fills the whole layout with the current class.
+    /// A new seed (`n`); the current one is remembered for `previousSeed`.
+    public mutating func reroll(to newSeed: UInt64) {
+        previousSeeds.append(seed)
+        if previousSeeds.count > 100 { previousSeeds.removeFirst() }
+        seed = newSeed
+    }
+
+    /// Back to the seed before the last re-roll (`p`); false when there is none.
+    @discardableResult
+    public mutating func previousSeed() -> Bool {
+        guard let last = previousSeeds.popLast() else { return false }
+        seed = last
+        return true
+    }
+
     public mutating func clear() {
         paint(indices: Array(layout.labels.ids.indices), name: "clear")
     }

@@ -17,13 +17,17 @@ public struct ExportJob: Sendable {
     public let seed: UInt64
     public let palette: Palette
     public let exporter: ViewExporter
+    /// Saved as PNG text in every file, so `generate --settings-from` reproduces it.
+    public let settings: GenerationSettings
 
-    public init(scope: Scope, labels: LabelMap, seed: UInt64, palette: Palette, exporter: ViewExporter) {
+    public init(scope: Scope, labels: LabelMap, seed: UInt64, palette: Palette, exporter: ViewExporter,
+                settings: GenerationSettings? = nil) {
         self.scope = scope
         self.labels = labels
         self.seed = seed
         self.palette = palette
         self.exporter = exporter
+        self.settings = settings ?? GenerationSettings(seed: seed)
     }
 
     /// The message-line text while the export waits or writes.
@@ -40,10 +44,11 @@ public struct ExportJob: Sendable {
         do {
             switch scope {
             case .view(let view, let inspected):
-                let path = try exporter.export(view, views: views, labels: labels, palette: palette, inspectedClass: inspected)
+                let path = try exporter.export(view, views: views, labels: labels, palette: palette, inspectedClass: inspected,
+                                               text: settings.pngText)
                 return "exported \(view.title) view to \(path)"
             case .allViews:
-                let paths = try exporter.exportAll(views: views, labels: labels, palette: palette)
+                let paths = try exporter.exportAll(views: views, labels: labels, palette: palette, text: settings.pngText)
                 return "exported \(paths.count) views to \(exporter.directory)/\(exporter.baseName)-*.png"
             }
         } catch {

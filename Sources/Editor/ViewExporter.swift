@@ -20,26 +20,27 @@ public struct ViewExporter: Sendable {
     /// Writes one view; returns the path written.
     @discardableResult
     public func export(_ view: PreviewView, views: GeneratedViews, labels: LabelMap, palette: Palette,
-                       inspectedClass: Int?) throws -> String {
+                       inspectedClass: Int?, text: [(key: String, text: String)] = []) throws -> String {
         let composed = ViewComposer.compose(view, views: views, labels: labels, palette: palette, inspectedClass: inspectedClass)
         guard composed.isAvailable else { throw Failure("cannot export the \(view.title) view: \(composed.caption)") }
         let className = view == .classView ? inspectedClass.flatMap { palette.class(id: $0)?.name } ?? "id-\(inspectedClass ?? 0)" : nil
         let path = directory + "/" + ExportNaming.fileName(base: baseName, view: view, className: className)
-        try composed.image.write(path: path)
+        try composed.image.write(path: path, text: text)
         return path
     }
 
     /// Writes every view the model provides, and the class view of every
     /// class present; returns the paths written.
-    public func exportAll(views: GeneratedViews, labels: LabelMap, palette: Palette) throws -> [String] {
+    public func exportAll(views: GeneratedViews, labels: LabelMap, palette: Palette,
+                          text: [(key: String, text: String)] = []) throws -> [String] {
         var paths: [String] = []
         for view in PreviewView.allCases where view != .classView {
             let composed = ViewComposer.compose(view, views: views, labels: labels, palette: palette, inspectedClass: nil)
             guard composed.isAvailable else { continue }
-            paths.append(try export(view, views: views, labels: labels, palette: palette, inspectedClass: nil))
+            paths.append(try export(view, views: views, labels: labels, palette: palette, inspectedClass: nil, text: text))
         }
         for id in labels.idsPresent where views.classOutputs[id] != nil {
-            paths.append(try export(.classView, views: views, labels: labels, palette: palette, inspectedClass: id))
+            paths.append(try export(.classView, views: views, labels: labels, palette: palette, inspectedClass: id, text: text))
         }
         return paths
     }

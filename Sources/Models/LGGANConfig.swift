@@ -53,8 +53,18 @@ public struct LGGANConfig: Codable, Sendable, Equatable {
     public var useClassification: Bool = true
     /// Weight-map fusion (Eq. 6-7); without it fused = (global + local) / 2.
     public var useWeightMap: Bool = true
-    /// Channels of per-image noise appended to the input (0 = deterministic model).
+    /// Channels of per-image noise added after the encoder's instance norms
+    /// (the first noise design; every later instance norm removes most of it).
     public var noiseChannels: Int = 0
+    /// Dimensions of the per-image style code z (0 = none). z is broadcast over
+    /// the layout and concatenated to the one-hot map that every SPADE
+    /// modulation sees (OASIS-style 3D noise), and scales and shifts the local
+    /// generator's features before the class convolutions: both act after the
+    /// last normalisation, so no instance norm can remove it.
+    public var styleChannels: Int = 0
+    /// The network holds an image encoder to the style code (SPADE's VAE
+    /// encoder), so a reference image can set z (`generate --style`).
+    public var styleEncoder: Bool = false
     /// Discriminator: ndf, conv layers per scale, number of scales.
     public var discriminatorWidth: Int = 32
     public var discriminatorLayers: Int = 4
@@ -110,6 +120,9 @@ public struct LGGANConfig: Codable, Sendable, Equatable {
     /// Layouts must have sides divisible by this (the generator pads others).
     public var sizeMultiple: Int { 1 << encoderDepth }
 
+    /// Channels of the map every SPADE modulation reads: the one-hot layout and the broadcast style code.
+    public var spadeLabelChannels: Int { classCount + styleChannels }
+
     /// Pixels beyond a class's mask that its own convolution can reach.
     public var classRadius: Int { classKernel / 2 }
 
@@ -130,6 +143,8 @@ public struct LGGANConfig: Codable, Sendable, Equatable {
         guard localResBlocks >= 0 && localResBlocks <= 16 else { throw fail("local ResNet blocks \(localResBlocks) is outside 0-16") }
         guard useGlobal || useLocal else { throw fail("the model needs a global or a local generator") }
         guard noiseChannels >= 0 && noiseChannels <= 256 else { throw fail("noise channels \(noiseChannels) is outside 0-256") }
+        guard styleChannels >= 0 && styleChannels <= 256 else { throw fail("style code size \(styleChannels) is outside 0-256") }
+        guard !styleEncoder || styleChannels > 0 else { throw fail("a style encoder needs a style code (style channels > 0)") }
         guard discriminatorWidth >= 1, discriminatorMaxWidth >= discriminatorWidth, discriminatorLayers >= 2 && discriminatorLayers <= 6,
               discriminatorScales >= 1 && discriminatorScales <= 4 else {
             throw fail("discriminator \(discriminatorWidth) wide, \(discriminatorLayers) layers, \(discriminatorScales) scales is out of range")
@@ -155,6 +170,7 @@ public struct LGGANConfig: Codable, Sendable, Equatable {
         case classCount, baseWidth, maxWidthMultiplier, inputKernel, globalDepth, spadeHidden, spadeHiddenFullResolution
         case spadeModulationKernel, globalUpsampling
         case localResBlocks, classKernel, localFusion, useGlobal, useLocal, useClassification, useWeightMap, noiseChannels
+        case styleChannels, styleEncoder
         case discriminatorWidth, discriminatorLayers, discriminatorScales, discriminatorMaxWidth
     }
 
@@ -180,6 +196,8 @@ public struct LGGANConfig: Codable, Sendable, Equatable {
         try read(.useClassification, &useClassification)
         try read(.useWeightMap, &useWeightMap)
         try read(.noiseChannels, &noiseChannels)
+        try read(.styleChannels, &styleChannels)
+        try read(.styleEncoder, &styleEncoder)
         try read(.discriminatorWidth, &discriminatorWidth)
         try read(.discriminatorLayers, &discriminatorLayers)
         try read(.discriminatorScales, &discriminatorScales)

@@ -62,7 +62,7 @@ final class GlobalGenerator: Module {
     init(config: LGGANConfig, using rng: inout RandomGenerator) {
         depth = config.globalDepth
         upsampling = config.globalUpsampling
-        let c = config.classCount, k = config.spadeModulationKernel
+        let c = config.spadeLabelChannels, k = config.spadeModulationKernel
         // Block at level l maps width(l) to width(l - 1); the last, at level 1, keeps width(1).
         blocks = stride(from: depth, through: 1, by: -1).map { level in
             SPADEResBlock(config.width(level: level), config.width(level: Swift.max(1, level - 1)), labelChannels: c,
@@ -74,7 +74,8 @@ final class GlobalGenerator: Module {
         super.init()
     }
 
-    /// features: the encoder's level `depth`; layouts[k]: the one-hot map at 1/2^k.
+    /// features: the encoder's level `depth`; layouts[k]: the one-hot map at 1/2^k
+    /// (with the broadcast style code appended when the model has one).
     /// `afterBlock(i)` runs after block i (the editor cancels stale generations there).
     func callAsFunction(_ features: Tensor, layouts: [Tensor],
                         afterBlock: (Int) throws -> Void = { _ in }) rethrows -> Tensor {

@@ -22,9 +22,16 @@ public final class LGGANGenerator: SceneGenerator, @unchecked Sendable {
         network.eval()
     }
 
-    public var hasNoiseInput: Bool { network.config.noiseChannels > 0 }
+    public var hasNoiseInput: Bool { network.config.noiseChannels > 0 || network.config.styleChannels > 0 }
 
     public func generate(_ labels: LabelMap, seed: UInt64, shouldCancel: @Sendable () -> Bool) throws -> GeneratedViews {
+        try generate(labels, seed: seed, style: nil, shouldCancel: shouldCancel)
+    }
+
+    /// With `style` (a reference image's posterior, `StyleReference`), the code is
+    /// drawn from it by the seed; without, from the prior N(0, 1).
+    public func generate(_ labels: LabelMap, seed: UInt64, style: StyleReference?,
+                         shouldCancel: @Sendable () -> Bool) throws -> GeneratedViews {
         let start = Date()
         if shouldCancel() { throw GenerationCancelled() }
         let indices = try SemanticInput.indices(of: labels, palette: palette)
@@ -36,7 +43,8 @@ public final class LGGANGenerator: SceneGenerator, @unchecked Sendable {
         let input = SemanticInput(indices: padded, batch: 1, height: paddedH, width: paddedW, classCount: palette.count)
         let output: LGGANOutput = try lock.withLock {
             try GradMode.withoutGrad {
-                try network.forward(input, noise: network.noise(batch: 1, seed: seed)) { _ in
+                let code = style.map { $0.code(seed: seed) } ?? network.styleCode(batch: 1, seed: seed)
+                return try network.forward(input, noise: network.noise(batch: 1, seed: seed), style: code) { _ in
                     if shouldCancel() { throw GenerationCancelled() }
                 }
             }

@@ -24,6 +24,8 @@ public final class LGGANNetwork: Module {
     let global: GlobalGenerator?
     let local: LocalGenerator?
     let weightMap: WeightMapGenerator?
+    /// Maps a reference image to the style code (config `styleEncoder`).
+    public let styleEncoder: StyleEncoder?
 
     /// A freshly initialised network (LGGAN's init: xavier-normal, gain 0.02, zero biases).
     public init(config: LGGANConfig, seed: UInt64 = 0) throws {
@@ -35,8 +37,11 @@ public final class LGGANNetwork: Module {
         local = config.useLocal ? LocalGenerator(config: config, using: &rng) : nil
         weightMap = config.useGlobal && config.useLocal && config.useWeightMap
             ? WeightMapGenerator(config: config, using: &rng) : nil
+        styleEncoder = config.styleEncoder
+            ? StyleEncoder(config: config, codeChannels: config.styleChannels, colourStatistics: true, using: &rng) : nil
         super.init()
         initialize(weights: .xavierNormal(gain: 0.02), using: &rng)
+        styleEncoder?.initializeForStyleCode(using: &rng)
     }
 
     /// Per-image noise [N, noiseChannels, 1, 1] from a seed (nil when the model takes none).
@@ -44,6 +49,20 @@ public final class LGGANNetwork: Module {
         guard config.noiseChannels > 0 else { return nil }
         var rng = RandomGenerator(seed: seed)
         return Tensor.randomNormal([batch, config.noiseChannels, 1, 1], using: &rng)
+    }
+
+    /// A per-image style code [N, styleChannels] drawn from the prior N(0, 1)
+    /// by a seed (nil when the model has no style code). The same seed gives
+    /// the same code, bit for bit.
+    public func styleCode(batch: Int, seed: UInt64) -> Tensor? {
+        guard config.styleChannels > 0 else { return nil }
+        var rng = RandomGenerator(seed: seed)
+        return Tensor.randomNormal([batch, config.styleChannels], using: &rng)
+    }
+
+    /// The style encoder's posterior for images [N, 3, H, W] in -1...1 (nil without encoder).
+    public func encodeStyle(_ images: Tensor) -> (mean: Tensor, logVariance: Tensor)? {
+        styleEncoder.map { $0(images) }
     }
 
     /// The stages of a forward pass, in order; `generate` checks for
@@ -61,28 +80,30 @@ public final class LGGANNetwork: Module {
     }
 
     /// Runs the generator. `noise` is [N, noiseChannels, 1, 1] when the config
-    /// has noise (one vector per image). `checkpoint` is called after each
-    /// stage and may throw to stop early.
-    public func forward(_ input: SemanticInput, noise: Tensor? = nil) -> LGGANOutput {
-        forward(input, noise: noise, checkpoint: { _ in })
+    /// has noise (one vector per image), `style` [N, styleChannels] when it has
+    /// a style code (nil: z = 0, the prior's mean). `checkpoint` is called
+    /// after each stage and may throw to stop early.
+    public func forward(_ input: SemanticInput, noise: Tensor? = nil, style: Tensor? = nil) -> LGGANOutput {
+        forward(input, noise: noise, style: style, checkpoint: { _ in })
     }
 
-    public func forward(_ input: SemanticInput, noise: Tensor?,
+    public func forward(_ input: SemanticInput, noise: Tensor?, style: Tensor? = nil,
                         checkpoint: (Stage) throws -> Void) rethrows -> LGGANOutput {
         precondition(input.classCount == config.classCount, "input has \(input.classCount) classes, model \(config.classCount)")
         precondition(input.height % config.sizeMultiple == 0 && input.width % config.sizeMultiple == 0,
                      "layout \(input.width)x\(input.height) is not a multiple of \(config.sizeMultiple)")
         let levels = encode(input, noise: noise)
+        let code = styleCodeOrMean(style, batch: input.batch)
         try checkpoint(.encoder)
         var globalImage: Tensor?
         if let global {
-            let layouts = (0...config.globalDepth).map { input.oneHot(downsampledBy: 1 << $0) }
+            let layouts = (0...config.globalDepth).map { Self.appendingStyle(code, to: input.oneHot(downsampledBy: 1 << $0)) }
             globalImage = try global(levels[config.globalDepth], layouts: layouts) { try checkpoint(.globalBlock($0)) }
             try checkpoint(.global)
         }
         var localOutput: LocalGenerator.Output?
         if let local {
-            let features = local.features(levels[2])
+            let features = local.features(levels[2], style: code)
             try checkpoint(.localFeatures)
             localOutput = local(features: features, input: input)
             try checkpoint(.local)
@@ -114,6 +135,24 @@ public final class LGGANNetwork: Module {
         return encoder(input.oneHot, noise: z.reshaped([input.batch, config.noiseChannels]))
     }
 
+    /// The given style code, or z = 0 for a style model called without one.
+    func styleCodeOrMean(_ style: Tensor?, batch: Int) -> Tensor? {
+        guard config.styleChannels > 0 else { return nil }
+        guard let style else { return Tensor.zeros([batch, config.styleChannels]) }
+        if style.shape != [batch, config.styleChannels] {
+            fatalError("LGGAN: style code \(style.shape) for batch \(batch) x \(config.styleChannels)")
+        }
+        return style
+    }
+
+    /// [N, c, h, w] one-hot map with z [N, S] broadcast to [N, S, h, w] behind it.
+    static func appendingStyle(_ style: Tensor?, to layout: Tensor) -> Tensor {
+        guard let style else { return layout }
+        let (n, h, w) = (layout.shape[0], layout.shape[2], layout.shape[3])
+        let plane = style.reshaped([n, style.shape[1], 1, 1]).broadcast(to: [n, style.shape[1], h, w])
+        return Tensor.concat([layout, plane], axis: 1)
+    }
+
     /// Eq. 7: Wg * global + Wl * local.
     static func blend(global: Tensor, local: Tensor, weights: Tensor) -> Tensor {
         global * weights.slice(axis: 1, 0 ..< 1) + local * weights.slice(axis: 1, 1 ..< 2)
@@ -123,13 +162,13 @@ public final class LGGANNetwork: Module {
     public func denseClassImages(_ input: SemanticInput) -> Tensor? {
         guard let local else { return nil }
         let levels = encode(input, noise: nil)
-        return local.denseClassImages(local.features(levels[2]), input: input)
+        return local.denseClassImages(local.features(levels[2], style: styleCodeOrMean(nil, batch: input.batch)), input: input)
     }
 
     /// The sparse class outputs for the same input (pairs with `denseClassImages`).
     public func sparseClassImages(_ input: SemanticInput) -> Tensor? {
         guard let local else { return nil }
         let levels = encode(input, noise: nil)
-        return local.sparseClassImages(local.features(levels[2]), input: input).0
+        return local.sparseClassImages(local.features(levels[2], style: styleCodeOrMean(nil, batch: input.batch)), input: input).0
     }
 }

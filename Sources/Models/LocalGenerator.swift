@@ -19,6 +19,8 @@ final class LocalGenerator: Module {
     let classConvs: [Conv2d]
     let fusion: Conv2d?
     let classifier: Linear?
+    /// Per-image scale and shift of f' from the style code (models with one).
+    let styleModulation: Linear?
     let radius: Int
 
     init(config: LGGANConfig, using rng: inout RandomGenerator) {
@@ -31,6 +33,7 @@ final class LocalGenerator: Module {
         fusion = config.localFusion == .conv
             ? Conv2d(3 * config.classCount, 3, kernelSize: 3, padding: 1, using: &rng) : nil
         classifier = config.useClassification ? Linear(w0, config.classCount, using: &rng) : nil
+        styleModulation = config.styleChannels > 0 ? Linear(config.styleChannels, 2 * w0, using: &rng) : nil
         radius = config.classKernel / 2
         super.init()
     }
@@ -45,11 +48,19 @@ final class LocalGenerator: Module {
         var pairs: [(image: Int, classIndex: Int)]
     }
 
-    /// The trunk and decoder: f' at full resolution.
-    func features(_ encoded: Tensor) -> Tensor {
+    /// The trunk and decoder: f' at full resolution. With a style code z
+    /// [N, S], f' * (1 + gamma(z)) + beta(z) per channel: after the decoder's
+    /// last instance norm and before the class convolutions (linear, no
+    /// normalisation), so z reaches every class output. Masking by M_i after it
+    /// keeps F_i zero outside the class, so sparse generation stays exact.
+    func features(_ encoded: Tensor, style: Tensor? = nil) -> Tensor {
         var x = encoded
         for block in trunk { x = block(x) }
-        return decoder(x)
+        let f = decoder(x)
+        guard let styleModulation, let style else { return f }
+        let (n, c) = (f.shape[0], f.shape[1])
+        let gammaBeta = styleModulation(style).reshaped([n, 2 * c, 1, 1])
+        return f * (gammaBeta.slice(axis: 1, 0 ..< c) + 1) + gammaBeta.slice(axis: 1, c ..< 2 * c)
     }
 
     func callAsFunction(_ encoded: Tensor, input: SemanticInput) -> Output {

@@ -19,12 +19,15 @@ public struct LossRecord: Codable, Sendable, Equatable {
     public var fusedL1: Float = 0
     /// KL term of the style encoder (weighted), when training with one.
     public var kl: Float = 0
+    /// The style code's KL in nats per image, unweighted and without free bits
+    /// (how much the code carries; about 0 means a collapsed posterior).
+    public var styleKL: Float = 0
 
     public init() {}
 
     private enum CodingKeys: String, CodingKey {
         case ganFused, ganGlobal, ganLocal, featureMatching, localL1, classification
-        case discriminatorReal, discriminatorFake, fusedL1, kl, globalL1
+        case discriminatorReal, discriminatorFake, fusedL1, kl, globalL1, styleKL
     }
 
     /// Missing terms read as 0 (logs of older runs).
@@ -42,6 +45,7 @@ public struct LossRecord: Codable, Sendable, Equatable {
         fusedL1 = try read(.fusedL1)
         kl = try read(.kl)
         globalL1 = try read(.globalL1)
+        styleKL = try read(.styleKL)
     }
 
     public var generatorTotal: Float { ganFused + ganGlobal + ganLocal + featureMatching + localL1 + classification + kl + globalL1 }
@@ -50,7 +54,7 @@ public struct LossRecord: Codable, Sendable, Equatable {
     public var named: [(String, Float)] {
         [("g_fused", ganFused), ("g_global", ganGlobal), ("g_local", ganLocal), ("fm", featureMatching),
          ("l1_local", localL1), ("l1_global", globalL1), ("ce", classification), ("d_real", discriminatorReal), ("d_fake", discriminatorFake),
-         ("l1_fused", fusedL1), ("kl", kl)]
+         ("l1_fused", fusedL1), ("kl", kl), ("kl_nats", styleKL)]
     }
 }
 

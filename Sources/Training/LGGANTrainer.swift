@@ -81,12 +81,23 @@ public final class LGGANTrainer {
         let noiseSeed = Self.stepSeed(options.seed, step: step, stream: 7)
         var noise = generator.noise(batch: n, seed: noiseSeed)
         var klTerm: Tensor?
-        if let styleEncoder {
+        // The style code: the real image's own (VAE path: the L1 and
+        // feature-matching targets are then this image's style, not the mean
+        // of all styles), or the prior's when the model has no encoder.
+        var style = generator.styleCode(batch: n, seed: noiseSeed)
+        if let posterior = generator.encodeStyle(batch.real) {
+            style = StyleEncoder.sampleCode(mean: posterior.mean, logVariance: posterior.logVariance, seed: noiseSeed)
+            klTerm = StyleEncoder.klDivergence(mean: posterior.mean, logVariance: posterior.logVariance,
+                                               freeBits: options.klFreeBits) * options.klWeight(step: step)
+            record.styleKL = GradMode.withoutGrad {
+                StyleEncoder.klDivergence(mean: posterior.mean.detach(), logVariance: posterior.logVariance.detach()).scalar
+            }
+        } else if let styleEncoder {
             let (mean, logVariance) = styleEncoder(batch.real)
             noise = StyleEncoder.sample(mean: mean, logVariance: logVariance, seed: noiseSeed)
             klTerm = StyleEncoder.klDivergence(mean: mean, logVariance: logVariance) * options.klWeight
         }
-        let out = generator.forward(batch.input, noise: noise)
+        let out = generator.forward(batch.input, noise: noise, style: style)
         var fakes: [(kind: Int, image: Tensor)] = [(0, out.fused)]
         if options.adversarialOnBranches {
             if let g = out.global, out.local != nil { fakes.append((1, g)) }
@@ -129,11 +140,13 @@ public final class LGGANTrainer {
             terms.append(klTerm)
         }
         record.fusedL1 = GradMode.withoutGrad { l1Loss(out.fused.detach(), batch.real).scalar * 127.5 }
-        generatorOptimizer.zeroGrad()
-        styleOptimizer?.zeroGrad()
-        Tensor.backward(terms)
-        generatorOptimizer.step()
-        styleOptimizer?.step()
+        if step >= options.discriminatorWarmupSteps {
+            generatorOptimizer.zeroGrad()
+            styleOptimizer?.zeroGrad()
+            Tensor.backward(terms)
+            generatorOptimizer.step()
+            styleOptimizer?.step()
+        }
 
         // Discriminator update on the same (now constant) fakes. With
         // `sampledDiscriminatorFakes`, each image contributes one of its fakes

@@ -40,6 +40,16 @@ public struct LGGANTrainingOptions: Codable, Sendable, Equatable {
     /// with noise channels. Makes the seed choose a style at inference.
     public var styleEncoder: Bool = false
     public var klWeight: Float = 0.05
+    /// Free bits of the style code's KL (nats per dimension, batch mean): below
+    /// the floor a dimension costs nothing more, so the encoder has no reason
+    /// to collapse the posterior onto the prior (0 = plain KL).
+    public var klFreeBits: Float = 0
+    /// The KL weight rises linearly from 0 to `klWeight` over these first steps
+    /// (annealing: the code first learns to carry the style, then is pulled to the prior).
+    public var klWarmupSteps: Int = 0
+    /// The first steps update the discriminator only (a fresh discriminator
+    /// next to a warm-started generator would otherwise feed it noise).
+    public var discriminatorWarmupSteps: Int = 0
     /// In the discriminator step, score one randomly chosen fake per image
     /// instead of all three (fused, global, local): the same expected loss,
     /// and the discriminator step - the largest part of a training step - a third cheaper.
@@ -54,7 +64,7 @@ public struct LGGANTrainingOptions: Codable, Sendable, Equatable {
     public init() {}
 
     private enum CodingKeys: String, CodingKey {
-        case size, batch, steps, generatorLearningRate, discriminatorLearningRate, beta1, beta2, decayFrom, adversarialWeight, featureMatchingWeight, localL1Weight, globalL1Weight, classificationWeight, adversarialOnBranches, styleEncoder, klWeight, sampledDiscriminatorFakes, checkpointEvery, sampleEvery, logEvery, seed
+        case size, batch, steps, generatorLearningRate, discriminatorLearningRate, beta1, beta2, decayFrom, adversarialWeight, featureMatchingWeight, localL1Weight, globalL1Weight, classificationWeight, adversarialOnBranches, styleEncoder, klWeight, klFreeBits, klWarmupSteps, discriminatorWarmupSteps, sampledDiscriminatorFakes, checkpointEvery, sampleEvery, logEvery, seed
     }
 
     /// Missing keys keep their defaults, so older checkpoints stay readable.
@@ -78,6 +88,9 @@ public struct LGGANTrainingOptions: Codable, Sendable, Equatable {
         try read(.adversarialOnBranches, &adversarialOnBranches)
         try read(.styleEncoder, &styleEncoder)
         try read(.klWeight, &klWeight)
+        try read(.klFreeBits, &klFreeBits)
+        try read(.klWarmupSteps, &klWarmupSteps)
+        try read(.discriminatorWarmupSteps, &discriminatorWarmupSteps)
         try read(.sampledDiscriminatorFakes, &sampledDiscriminatorFakes)
         try read(.checkpointEvery, &checkpointEvery)
         try read(.sampleEvery, &sampleEvery)
@@ -90,6 +103,12 @@ public struct LGGANTrainingOptions: Codable, Sendable, Equatable {
     public func rateFactor(step: Int) -> Float {
         guard let decayFrom, step >= decayFrom, steps > decayFrom else { return 1 }
         return Swift.max(0, 1 - Float(step - decayFrom) / Float(steps - decayFrom))
+    }
+
+    /// The KL weight at a step (annealed over `klWarmupSteps`).
+    public func klWeight(step: Int) -> Float {
+        guard klWarmupSteps > 0 else { return klWeight }
+        return klWeight * Swift.min(1, Float(step) / Float(klWarmupSteps))
     }
 
     public func encodedJSON() -> String {

@@ -123,6 +123,7 @@ public final class LGGANTrainingRun {
         r.fusedL1 = f(a.fusedL1, b.fusedL1)
         r.kl = f(a.kl, b.kl)
         r.globalL1 = f(a.globalL1, b.globalL1)
+        r.styleKL = f(a.styleKL, b.styleKL)
         return r
     }
 }

@@ -40,8 +40,12 @@ struct GenerateCommand: ParsableCommand {
     var layout: String?
     @Option(help: "Model file (default: models/\(ModelLoader.defaultModelName)).")
     var model: String?
-    @Option(help: "Seed of the noise input (models with noise give a different image per seed).")
-    var seed: UInt64 = 0
+    @Option(help: "Seed of the style code (models with one give a different scene per seed; default 0).")
+    var seed: UInt64?
+    @Option(help: "Take the look of this reference image (PNG, sides 32-4096; models with a style encoder).")
+    var style: String?
+    @Option(help: "Reproduce a picture: the seed and style saved in its PNG text chunks (written by generate and the editor's export).")
+    var settingsFrom: String?
     @Option(help: "Resize the layout (nearest) to WxH before generating, e.g. 512x256.")
     var size: String?
     @Option(name: .shortAndLong, help: "Output PNG of the chosen view.")
@@ -72,6 +76,9 @@ struct GenerateCommand: ParsableCommand {
         }
         if layout == nil { throw ValidationError("missing layout (or --report DATASET)") }
         if output == nil && allViews == nil { throw ValidationError("say where to write: -o OUT.png and/or --all-views DIR") }
+        if settingsFrom != nil && (seed != nil || style != nil) {
+            throw ValidationError("--settings-from sets the seed and style: do not also pass --seed or --style")
+        }
     }
 
     func run() throws {
@@ -104,16 +111,17 @@ struct GenerateCommand: ParsableCommand {
             }
             labels = labels.resized(width: width, height: height)
         }
-        let views = try generator.generate(labels, seed: seed, shouldCancel: { false })
+        let settings = try generationSettings(generator)
+        let views = try generator.generate(labels, settings: settings, shouldCancel: { false })
         if let output {
-            try Self.image(of: view, views: views, generator: generator, labels: labels).write(path: output)
+            try Self.image(of: view, views: views, generator: generator, labels: labels).write(path: output, text: settings.pngText)
             print("wrote \(output) (\(Self.name(of: view)), \(labels.width)x\(labels.height), \(String(format: "%.0f", views.seconds * 1000)) ms)")
         }
         if let allViews {
             try AtomicFile.ensureDirectory(allViews)
             var written: [String] = []
             func write(_ image: RGBImage, _ name: String) throws {
-                try image.write(path: allViews + "/" + name + ".png")
+                try image.write(path: allViews + "/" + name + ".png", text: settings.pngText)
                 written.append(name)
             }
             try write(labels.colorized(with: generator.palette), "layout")
@@ -127,6 +135,14 @@ struct GenerateCommand: ParsableCommand {
             }
             print("wrote \(written.count) views to \(allViews) (\(String(format: "%.0f", views.seconds * 1000)) ms)")
         }
+    }
+
+    /// The seed and style asked for: --settings-from's text chunks, or --seed and --style.
+    func generationSettings(_ generator: LGGANGenerator) throws -> GenerationSettings {
+        if let settingsFrom {
+            return try GenerationSettings(pngText: try PNGTextChunks.read(path: settingsFrom), path: settingsFrom)
+        }
+        return GenerationSettings(seed: seed ?? 0, style: try style.map { try generator.styleReference(path: $0) })
     }
 
     /// Reads a layout and checks it uses the model's palette. Greyscale id

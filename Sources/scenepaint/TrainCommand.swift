@@ -88,8 +88,20 @@ struct TrainCommand: ParsableCommand {
         var noGlobal = false
         @Option(help: "Noise channels (0 = deterministic model).")
         var noise: Int = 0
-        @Flag(help: "Train a style encoder (SPADE's VAE) into the noise input, so the seed picks a style (needs --noise).")
+        @Flag(help: "Train a style encoder (SPADE's VAE): into the style code with --style-code (kept in the model file, for 'generate --style'), or into --noise.")
         var styleEncoder = false
+        @Option(help: "Size of the per-image style code fed to every SPADE modulation and the local features (0 = none; docs/models.md).")
+        var styleCode: Int = 0
+        @Option(help: "Weight of the style encoder's KL term.")
+        var klWeight: Float = 0.05
+        @Option(help: "Free bits of the style KL, nats per code dimension (default 0.25 with --style-code).")
+        var klFreeBits: Float?
+        @Option(help: "Steps over which the KL weight rises from 0 (default 500 with --style-code).")
+        var klWarmup: Int?
+        @Option(help: "Start the generator from this model file (its architecture; new style-code weights zero, so it starts as that model). The discriminator starts fresh.")
+        var initFrom: String?
+        @Option(help: "First steps that train the discriminator only (default 200 with --init-from, else 0).")
+        var discriminatorWarmup: Int?
         @Option(help: "Discriminator width ndf.")
         var discriminatorWidth: Int = 32
 
@@ -123,8 +135,12 @@ struct TrainCommand: ParsableCommand {
                 }
                 let explicit = try palette.map { try (library ?? PaletteLibrary(palettes: [])).named($0) }
                 dataset = try PairedDataset(directory: dataDirectory, palette: explicit, library: library)
-                trainer = try LGGANTrainer(config: try makeConfig(classCount: dataset.palette.count),
-                                           palette: dataset.palette, options: makeOptions())
+                if let initFrom {
+                    trainer = try warmStartedTrainer(from: initFrom, palette: dataset.palette)
+                } else {
+                    trainer = try LGGANTrainer(config: try makeConfig(classCount: dataset.palette.count),
+                                               palette: dataset.palette, options: makeOptions())
+                }
             }
             let sampleSet = try PairedDataset(directory: sampleData ?? dataDirectory, palette: dataset.palette, library: library)
             let sampleRows = try (0..<Swift.min(samples, sampleSet.count)).map { try sampleSet.pair($0) }
@@ -155,6 +171,19 @@ struct TrainCommand: ParsableCommand {
             }
         }
 
+        /// A trainer whose generator starts as the model in `path` (LGGANWarmStart).
+        func warmStartedTrainer(from path: String, palette: Palette) throws -> LGGANTrainer {
+            let trained = try ModelLoader.loadLGGAN(path: path)
+            try ModelLoader.checkCompatible(layoutPalette: palette, modelPalette: trained.palette, modelSource: path)
+            let config = try LGGANWarmStart.config(from: trained.network.config, styleChannels: styleCode,
+                                                   styleEncoder: styleEncoder && styleCode > 0)
+            let trainer = try LGGANTrainer(config: config, palette: palette, options: makeOptions())
+            let summary = try LGGANWarmStart.load(trained.network.stateDict(), into: trainer.generator, source: path)
+            FileHandle.standardError.write(Data(("generator from \(path): \(summary.copied) tensors copied, "
+                + "\(summary.widened) widened for the style code, \(summary.zeroed) zero, \(summary.fresh) new (style encoder)\n").utf8))
+            return trainer
+        }
+
         func makeConfig(classCount: Int) throws -> LGGANConfig {
             var c = LGGANConfig.standard(classCount: classCount)
             c.baseWidth = width
@@ -168,6 +197,8 @@ struct TrainCommand: ParsableCommand {
             c.useLocal = !noLocal
             c.useGlobal = !noGlobal
             c.noiseChannels = noise
+            c.styleChannels = styleCode
+            c.styleEncoder = styleEncoder && styleCode > 0
             c.discriminatorWidth = discriminatorWidth
             try c.validate()
             return c
@@ -189,7 +220,12 @@ struct TrainCommand: ParsableCommand {
             o.globalL1Weight = globalL1Weight ?? 10
             o.featureMatchingWeight = featureMatchingWeight
             o.seed = seed
-            o.styleEncoder = styleEncoder
+            // The separate (training-only) encoder belongs to the older --noise design.
+            o.styleEncoder = styleEncoder && styleCode == 0
+            o.klWeight = klWeight
+            o.klFreeBits = klFreeBits ?? (styleCode > 0 ? 0.25 : 0)
+            o.klWarmupSteps = klWarmup ?? (styleCode > 0 ? 500 : 0)
+            o.discriminatorWarmupSteps = discriminatorWarmup ?? (initFrom != nil ? 200 : 0)
             return o
         }
     }

@@ -131,6 +131,7 @@ extension EditorApp {
             parts.append("gen ...")
         }
         parts.append(options.generatorLabel)
+        if generator.hasNoiseInput { parts.append(generationSettings.summary) }
         let name = state.filePath.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "untitled"
         parts.append(name + (state.isDirty ? " [+]" : ""))
         parts.append("(\(state.cursor.x),\(state.cursor.y))")

@@ -20,6 +20,7 @@ extension EditorApp {
         guard !text.isEmpty else { message = "cancelled"; return }
         switch prompt.purpose {
         case .open: open(path: expand(text))
+        case .styleImage: loadStyle(path: text.isEmpty ? nil : expand(text))
         case .saveAs(let thenQuit): save(to: expand(text), thenQuit: thenQuit)
         case .newLayout: newLayout(spec: text)
         }
@@ -118,9 +119,33 @@ extension EditorApp {
     func startExport(_ scope: ExportJob.Scope) {
         requestPreviewIfNeeded()
         let job = ExportJob(scope: scope, labels: state.labels, seed: state.seed, palette: state.palette,
-                            exporter: ViewExporter(layoutPath: state.filePath))
+                            exporter: ViewExporter(layoutPath: state.filePath), settings: generationSettings)
         exports.submit(job, scheduler: scheduler)
         message = job.startMessage
+    }
+
+    /// The seed and style the preview is made with (saved in exported PNGs).
+    var generationSettings: GenerationSettings {
+        GenerationSettings(seed: state.seed, style: (generator as? StyledGenerator)?.style)
+    }
+
+    /// `P`: the generator takes its style from a reference image (nil: back to seeds alone).
+    func loadStyle(path: String?) {
+        guard let base = (generator as? StyledGenerator)?.base ?? (generator as? LGGANGenerator) else {
+            message = "styles need a trained model (--model)"
+            return
+        }
+        do {
+            let styled: SceneGenerator = try path.map { StyledGenerator(base: base, style: try base.styleReference(path: $0)) } ?? base
+            finishExports()  // they wait on the old generator
+            scheduler.stop()
+            generator = styled
+            scheduler = makeScheduler()
+            requestedRevision = -1
+            message = path.map { "style from \($0)" } ?? "style cleared: the seed alone picks the look"
+        } catch {
+            message = "\(error)"
+        }
     }
 
     /// Outcomes of finished exports go to the message line.

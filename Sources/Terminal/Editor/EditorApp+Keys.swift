@@ -120,11 +120,15 @@ extension EditorApp {
         case ascii("?"): setMode(.help(page: 0))
         case ascii("n"):
             if generator.hasNoiseInput {
-                state.seed = UInt64.random(in: 1...UInt64(UInt32.max))
-                message = "new seed \(state.seed)"
+                state.reroll(to: UInt64.random(in: 1...UInt64(UInt32.max)))
+                message = "new seed \(state.seed) (p goes back)"
             } else {
                 message = "this model has no noise input: the seed changes nothing"
             }
+        case ascii("p"):
+            message = state.previousSeed() ? "back to seed \(state.seed)" : "no earlier seed (n makes a new one)"
+        case ascii("P"):
+            setMode(.prompt(EditorPrompt(label: "Style image (PNG; empty clears): ", text: "", purpose: .styleImage)))
         case ascii("+"), ascii("="): zoom(by: 1)
         case ascii("-"): zoom(by: -1)
         case ascii("0"): relayout()

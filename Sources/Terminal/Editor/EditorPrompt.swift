@@ -5,6 +5,7 @@ struct EditorPrompt {
         case open
         case saveAs(thenQuit: Bool)
         case newLayout
+        case styleImage
     }
 
     let label: String

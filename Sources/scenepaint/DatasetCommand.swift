@@ -9,7 +9,7 @@ struct DatasetCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dataset",
         abstract: "Make procedural landscape training data (layouts with photo-like renders).",
-        subcommands: [Synth.self, Sheet.self, Scene.self])
+        subcommands: [Synth.self, Sheet.self, Scene.self, Styles.self])
 
     /// WxH, e.g. 256x256 or 512x256.
     struct Size: ExpressibleByArgument {
@@ -111,7 +111,7 @@ struct DatasetCommand: ParsableCommand {
 }
 
 /// The progress bar, shared by the worker threads.
-private final class ProgressBox: @unchecked Sendable {
+final class ProgressBox: @unchecked Sendable {
     private var bar: ProgressBar
     private let lock = NSLock()
     init(_ bar: ProgressBar) { self.bar = bar }

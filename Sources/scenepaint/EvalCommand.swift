@@ -22,7 +22,9 @@ struct EvalCommand: ParsableCommand {
             """)
 
     @Option(name: .long, help: "Generator model file (default: models/\(ModelLoader.defaultModelName)), 'flat' (palette colours: the floor) or 'shaded' (the editor's stand-in).") var model: String?
-    @Option(name: .long, help: "Test pairs: DIR/layouts/NNNNNN.png, DIR/images/NNNNNN.png (and manifest.json).") var data: String
+    @Option(name: .long, help: "Test pairs: DIR/layouts/NNNNNN.png, DIR/images/NNNNNN.png (and manifest.json).") var data: String?
+    @Option(name: .customLong("style-spread"), help: "Diversity against the real spread: a 'scenepaint dataset styles' directory (colour statistics and multi-scale pixel distance; with or without --data).") var styleSpread: String?
+    @Option(name: .customLong("style-spread-layouts"), help: "Layouts of --style-spread to use (default: all).") var styleSpreadLayouts: Int?
     @Option(name: .long, help: "Use the first N test pairs (default: all).") var count: Int?
     @Option(name: .long, help: "Base seed: pair i is generated with seed S+i.") var seed: UInt64 = 0
     @Option(name: .long, help: "Write the report as JSON to this file.") var json: String?
@@ -41,11 +43,20 @@ struct EvalCommand: ParsableCommand {
         let evaluatorPath = try evaluator ?? Self.bundledEvaluator()
         let segmenter = try SegmenterCheckpoint.load(path: evaluatorPath).model
         let palette = segmenter.configuration.palette
-        let dataset = try SegmenterDataset(directory: data, palette: palette)
         guard let modelSpec = model ?? ModelLoader.defaultModelPath() else {
             throw Failure("no --model given and models/\(ModelLoader.defaultModelName) not found")
         }
         let generator = try Self.loadGenerator(modelSpec, palette: palette)
+        if let styleSpread {
+            let spreadData = try SegmenterDataset(directory: styleSpread, palette: palette)
+            let spread = try StyleSpread.measure(generator: generator, dataset: spreadData, maxLayouts: styleSpreadLayouts, seed: seed)
+            print(spread.text)
+        }
+        guard let data else {
+            if styleSpread == nil { throw ValidationError("give --data DIR (and/or --style-spread DIR)") }
+            return
+        }
+        let dataset = try SegmenterDataset(directory: data, palette: palette)
 
         var options = EvaluationOptions()
         options.count = count

@@ -44,6 +44,12 @@ struct GenerateCommand: ParsableCommand {
     var seed: UInt64?
     @Option(help: "Take the look of this reference image (PNG, sides 32-4096; models with a style encoder).")
     var style: String?
+    @Option(help: "Write a style sheet of the layout here: --sheet-seeds across, the prior and each --sheet-styles image down.")
+    var styleSheet: String?
+    @Option(help: "Seeds of the --style-sheet columns, comma-separated.")
+    var sheetSeeds: String = "1,2,3,4"
+    @Option(help: "Reference images of the --style-sheet rows, comma-separated PNGs.")
+    var sheetStyles: String?
     @Option(help: "Reproduce a picture: the seed and style saved in its PNG text chunks (written by generate and the editor's export).")
     var settingsFrom: String?
     @Option(help: "Resize the layout (nearest) to WxH before generating, e.g. 512x256.")
@@ -75,7 +81,9 @@ struct GenerateCommand: ParsableCommand {
             return
         }
         if layout == nil { throw ValidationError("missing layout (or --report DATASET)") }
-        if output == nil && allViews == nil { throw ValidationError("say where to write: -o OUT.png and/or --all-views DIR") }
+        if output == nil && allViews == nil && styleSheet == nil {
+            throw ValidationError("say where to write: -o OUT.png, --all-views DIR and/or --style-sheet OUT.png")
+        }
         if settingsFrom != nil && (seed != nil || style != nil) {
             throw ValidationError("--settings-from sets the seed and style: do not also pass --seed or --style")
         }
@@ -110,6 +118,15 @@ struct GenerateCommand: ParsableCommand {
                 throw ValidationError("--size must be WxH, e.g. 256x256 (each side 1-4096)")
             }
             labels = labels.resized(width: width, height: height)
+        }
+        if let styleSheet {
+            let seeds = sheetSeeds.split(separator: ",").compactMap { UInt64($0.trimmingCharacters(in: .whitespaces)) }
+            guard !seeds.isEmpty else { throw ValidationError("--sheet-seeds must list seeds, e.g. 1,2,3,4") }
+            let styles = try (sheetStyles?.split(separator: ",").map(String.init) ?? []).map { path in
+                (image: try RGBImage.read(path: path), style: try generator.styleReference(path: path))
+            }
+            try StyleSheet.render(generator: generator, labels: labels, seeds: seeds, styles: styles).write(path: styleSheet)
+            print("wrote \(styleSheet) (\(seeds.count) seeds x \(styles.count + 1) rows)")
         }
         let settings = try generationSettings(generator)
         let views = try generator.generate(labels, settings: settings, shouldCancel: { false })

@@ -91,11 +91,50 @@ public enum StyleSpread {
         return Distances(colour: colour / Double(Swift.max(1, pairs)), pixel: pixel / Double(Swift.max(1, pairs)))
     }
 
-    /// Groups consecutive pairs of `dataset` with the same layout (a `dataset
-    /// styles` directory), generates each layout under as many seeds as it has
-    /// renders (seed `seed + k`), and averages both spreads over the layouts.
-    public static func measure(generator: any SceneGenerator, dataset: SegmenterDataset, maxLayouts: Int? = nil,
-                               seed: UInt64 = 0, progress: (Int, Int) -> Void = { _, _ in }) throws -> Report {
+    /// How far a styled image's colour statistics are from its reference's.
+    public struct Transfer: Codable, Sendable, Equatable {
+        public var references: Int
+        /// Mean colour-statistics distance to the reference: generated with its style, with the prior, and
+        /// (the scale) between the reference and the world's other renders of the same layout.
+        public var styled: Double
+        public var unstyled: Double
+        public var otherRenders: Double
+
+        public var text: String {
+            String(format: """
+                Style transfer (%d references, each the render of the layout generated): colour-statistics distance \
+                to the reference %.4f with its style, %.4f with prior seeds (other real renders of the layout: %.4f)
+                """, references, styled, unstyled, otherRenders)
+        }
+    }
+
+    /// Each render of each layout in a `dataset styles` set serves as the
+    /// reference for its own layout: the model's image under that reference's
+    /// style should have colour statistics closer to it than the model's
+    /// images under prior seeds.
+    public static func transfer(generator: LGGANGenerator, dataset: SegmenterDataset, maxLayouts: Int? = nil,
+                                seed: UInt64 = 0) throws -> Transfer {
+        let groups = try layoutGroups(dataset, maxLayouts: maxLayouts)
+        var styled = 0.0, unstyled = 0.0, others = 0.0, count = 0
+        for group in groups {
+            let prior = try (0..<group.images.count).map { s in
+                try generator.generate(group.labels, seed: seed &+ UInt64(s), shouldCancel: { false }).fused
+            }
+            for (j, reference) in group.images.enumerated() {
+                let style = try generator.styleReference(of: reference, source: "\(dataset.directory) pair")
+                let image = try generator.generate(group.labels, seed: seed &+ UInt64(j), style: style, shouldCancel: { false }).fused
+                styled += colourDistance(image, reference)
+                unstyled += prior.map { colourDistance($0, reference) }.reduce(0, +) / Double(prior.count)
+                let rest = group.images.enumerated().filter { $0.offset != j }.map { colourDistance($0.element, reference) }
+                others += rest.reduce(0, +) / Double(rest.count)
+                count += 1
+            }
+        }
+        return Transfer(references: count, styled: styled / Double(count), unstyled: unstyled / Double(count),
+                        otherRenders: others / Double(count))
+    }
+
+    static func layoutGroups(_ dataset: SegmenterDataset, maxLayouts: Int?) throws -> [(labels: LabelMap, images: [RGBImage])] {
         var groups: [(labels: LabelMap, images: [RGBImage])] = []
         for i in 0..<dataset.count {
             let (labels, image) = try dataset.pair(i)
@@ -110,6 +149,15 @@ public enum StyleSpread {
         guard !usable.isEmpty else {
             throw Failure("\(dataset.directory): no layout appears twice in a row: make it with 'scenepaint dataset styles'")
         }
+        return usable
+    }
+
+    /// Groups consecutive pairs of `dataset` with the same layout (a `dataset
+    /// styles` directory), generates each layout under as many seeds as it has
+    /// renders (seed `seed + k`), and averages both spreads over the layouts.
+    public static func measure(generator: any SceneGenerator, dataset: SegmenterDataset, maxLayouts: Int? = nil,
+                               seed: UInt64 = 0, progress: (Int, Int) -> Void = { _, _ in }) throws -> Report {
+        let usable = try layoutGroups(dataset, maxLayouts: maxLayouts)
         var real: [Distances] = [], generated: [Distances] = []
         for (k, group) in usable.enumerated() {
             real.append(spread(group.images))

@@ -56,11 +56,11 @@ public struct LGGANConfig: Codable, Sendable, Equatable {
     /// Channels of per-image noise added after the encoder's instance norms
     /// (the first noise design; every later instance norm removes most of it).
     public var noiseChannels: Int = 0
-    /// Dimensions of the per-image style code z (0 = none). z is broadcast over
-    /// the layout and concatenated to the one-hot map that every SPADE
-    /// modulation sees (OASIS-style 3D noise), and scales and shifts the local
-    /// generator's features before the class convolutions: both act after the
-    /// last normalisation, so no instance norm can remove it.
+    /// Dimensions of the per-image style code z (0 = none). z enters every SPADE
+    /// modulation next to the layout (as if broadcast over it and concatenated
+    /// to the one-hot map: OASIS-style 3D noise), and scales and shifts the
+    /// local generator's features before the class convolutions: both act
+    /// after the last normalisation, so no instance norm can remove it.
     public var styleChannels: Int = 0
     /// The network holds an image encoder to the style code (SPADE's VAE
     /// encoder), so a reference image can set z (`generate --style`).
@@ -119,9 +119,6 @@ public struct LGGANConfig: Codable, Sendable, Equatable {
 
     /// Layouts must have sides divisible by this (the generator pads others).
     public var sizeMultiple: Int { 1 << encoderDepth }
-
-    /// Channels of the map every SPADE modulation reads: the one-hot layout and the broadcast style code.
-    public var spadeLabelChannels: Int { classCount + styleChannels }
 
     /// Pixels beyond a class's mask that its own convolution can reach.
     public var classRadius: Int { classKernel / 2 }

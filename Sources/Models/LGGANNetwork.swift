@@ -60,6 +60,13 @@ public final class LGGANNetwork: Module {
         return Tensor.randomNormal([batch, config.styleChannels], using: &rng)
     }
 
+    /// Parameters that exist only for the style code (its encoder, the SPADE
+    /// projections, the local modulation): a warm start begins them at zero or
+    /// fresh, and training gives them their own learning rate.
+    public static func isStyleParameter(_ name: String) -> Bool {
+        name.hasPrefix("styleEncoder.") || name.contains("styleProjection.") || name.contains("styleModulation.")
+    }
+
     /// The style encoder's posterior for images [N, 3, H, W] in -1...1 (nil without encoder).
     public func encodeStyle(_ images: Tensor) -> (mean: Tensor, logVariance: Tensor)? {
         styleEncoder.map { $0(images) }
@@ -97,8 +104,8 @@ public final class LGGANNetwork: Module {
         try checkpoint(.encoder)
         var globalImage: Tensor?
         if let global {
-            let layouts = (0...config.globalDepth).map { Self.appendingStyle(code, to: input.oneHot(downsampledBy: 1 << $0)) }
-            globalImage = try global(levels[config.globalDepth], layouts: layouts) { try checkpoint(.globalBlock($0)) }
+            let layouts = (0...config.globalDepth).map { input.oneHot(downsampledBy: 1 << $0) }
+            globalImage = try global(levels[config.globalDepth], layouts: layouts, style: code) { try checkpoint(.globalBlock($0)) }
             try checkpoint(.global)
         }
         var localOutput: LocalGenerator.Output?
@@ -143,14 +150,6 @@ public final class LGGANNetwork: Module {
             fatalError("LGGAN: style code \(style.shape) for batch \(batch) x \(config.styleChannels)")
         }
         return style
-    }
-
-    /// [N, c, h, w] one-hot map with z [N, S] broadcast to [N, S, h, w] behind it.
-    static func appendingStyle(_ style: Tensor?, to layout: Tensor) -> Tensor {
-        guard let style else { return layout }
-        let (n, h, w) = (layout.shape[0], layout.shape[2], layout.shape[3])
-        let plane = style.reshaped([n, style.shape[1], 1, 1]).broadcast(to: [n, style.shape[1], h, w])
-        return Tensor.concat([layout, plane], axis: 1)
     }
 
     /// Eq. 7: Wg * global + Wl * local.

@@ -4,20 +4,35 @@ import Tensor
 /// instance norm, then gamma and beta predicted per pixel from the layout:
 /// out = norm(x) * (1 + gamma) + beta. One convolution predicts gamma and beta
 /// together (2C channels) - the same arithmetic as two, in one larger GEMM.
+///
+/// With a style code z (models with `styleChannels`), z is added to the label
+/// convolution's output through its own linear map before the ReLU: the same
+/// as concatenating z broadcast over the layout to the conv's input (OASIS's
+/// 3D noise), without the border effect of zero padding on a constant plane,
+/// at the cost of a linear layer, and with its weights apart from the trained
+/// label weights (a warm start sets them to zero; they learn at their own rate).
+/// Gamma and beta act after the instance norm, so nothing normalises z away.
 final class SPADE: Module {
     let shared: Conv2d
     let modulation: Conv2d
+    let styleProjection: Linear?
 
-    init(channels: Int, labelChannels: Int, hidden: Int, modulationKernel: Int, using rng: inout RandomGenerator) {
+    init(channels: Int, labelChannels: Int, hidden: Int, modulationKernel: Int, styleChannels: Int = 0,
+         using rng: inout RandomGenerator) {
         shared = Conv2d(labelChannels, hidden, kernelSize: 3, padding: 1, using: &rng)
         modulation = Conv2d(hidden, 2 * channels, kernelSize: modulationKernel, padding: modulationKernel / 2, using: &rng)
+        styleProjection = styleChannels > 0 ? Linear(styleChannels, hidden, bias: false, using: &rng) : nil
         super.init()
     }
 
-    /// x [N, C, h, w]; layout: the one-hot map already at h x w.
-    func callAsFunction(_ x: Tensor, layout: Tensor) -> Tensor {
-        let actv = shared(layout).relu()
-        return modulate(instanceNorm(x), gammaBeta: modulation(actv))
+    /// x [N, C, h, w]; layout: the one-hot map already at h x w; style: [N, S] or nil.
+    func callAsFunction(_ x: Tensor, layout: Tensor, style: Tensor? = nil) -> Tensor {
+        var label = shared(layout)
+        if let styleProjection, let style {
+            let offset = styleProjection(style)
+            label = label + offset.reshaped([offset.shape[0], offset.shape[1], 1, 1])
+        }
+        return modulate(instanceNorm(x), gammaBeta: modulation(label.relu()))
     }
 }
 
@@ -31,15 +46,18 @@ final class SPADEResBlock: Module {
     let normShortcut: SPADE?
     let convShortcut: Conv2d?
 
-    init(_ fin: Int, _ fout: Int, labelChannels: Int, hidden: Int, modulationKernel: Int, using rng: inout RandomGenerator) {
+    init(_ fin: Int, _ fout: Int, labelChannels: Int, hidden: Int, modulationKernel: Int, styleChannels: Int = 0,
+         using rng: inout RandomGenerator) {
         let middle = Swift.min(fin, fout)
-        norm0 = SPADE(channels: fin, labelChannels: labelChannels, hidden: hidden, modulationKernel: modulationKernel, using: &rng)
+        norm0 = SPADE(channels: fin, labelChannels: labelChannels, hidden: hidden, modulationKernel: modulationKernel,
+                      styleChannels: styleChannels, using: &rng)
         conv0 = Conv2d(fin, middle, kernelSize: 3, padding: 1, using: &rng)
-        norm1 = SPADE(channels: middle, labelChannels: labelChannels, hidden: hidden, modulationKernel: modulationKernel, using: &rng)
+        norm1 = SPADE(channels: middle, labelChannels: labelChannels, hidden: hidden, modulationKernel: modulationKernel,
+                      styleChannels: styleChannels, using: &rng)
         conv1 = Conv2d(middle, fout, kernelSize: 3, padding: 1, using: &rng)
         if fin != fout {
             normShortcut = SPADE(channels: fin, labelChannels: labelChannels, hidden: hidden,
-                                 modulationKernel: modulationKernel, using: &rng)
+                                 modulationKernel: modulationKernel, styleChannels: styleChannels, using: &rng)
             convShortcut = Conv2d(fin, fout, kernelSize: 1, bias: false, using: &rng)
         } else {
             normShortcut = nil
@@ -48,15 +66,15 @@ final class SPADEResBlock: Module {
         super.init()
     }
 
-    func callAsFunction(_ x: Tensor, layout: Tensor) -> Tensor {
+    func callAsFunction(_ x: Tensor, layout: Tensor, style: Tensor? = nil) -> Tensor {
         let shortcut: Tensor
         if let normShortcut, let convShortcut {
-            shortcut = convShortcut(normShortcut(x, layout: layout))
+            shortcut = convShortcut(normShortcut(x, layout: layout, style: style))
         } else {
             shortcut = x
         }
-        let dx = conv0(norm0(x, layout: layout).leakyRelu(slope: 0.2))
-        let dy = conv1(norm1(dx, layout: layout).leakyRelu(slope: 0.2))
+        let dx = conv0(norm0(x, layout: layout, style: style).leakyRelu(slope: 0.2))
+        let dy = conv1(norm1(dx, layout: layout, style: style).leakyRelu(slope: 0.2))
         return shortcut + dy
     }
 }

@@ -25,8 +25,11 @@ public final class LGGANTrainer {
     public var options: LGGANTrainingOptions
     public let generatorOptimizer: Adam
     public let discriminatorOptimizer: Adam
-    /// The style encoder and its optimiser, when `options.styleEncoder`.
+    /// The separate style encoder of the older noise design (`options.styleEncoder`).
     public let styleEncoder: StyleEncoder?
+    /// That encoder's optimiser, or, for a model with a style code, the
+    /// optimiser of the style parameters (`LGGANNetwork.isStyleParameter`) at
+    /// `styleLearningRateFactor` times the generator's rate.
     let styleOptimizer: Adam?
     public private(set) var step: Int = 0
 
@@ -40,11 +43,16 @@ public final class LGGANTrainer {
         discriminator = MultiscaleDiscriminator(config: config, seed: options.seed &+ 1)
         self.palette = palette
         self.options = options
-        generatorOptimizer = Adam(generator, learningRate: options.generatorLearningRate,
-                                  beta1: options.beta1, beta2: options.beta2)
+        let named = generator.namedParameters()
+        let styleNamed = named.filter { LGGANNetwork.isStyleParameter($0.0) }
+        generatorOptimizer = Adam(namedParameters: named.filter { !LGGANNetwork.isStyleParameter($0.0) },
+                                  learningRate: options.generatorLearningRate, beta1: options.beta1, beta2: options.beta2)
         discriminatorOptimizer = Adam(discriminator, learningRate: options.discriminatorLearningRate,
                                       beta1: options.beta1, beta2: options.beta2)
         if options.styleEncoder {
+            guard styleNamed.isEmpty else {
+                throw Failure("a model with a style code has its style encoder inside the generator: train it without the separate one")
+            }
             guard config.noiseChannels > 0 else {
                 throw Failure("a style encoder needs a model with noise channels (--noise N)")
             }
@@ -53,7 +61,9 @@ public final class LGGANTrainer {
             styleOptimizer = Adam(encoder, learningRate: options.generatorLearningRate, beta1: options.beta1, beta2: options.beta2)
         } else {
             styleEncoder = nil
-            styleOptimizer = nil
+            styleOptimizer = styleNamed.isEmpty ? nil
+                : Adam(namedParameters: styleNamed, learningRate: options.generatorLearningRate * options.styleLearningRateFactor,
+                       beta1: options.beta1, beta2: options.beta2)
         }
     }
 
@@ -70,7 +80,7 @@ public final class LGGANTrainer {
         let rate = options.rateFactor(step: step)
         generatorOptimizer.learningRate = options.generatorLearningRate * rate
         discriminatorOptimizer.learningRate = options.discriminatorLearningRate * rate
-        styleOptimizer?.learningRate = options.generatorLearningRate * rate
+        styleOptimizer?.learningRate = options.generatorLearningRate * rate * (styleEncoder == nil ? options.styleLearningRateFactor : 1)
         generator.train()
         discriminator.train()
         let n = batch.input.batch
@@ -195,10 +205,8 @@ public final class LGGANTrainer {
         tensors.merge(discriminator.stateDict(prefix: "D."), uniquingKeysWith: { a, _ in a })
         tensors.merge(generatorOptimizer.stateDict(prefix: "optG."), uniquingKeysWith: { a, _ in a })
         tensors.merge(discriminatorOptimizer.stateDict(prefix: "optD."), uniquingKeysWith: { a, _ in a })
-        if let styleEncoder, let styleOptimizer {
-            tensors.merge(styleEncoder.stateDict(prefix: "S."), uniquingKeysWith: { a, _ in a })
-            tensors.merge(styleOptimizer.stateDict(prefix: "optS."), uniquingKeysWith: { a, _ in a })
-        }
+        if let styleEncoder { tensors.merge(styleEncoder.stateDict(prefix: "S."), uniquingKeysWith: { a, _ in a }) }
+        if let styleOptimizer { tensors.merge(styleOptimizer.stateDict(prefix: "optS."), uniquingKeysWith: { a, _ in a }) }
         var metadata = [
             "format": Self.checkpointFormat,
             "config": config.encodedJSON(),
@@ -239,11 +247,11 @@ public final class LGGANTrainer {
             try trainer.discriminator.loadStateDict(file.tensors, prefix: "D.")
             try trainer.generatorOptimizer.loadStateDict(file.tensors, prefix: "optG.", stepCount: gSteps)
             try trainer.discriminatorOptimizer.loadStateDict(file.tensors, prefix: "optD.", stepCount: dSteps)
-            if let styleEncoder = trainer.styleEncoder, let styleOptimizer = trainer.styleOptimizer {
+            if let styleOptimizer = trainer.styleOptimizer {
                 guard let sSteps = file.metadata["optS.steps"].flatMap({ Int($0) }) else {
-                    throw fail("its metadata lacks the style encoder's optimiser step")
+                    throw fail("its metadata lacks the style optimiser's step")
                 }
-                try styleEncoder.loadStateDict(file.tensors, prefix: "S.")
+                try trainer.styleEncoder?.loadStateDict(file.tensors, prefix: "S.")
                 try styleOptimizer.loadStateDict(file.tensors, prefix: "optS.", stepCount: sSteps)
             }
         } catch let error as ModuleStateError {

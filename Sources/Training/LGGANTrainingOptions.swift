@@ -47,6 +47,11 @@ public struct LGGANTrainingOptions: Codable, Sendable, Equatable {
     /// The KL weight rises linearly from 0 to `klWeight` over these first steps
     /// (annealing: the code first learns to carry the style, then is pulled to the prior).
     public var klWarmupSteps: Int = 0
+    /// The style parameters (encoder, SPADE projections, local modulation)
+    /// learn at this multiple of the generator's rate: Adam moves a weight by
+    /// about the rate per step, and these start at zero or fresh next to a
+    /// trained generator, in a run of a few thousand steps.
+    public var styleLearningRateFactor: Float = 1
     /// The first steps update the discriminator only (a fresh discriminator
     /// next to a warm-started generator would otherwise feed it noise).
     public var discriminatorWarmupSteps: Int = 0
@@ -64,7 +69,7 @@ public struct LGGANTrainingOptions: Codable, Sendable, Equatable {
     public init() {}
 
     private enum CodingKeys: String, CodingKey {
-        case size, batch, steps, generatorLearningRate, discriminatorLearningRate, beta1, beta2, decayFrom, adversarialWeight, featureMatchingWeight, localL1Weight, globalL1Weight, classificationWeight, adversarialOnBranches, styleEncoder, klWeight, klFreeBits, klWarmupSteps, discriminatorWarmupSteps, sampledDiscriminatorFakes, checkpointEvery, sampleEvery, logEvery, seed
+        case size, batch, steps, generatorLearningRate, discriminatorLearningRate, beta1, beta2, decayFrom, adversarialWeight, featureMatchingWeight, localL1Weight, globalL1Weight, classificationWeight, adversarialOnBranches, styleEncoder, klWeight, klFreeBits, klWarmupSteps, styleLearningRateFactor, discriminatorWarmupSteps, sampledDiscriminatorFakes, checkpointEvery, sampleEvery, logEvery, seed
     }
 
     /// Missing keys keep their defaults, so older checkpoints stay readable.
@@ -90,6 +95,7 @@ public struct LGGANTrainingOptions: Codable, Sendable, Equatable {
         try read(.klWeight, &klWeight)
         try read(.klFreeBits, &klFreeBits)
         try read(.klWarmupSteps, &klWarmupSteps)
+        try read(.styleLearningRateFactor, &styleLearningRateFactor)
         try read(.discriminatorWarmupSteps, &discriminatorWarmupSteps)
         try read(.sampledDiscriminatorFakes, &sampledDiscriminatorFakes)
         try read(.checkpointEvery, &checkpointEvery)

@@ -51,6 +51,9 @@ struct EvalCommand: ParsableCommand {
             let spreadData = try SegmenterDataset(directory: styleSpread, palette: palette)
             let spread = try StyleSpread.measure(generator: generator, dataset: spreadData, maxLayouts: styleSpreadLayouts, seed: seed)
             print(spread.text)
+            if let lggan = generator as? LGGANGenerator, lggan.hasStyleEncoder {
+                print(try StyleSpread.transfer(generator: lggan, dataset: spreadData, maxLayouts: styleSpreadLayouts, seed: seed).text)
+            }
         }
         guard let data else {
             if styleSpread == nil { throw ValidationError("give --data DIR (and/or --style-spread DIR)") }

@@ -100,6 +100,8 @@ struct TrainCommand: ParsableCommand {
         var klWarmup: Int?
         @Option(help: "Start the generator from this model file (its architecture; new style-code weights zero, so it starts as that model). The discriminator starts fresh.")
         var initFrom: String?
+        @Option(help: "Learning rate of the style parameters (encoder, SPADE projections, local modulation) as a multiple of --lr-g (default 10 with --style-code).")
+        var styleLearningRateFactor: Float?
         @Option(help: "First steps that train the discriminator only (default 200 with --init-from, else 0).")
         var discriminatorWarmup: Int?
         @Option(help: "Discriminator width ndf.")
@@ -180,7 +182,7 @@ struct TrainCommand: ParsableCommand {
             let trainer = try LGGANTrainer(config: config, palette: palette, options: makeOptions())
             let summary = try LGGANWarmStart.load(trained.network.stateDict(), into: trainer.generator, source: path)
             FileHandle.standardError.write(Data(("generator from \(path): \(summary.copied) tensors copied, "
-                + "\(summary.widened) widened for the style code, \(summary.zeroed) zero, \(summary.fresh) new (style encoder)\n").utf8))
+                + "\(summary.zeroed) zero (style code weights), \(summary.fresh) new (style encoder)\n").utf8))
             return trainer
         }
 
@@ -226,6 +228,7 @@ struct TrainCommand: ParsableCommand {
             o.klFreeBits = klFreeBits ?? (styleCode > 0 ? 0.25 : 0)
             o.klWarmupSteps = klWarmup ?? (styleCode > 0 ? 500 : 0)
             o.discriminatorWarmupSteps = discriminatorWarmup ?? (initFrom != nil ? 200 : 0)
+            o.styleLearningRateFactor = styleLearningRateFactor ?? (styleCode > 0 ? 10 : 1)
             return o
         }
     }

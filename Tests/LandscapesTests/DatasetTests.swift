@@ -23,7 +23,7 @@ final class DatasetTests: XCTestCase {
         XCTAssertEqual(manifest.seed, 12)
         XCTAssertEqual(manifest.width, 48)
         XCTAssertEqual(manifest.classes.count, 15)
-        XCTAssertEqual(manifest.classes.map(\.pixelShare).reduce(0, +), 1, accuracy: 1e-9)
+        XCTAssertEqual(manifest.classes.compactMap(\.pixelShare).reduce(0, +), 1, accuracy: 1e-9)
         XCTAssertEqual(manifest.compositions.values.reduce(0, +), 6)
         XCTAssertEqual(try DatasetManifest.read(directory: directory), manifest)
         var counted = [Int](repeating: 0, count: 256)
@@ -39,7 +39,7 @@ final class DatasetTests: XCTestCase {
             for (c, n) in layout.labels.histogram().enumerated() { counted[c] += n }
         }
         for cls in manifest.classes {
-            XCTAssertEqual(cls.pixelShare, Double(counted[cls.id]) / Double(6 * 48 * 48), accuracy: 1e-9)
+            XCTAssertEqual(try XCTUnwrap(cls.pixelShare), Double(counted[cls.id]) / Double(6 * 48 * 48), accuracy: 1e-9)
         }
     }
 

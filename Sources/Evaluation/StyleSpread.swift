@@ -2,7 +2,7 @@ import Foundation
 import Layouts
 import Models
 import Support
-import Training
+import Datasets
 
 /// Diversity without the evaluator: how far apart images of one layout are,
 /// in two spaces the segmenter (trained to ignore style) has no part in:
@@ -112,7 +112,7 @@ public enum StyleSpread {
     /// reference for its own layout: the model's image under that reference's
     /// style should have colour statistics closer to it than the model's
     /// images under prior seeds.
-    public static func transfer(generator: LGGANGenerator, dataset: SegmenterDataset, maxLayouts: Int? = nil,
+    public static func transfer(generator: LGGANGenerator, dataset: PairedDataset, maxLayouts: Int? = nil,
                                 seed: UInt64 = 0) throws -> Transfer {
         let groups = try layoutGroups(dataset, maxLayouts: maxLayouts)
         var styled = 0.0, unstyled = 0.0, others = 0.0, count = 0
@@ -134,7 +134,7 @@ public enum StyleSpread {
                         otherRenders: others / Double(count))
     }
 
-    static func layoutGroups(_ dataset: SegmenterDataset, maxLayouts: Int?) throws -> [(labels: LabelMap, images: [RGBImage])] {
+    static func layoutGroups(_ dataset: PairedDataset, maxLayouts: Int?) throws -> [(labels: LabelMap, images: [RGBImage])] {
         var groups: [(labels: LabelMap, images: [RGBImage])] = []
         for i in 0..<dataset.count {
             let (labels, image) = try dataset.pair(i)
@@ -155,7 +155,7 @@ public enum StyleSpread {
     /// Groups consecutive pairs of `dataset` with the same layout (a `dataset
     /// styles` directory), generates each layout under as many seeds as it has
     /// renders (seed `seed + k`), and averages both spreads over the layouts.
-    public static func measure(generator: any SceneGenerator, dataset: SegmenterDataset, maxLayouts: Int? = nil,
+    public static func measure(generator: any SceneGenerator, dataset: PairedDataset, maxLayouts: Int? = nil,
                                seed: UInt64 = 0, progress: (Int, Int) -> Void = { _, _ in }) throws -> Report {
         let usable = try layoutGroups(dataset, maxLayouts: maxLayouts)
         var real: [Distances] = [], generated: [Distances] = []

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Datasets
 import Editor
 import Evaluation
 import Foundation
@@ -48,7 +49,7 @@ struct EvalCommand: ParsableCommand {
         }
         let generator = try Self.loadGenerator(modelSpec, palette: palette)
         if let styleSpread {
-            let spreadData = try SegmenterDataset(directory: styleSpread, palette: palette)
+            let spreadData = try PairedDataset(directory: styleSpread, palette: palette)
             let spread = try StyleSpread.measure(generator: generator, dataset: spreadData, maxLayouts: styleSpreadLayouts, seed: seed)
             print(spread.text)
             if let lggan = generator as? LGGANGenerator, lggan.hasStyleEncoder {
@@ -59,7 +60,7 @@ struct EvalCommand: ParsableCommand {
             if styleSpread == nil { throw ValidationError("give --data DIR (and/or --style-spread DIR)") }
             return
         }
-        let dataset = try SegmenterDataset(directory: data, palette: palette)
+        let dataset = try PairedDataset(directory: data, palette: palette)
 
         var options = EvaluationOptions()
         options.count = count

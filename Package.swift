@@ -2,7 +2,7 @@
 // scenepaint: a terminal scene editor with an embedded CPU LGGAN generator.
 // The module graph: each target below lists exactly the modules its files import
 // (Tests/CLITests/PackageGraphTests checks both the targets and these lines).
-//   Tensor <- CBLAS, Support
+//   Tensor <- CBLAS, CDNNL, Support
 //   Layouts <- CPNG, Support
 //   Datasets <- Layouts, Support
 //   Landscapes <- Datasets, Layouts, Support

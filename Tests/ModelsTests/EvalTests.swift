@@ -1,6 +1,7 @@
 import Datasets
 import Evaluation
 import Foundation
+import Generation
 import Layouts
 import Models
 import Tensor

@@ -45,7 +45,7 @@ final class SceneViewTests: XCTestCase {
     }
 
     func testPaletteRuleIsIdsAndNamesNotColours() throws {
-        let recoloured = try Palette(name: "other", classes: palette.classes.map { PaletteClass(id: $0.id, name: $0.name, color: RGBColor(0, 0, 0)) })
+        let recoloured = try Palette(name: "other", classes: palette.classes.map { PaletteClass(id: $0.id, name: $0.name, color: RGBColor(UInt8($0.id), 0, 0)) })
         XCTAssertTrue(PaletteCompatibility.compatible(recoloured, palette))
         let renamed = try Palette(name: "test", classes: [palette.classes[0], PaletteClass(id: 1, name: "lava", color: RGBColor(40, 90, 200))])
         XCTAssertFalse(PaletteCompatibility.compatible(renamed, palette))

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Editor
 import Foundation
+import Generation
 import Layouts
 import Models
 import Support
@@ -70,11 +71,11 @@ struct EditCommand: ParsableCommand {
         var note: String? = nil
         if let explicit = modelPath {
             generator = try ModelLoader.load(path: explicit, precision: precision)
-            try GeneratorLoader.checkPalette(model: generator.palette, modelPath: explicit, layout: initial.palette, layoutPath: layoutPath)
+            try PaletteCompatibility.check(initial.palette, of: layoutPath ?? "the new layout", against: generator.palette, of: "model \(explicit)")
             label = URL(fileURLWithPath: explicit).lastPathComponent
         } else if model == nil, let bundled = ModelLoader.defaultModelPath(locator: locator),
                   let loaded = try? ModelLoader.load(path: bundled, precision: precision),
-                  loaded.palette.classes == initial.palette.classes {
+                  PaletteCompatibility.compatible(loaded.palette, initial.palette) {
             // The shipped model, when it speaks the layout's palette.
             generator = loaded
             label = URL(fileURLWithPath: bundled).lastPathComponent

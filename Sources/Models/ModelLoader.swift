@@ -1,11 +1,8 @@
 import Foundation
-<<<<<<< HEAD
-import Tensor
-=======
 import Generation
->>>>>>> main
 import Layouts
 import Support
+import Tensor
 
 /// Opens model files for the editor and the CLI.
 public enum ModelLoader {

@@ -2,16 +2,17 @@
 // scenepaint: a terminal scene editor with an embedded CPU LGGAN generator.
 // The module graph: each target below lists exactly the modules its files import
 // (Tests/CLITests/PackageGraphTests checks both the targets and these lines).
-//   Tensor <- CBLAS, Support
+//   Tensor <- CBLAS, CDNNL, Support
 //   Layouts <- CPNG, Support
 //   Datasets <- Layouts, Support
 //   Landscapes <- Datasets, Layouts, Support
-//   Models <- Tensor, Layouts, Support
-//   Training <- Datasets, Models, Tensor, Layouts, Support
-//   Evaluation <- Datasets, Models, Layouts, Support, CBLAS   (not Training)
-//   Editor <- Models, Layouts, Support
-//   Terminal <- Editor, Models, Layouts, Support, CNCurses, CSixel
-//   scenepaint <- Support, Tensor, Layouts, Datasets, Landscapes, Models, Training, Evaluation, Editor, Terminal, ArgumentParser
+//   Generation <- Layouts, Support   (SceneGenerator, GeneratedViews, the views, the palette rule)
+//   Models <- Generation, Tensor, Layouts, Support
+//   Training <- Datasets, Generation, Models, Tensor, Layouts, Support
+//   Evaluation <- Datasets, Generation, Models, Layouts, Support, CBLAS   (not Training)
+//   Editor <- Generation, Layouts, Support   (not Models, not Tensor)
+//   Terminal <- Editor, Generation, Layouts, Support, CNCurses, CSixel
+//   scenepaint <- Support, Tensor, Layouts, Datasets, Landscapes, Generation, Models, Training, Evaluation, Editor, Terminal, ArgumentParser
 // Support, CPNG and the system-library shims depend on nothing here.
 import PackageDescription
 
@@ -43,24 +44,29 @@ let package = Package(
         // bridge owns the setjmp and hands back error strings.
         .target(name: "CPNG", path: "Sources/CPNG",
                 linkerSettings: [.linkedLibrary("png16"), .linkedLibrary("z")]),
+        // oneDNN (libdnnl-dev 2.6, no pkg-config file): a C bridge, because its C API passes
+        // dimensions as fixed arrays and layouts as opaque descriptors that need careful release.
+        .target(name: "CDNNL", path: "Sources/CDNNL",
+                linkerSettings: [.linkedLibrary("dnnl"), .linkedLibrary("gomp")]),
 
         .target(name: "Support", swiftSettings: [v5]),
-        .target(name: "Tensor", dependencies: ["CBLAS", "Support"], swiftSettings: fastMath + [v5]),
+        .target(name: "Tensor", dependencies: ["CBLAS", "CDNNL", "Support"], swiftSettings: fastMath + [v5]),
         .target(name: "Layouts", dependencies: ["CPNG", "Support"], swiftSettings: fastMath + [v5]),
         .target(name: "Datasets", dependencies: ["Layouts", "Support"], swiftSettings: [v5]),
         .target(name: "Landscapes", dependencies: ["Datasets", "Layouts", "Support"], swiftSettings: fastMath + [v5]),
-        .target(name: "Models", dependencies: ["Tensor", "Layouts", "Support"], swiftSettings: fastMath + [v5]),
-        .target(name: "Training", dependencies: ["Datasets", "Models", "Tensor", "Layouts", "Support"],
+        .target(name: "Generation", dependencies: ["Layouts", "Support"], swiftSettings: [v5]),
+        .target(name: "Models", dependencies: ["Generation", "Tensor", "Layouts", "Support"], swiftSettings: fastMath + [v5]),
+        .target(name: "Training", dependencies: ["Datasets", "Generation", "Models", "Tensor", "Layouts", "Support"],
                 swiftSettings: fastMath + [v5]),
-        .target(name: "Evaluation", dependencies: ["Datasets", "Models", "Layouts", "Support", "CBLAS"],
+        .target(name: "Evaluation", dependencies: ["Datasets", "Generation", "Models", "Layouts", "Support", "CBLAS"],
                 swiftSettings: fastMath + [v5]),
-        .target(name: "Editor", dependencies: ["Models", "Layouts", "Support"], swiftSettings: [v5]),
-        .target(name: "Terminal", dependencies: ["Editor", "Models", "Layouts", "Support", "CNCurses", "CSixel"],
+        .target(name: "Editor", dependencies: ["Generation", "Layouts", "Support"], swiftSettings: [v5]),
+        .target(name: "Terminal", dependencies: ["Editor", "Generation", "Layouts", "Support", "CNCurses", "CSixel"],
                 swiftSettings: [v5]),
         .executableTarget(
             name: "scenepaint",
             dependencies: [
-                "Support", "Tensor", "Layouts", "Datasets", "Landscapes", "Models", "Training", "Evaluation",
+                "Support", "Tensor", "Layouts", "Datasets", "Landscapes", "Generation", "Models", "Training", "Evaluation",
                 "Editor", "Terminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -71,9 +77,10 @@ let package = Package(
         .testTarget(name: "LayoutsTests", dependencies: ["Layouts"], swiftSettings: [v5]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Layouts", "Support"], swiftSettings: [v5]),
         .testTarget(name: "LandscapesTests", dependencies: ["Landscapes", "Datasets", "Layouts"], swiftSettings: [v5]),
-        .testTarget(name: "ModelsTests", dependencies: ["Models", "Datasets", "Training", "Evaluation", "Tensor", "Layouts", "Support"],
+        .testTarget(name: "ModelsTests", dependencies: ["Models", "Datasets", "Generation", "Training", "Evaluation", "Tensor", "Layouts", "Support"],
                     swiftSettings: [v5]),
-        .testTarget(name: "EditorTests", dependencies: ["Editor", "Layouts", "Models"], swiftSettings: [v5]),
+        .testTarget(name: "GenerationTests", dependencies: ["Generation", "Layouts"], swiftSettings: [v5]),
+        .testTarget(name: "EditorTests", dependencies: ["Editor", "Generation", "Layouts"], swiftSettings: [v5]),
         .testTarget(name: "TerminalTests", dependencies: ["Terminal", "Layouts"], swiftSettings: [v5]),
         // Runs the built binary as a process (and in tmux): exit codes, messages, files.
         .testTarget(name: "CLITests", dependencies: ["Layouts", "Support"], swiftSettings: [v5]),

@@ -3,6 +3,7 @@ import Layouts
 import Models
 import Support
 import Datasets
+import Generation
 
 /// Diversity without the evaluator: how far apart images of one layout are,
 /// in two spaces the segmenter (trained to ignore style) has no part in:

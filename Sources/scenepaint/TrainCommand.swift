@@ -1,6 +1,7 @@
 import ArgumentParser
 import Datasets
 import Foundation
+import Generation
 import Layouts
 import Models
 import Support
@@ -177,7 +178,7 @@ struct TrainCommand: ParsableCommand {
         /// A trainer whose generator starts as the model in `path` (LGGANWarmStart).
         func warmStartedTrainer(from path: String, palette: Palette) throws -> LGGANTrainer {
             let trained = try ModelLoader.loadLGGAN(path: path)
-            try ModelLoader.checkCompatible(layoutPalette: palette, modelPalette: trained.palette, modelSource: path)
+            try PaletteCompatibility.check(palette, of: "the training data", against: trained.palette, of: path)
             let config = try LGGANWarmStart.config(from: trained.network.config, styleChannels: styleCode,
                                                    styleEncoder: styleEncoder && styleCode > 0)
             let trainer = try LGGANTrainer(config: config, palette: palette, options: makeOptions())

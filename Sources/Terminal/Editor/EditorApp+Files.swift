@@ -1,7 +1,7 @@
 import Editor
 import Foundation
+import Generation
 import Layouts
-import Models
 
 /// Open, save, new, export and recovery.
 extension EditorApp {
@@ -98,7 +98,7 @@ extension EditorApp {
 
     func checkModelPalette(_ palette: Palette, layoutPath: String?) throws {
         guard let model = options.modelPath else { return }
-        try GeneratorLoader.checkPalette(model: generator.palette, modelPath: model, layout: palette, layoutPath: layoutPath)
+        try PaletteCompatibility.check(palette, of: layoutPath ?? "the new layout", against: generator.palette, of: "model \(model)")
     }
 
     func recover(_ entry: RecoveryStore.Entry) {
@@ -126,17 +126,17 @@ extension EditorApp {
 
     /// The seed and style the preview is made with (saved in exported PNGs).
     var generationSettings: GenerationSettings {
-        GenerationSettings(seed: state.seed, style: (generator as? StyledGenerator)?.style)
+        GenerationSettings(seed: state.seed, style: (generator as? StyleSwitching)?.style)
     }
 
     /// `P`: the generator takes its style from a reference image (nil: back to seeds alone).
     func loadStyle(path: String?) {
-        guard let base = (generator as? StyledGenerator)?.base ?? (generator as? LGGANGenerator) else {
-            message = "styles need a trained model (--model)"
+        guard let switching = generator as? StyleSwitching else {
+            message = "this generator cannot take a style from an image (a trained model with a style encoder can)"
             return
         }
         do {
-            let styled: SceneGenerator = try path.map { StyledGenerator(base: base, style: try base.styleReference(path: $0)) } ?? base
+            let styled = try switching.styled(referencePath: path)
             finishExports()  // they wait on the old generator
             scheduler.stop()
             generator = styled

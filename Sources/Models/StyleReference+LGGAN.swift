@@ -1,23 +1,10 @@
 import Foundation
+import Generation
 import Layouts
 import Support
 import Tensor
 
-/// A reference image's style as the model's style encoder reads it: the
-/// posterior mean and log-variance of the style code. A seed draws a code from
-/// it (mean + sigma * eps), so re-rolling under a style varies within it.
-public struct StyleReference: Sendable, Equatable {
-    public let mean: [Float]
-    public let logVariance: [Float]
-    /// Where it came from (a file name, for the status line and PNG metadata).
-    public let source: String
-
-    public init(mean: [Float], logVariance: [Float], source: String) {
-        self.mean = mean
-        self.logVariance = logVariance
-        self.source = source
-    }
-
+extension StyleReference {
     /// The code [1, S] for a seed: bit-exact for the same seed.
     public func code(seed: UInt64) -> Tensor {
         var rng = RandomGenerator(seed: seed)
@@ -25,19 +12,6 @@ public struct StyleReference: Sendable, Equatable {
         let values = (0..<mean.count).map { mean[$0] + exp(0.5 * logVariance[$0]) * eps[$0] }
         return Tensor(shape: [1, mean.count], values: values)
     }
-
-    /// Sides a reference image may have; it is resampled to `encoderSide` square
-    /// (the training crop size the encoder saw), so colour and light matter, not layout.
-    public static let minimumSide = 32
-    public static let maximumSide = 4096
-    public static let encoderSide = 128
-}
-
-/// A reference image the style path cannot use.
-public struct StyleReferenceError: UserFacingError, Equatable {
-    public let path: String
-    public let reason: String
-    public var description: String { "\(path): cannot use as a style reference: \(reason)" }
 }
 
 extension LGGANGenerator {
@@ -69,5 +43,48 @@ extension LGGANGenerator {
             throw StyleReferenceError(path: path, reason: error.message)
         }
         return try styleReference(of: image, source: path)
+    }
+}
+
+extension LGGANGenerator {
+    /// Generates with `settings`; a style code of another size than the model's is refused.
+    public func generate(_ labels: LabelMap, settings: GenerationSettings,
+                         shouldCancel: @Sendable () -> Bool) throws -> GeneratedViews {
+        if let style = settings.style, style.mean.count != network.config.styleChannels {
+            throw Failure("the style code has \(style.mean.count) dimensions but \(source) takes \(network.config.styleChannels)")
+        }
+        return try generate(labels, seed: settings.seed, style: settings.style, shouldCancel: shouldCancel)
+    }
+}
+
+/// A generator whose style is fixed to a reference image's (the editor's
+/// style key): every seed draws its code from that image's posterior.
+public struct StyledGenerator: StyleSwitching, @unchecked Sendable {
+    public let base: LGGANGenerator
+    public let reference: StyleReference
+
+    public init(base: LGGANGenerator, style: StyleReference) {
+        self.base = base
+        self.reference = style
+    }
+
+    public var style: StyleReference? { reference }
+
+    public func styled(referencePath path: String?) throws -> any SceneGenerator { try base.styled(referencePath: path) }
+
+    public var palette: Palette { base.palette }
+    public var hasNoiseInput: Bool { base.hasNoiseInput }
+
+    public func generate(_ labels: LabelMap, seed: UInt64, shouldCancel: @Sendable () -> Bool) throws -> GeneratedViews {
+        try base.generate(labels, seed: seed, style: reference, shouldCancel: shouldCancel)
+    }
+}
+
+extension LGGANGenerator: StyleSwitching {
+    public var style: StyleReference? { nil }
+
+    public func styled(referencePath path: String?) throws -> any SceneGenerator {
+        guard let path else { return self }
+        return StyledGenerator(base: self, style: try styleReference(path: path))
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import Layouts
 import Support
 
 /// What besides the layout and the model decides a generated picture: the
@@ -63,35 +62,5 @@ public struct GenerationSettings: Equatable, Sendable {
 
     static func latin1(_ text: String) -> String {
         String(String.UnicodeScalarView(text.unicodeScalars.map { $0.value <= 255 && $0.value >= 32 ? $0 : "?" }))
-    }
-}
-
-extension LGGANGenerator {
-    /// Generates with `settings`; a style code of another size than the model's is refused.
-    public func generate(_ labels: LabelMap, settings: GenerationSettings,
-                         shouldCancel: @Sendable () -> Bool) throws -> GeneratedViews {
-        if let style = settings.style, style.mean.count != network.config.styleChannels {
-            throw Failure("the style code has \(style.mean.count) dimensions but \(source) takes \(network.config.styleChannels)")
-        }
-        return try generate(labels, seed: settings.seed, style: settings.style, shouldCancel: shouldCancel)
-    }
-}
-
-/// A generator whose style is fixed to a reference image's (the editor's
-/// style key): every seed draws its code from that image's posterior.
-public struct StyledGenerator: SceneGenerator, @unchecked Sendable {
-    public let base: LGGANGenerator
-    public let style: StyleReference
-
-    public init(base: LGGANGenerator, style: StyleReference) {
-        self.base = base
-        self.style = style
-    }
-
-    public var palette: Palette { base.palette }
-    public var hasNoiseInput: Bool { base.hasNoiseInput }
-
-    public func generate(_ labels: LabelMap, seed: UInt64, shouldCancel: @Sendable () -> Bool) throws -> GeneratedViews {
-        try base.generate(labels, seed: seed, style: style, shouldCancel: shouldCancel)
     }
 }

@@ -224,6 +224,22 @@ public final class PreviewScheduler: @unchecked Sendable {
         for w in left { w.completion(.failure(GenerationCancelled())) }
     }
 
+    /// `stop()`, then waits (up to `timeout` seconds) for a generation in
+    /// flight to see the cancellation and return, so the editor does not exit
+    /// (or drop this scheduler) under a thread still inside the numeric
+    /// libraries: quitting right after a style switch crashed in exit.
+    @discardableResult
+    public func stopAndWait(timeout: Double) -> Bool {
+        stop()
+        let deadline = Date(timeIntervalSinceNow: timeout)
+        condition.lock()
+        defer { condition.unlock() }
+        while running != nil {
+            if !condition.wait(until: deadline) { return false }
+        }
+        return true
+    }
+
     /// Polled by the generator between its stages.
     private func shouldCancel(_ job: Job, startedAt: Double) -> Bool {
         condition.lock()

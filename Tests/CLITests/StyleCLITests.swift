@@ -5,8 +5,8 @@ import XCTest
 /// `generate --seed / --style / --settings-from` with the bundled model that
 /// has a style code (issue 15), through the real binary.
 final class StyleCLITests: XCTestCase {
-    /// The bundled model with a style code.
-    static let model = CLIRunner.packageRoot + "/models/landscape-lggan.safetensors"
+    /// The bundled model with a style code (beside the default single-mode one, docs/models.md).
+    static let model = CLIRunner.packageRoot + "/models/landscape-lggan-styles.safetensors"
     static let layout = CLIRunner.packageRoot + "/samples/lake.png"
 
     func temporaryDirectory() throws -> String {
@@ -53,7 +53,7 @@ final class StyleCLITests: XCTestCase {
     /// model shipped at f6f280a) loads and gives the image that build gave
     /// (Tests/Fixtures, made by the f6f280a binary; at most 1 level apart, for
     /// BLAS kernels that sum in another order on another CPU).
-    static let singleModeModel = CLIRunner.packageRoot + "/models/landscape-lggan-single-mode.safetensors"
+    static let singleModeModel = CLIRunner.packageRoot + "/models/landscape-lggan.safetensors"
 
     func testModelFilesFromBeforeTheStyleCodeGenerateAsBefore() throws {
         let dir = try temporaryDirectory()

@@ -138,7 +138,7 @@ extension EditorApp {
         do {
             let styled = try switching.styled(referencePath: path)
             finishExports()  // they wait on the old generator
-            scheduler.stop()
+            scheduler.stopAndWait(timeout: 10)
             generator = styled
             scheduler = makeScheduler()
             requestedRevision = -1

@@ -100,7 +100,7 @@ public final class EditorApp {
         }
         if exitStatus == 0 { finishExports() }
         trace?.finished(scheduler.statistics)
-        scheduler.stop()
+        scheduler.stopAndWait(timeout: 10)
         pane.finishWriting()
         EditorCurses.stop()
         EditorPreviewPane.writeAll(Array(EditorTerminalGuard.restoreSequence.utf8))

@@ -26,8 +26,16 @@ public struct DatasetManifest: Codable, Sendable, Equatable {
     /// False while synthesis runs (or was interrupted); true when every pair exists.
     public var complete: Bool
     public var classes: [ClassShare]
-    /// Pairs per composition.
+    /// Pairs per composition (painted recipes are named painted-RECIPE).
     public var compositions: [String: Int]
+    /// The `--mix` of layout samplers; absent in purely procedural datasets.
+    public var mix: String?
+
+    /// The mix as a value (absent or unreadable: procedural).
+    public var layoutMix: LayoutMix {
+        get { mix.flatMap { try? LayoutMix(parsing: $0) } ?? .procedural }
+        set { mix = newValue == .procedural ? nil : newValue.description }
+    }
 
     public static let fileName = "manifest.json"
 

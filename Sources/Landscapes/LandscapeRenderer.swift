@@ -120,7 +120,7 @@ public struct LandscapeRenderer: Sendable {
                           start: Int(runStart[p]), color: color, waterWeight: waterWeight, role: role, depth: depth)
             final[p] = color[p] + c * w
         }
-        return RenderedLandscape(labels: labels, image: Self.toneMap(final, width: width, height: height, shader: shader))
+        return RenderedLandscape(labels: labels, image: Self.toneMap(final, width: width, height: height, exposure: shader.light.exposure))
     }
 
     /// How a shape shows in water: 0 flat ground (never), 1 far (mirrored about the
@@ -202,12 +202,11 @@ public struct LandscapeRenderer: Sendable {
         return k + (1 - k) * (1 - expf(-(x - k) / (1 - k)))
     }
 
-    static func toneMap(_ linear: [SIMD3<Float>], width: Int, height: Int, shader: Shader) -> RGBImage {
+    static func toneMap(_ linear: [SIMD3<Float>], width: Int, height: Int, exposure: Float) -> RGBImage {
         var lut = [UInt8](repeating: 0, count: 4097)
         for i in 0...4096 {
             lut[i] = UInt8(min(255, max(0, (powf(Float(i) / 4096, 1 / 2.2) * 255).rounded())))
         }
-        let exposure = shader.light.exposure
         var image = RGBImage(width: width, height: height)
         let cx = Float(width) * 0.5, cy = Float(height) * 0.5
         let r2max = cx * cx + cy * cy

@@ -46,6 +46,8 @@ struct TrainSegmenterCommand: ParsableCommand {
     @Option(name: .customLong("val-count"), help: "Validation pairs to score.") var valCount: Int = 64
     @Option(name: .long, help: "Palette name or JSON file (default: the one the layouts name).") var palette: String?
     @Option(name: .long, help: "OpenBLAS / engine threads (default: OpenBLAS's choice).") var threads: Int?
+    @Option(name: .customLong("init"), help: ArgumentHelp("Start a new run from this evaluator's weights (fine-tuning; its palette, size, width and depth are kept).", valueName: "file"))
+    var initialWeights: String?
 
     func run() throws {
         if let threads { BLASInfo.setThreads(threads) }
@@ -60,6 +62,7 @@ struct TrainSegmenterCommand: ParsableCommand {
         options.checkpointEvery = checkpointEvery
         options.logEvery = logEvery
         options.seed = seed
+        options.initialWeights = initialWeights
         guard (0...1).contains(colorJitter) else { throw ValidationError("--color-jitter must be between 0 and 1") }
         options.colorJitter = colorJitter
         let library = try? PaletteLibrary.bundled()

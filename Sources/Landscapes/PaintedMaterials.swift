@@ -401,13 +401,11 @@ struct PaintedMaterials {
         let fh = Float(height)
         let u = (Float(x) + 0.5) / fh, v = (Float(y) + 0.5) / fh
         let g = groundPoint(u, v)
-        let wx = g.x, wz = g.z, fp = g.footprint
-        let wave = Noise.fbm(wx / 2.5, wz / 0.9, region.seed, octaves: 3, footprint: fp / 0.9)
-        let wave2 = Noise.fbm(wx / 0.8, wz / 0.35, region.seed &+ 1, octaves: 2, footprint: fp / 0.35)
-        let calm: Float = overcast ? 0.7 : 1.0
         let depthBelow = Float(y - top) + 0.5
-        let rippleY = (wave * 2.2 + wave2 * 1.2) * calm * (1 + depthBelow * 0.04)
-        let rx = min(width - 1, max(0, x + Int((wave2 * 1.5 * calm).rounded())))
+        let surface = WaterSurface(x: g.x, z: g.z, footprint: g.footprint, seed: region.seed, calm: overcast ? 0.7 : 1.0,
+                                   depthBelow: depthBelow)
+        let rippleY = surface.rippleY
+        let rx = min(width - 1, max(0, x + surface.rippleX))
         var reflected: SIMD3<Float>? = nil
         let ra = Int((Float(top) - depthBelow - rippleY).rounded())
         if ra >= 0 && ra < top {
@@ -418,23 +416,9 @@ struct PaintedMaterials {
             let mirrored = 2 * camera.horizon - v - rippleY / fh
             reflected = light.sky(camera.ray(u: u, v: min(mirrored, camera.horizon - 0.002)))
         }
-        let d = normalize(camera.ray(u: u, v: max(v, camera.horizon + 0.002)))
-        let cosI = max(0.02, -d.y)
-        let fresnel = 0.02 + 0.98 * powf(1 - cosI, 5)
-        let reflectivity = min(isWinter ? 0.6 : 0.9, (isWinter ? 0.15 : 0.3) + fresnel * 0.6)
         let bodyTint = isWinter ? srgb(25, 50, 70) : [srgb(28, 85, 130), srgb(30, 75, 100), srgb(25, 90, 115)][Int(pick(region, 2) * 3)]
-        let body = bodyTint * light.light(SIMD3(0, 1, 0))
-        var c = mix(body, reflected! * SIMD3(0.82, 0.88, 0.95), reflectivity)
-        let streak = Noise.fbm(wx / 12, wz / 2.5, region.seed &+ 2, octaves: 2, footprint: fp / 2.5)
-        c *= 0.92 + 0.12 * streak + 0.06 * wave2
-        if light.sunGlow > 0.3 && light.sun.z > 0.05 {
-            let su = camera.centerU + camera.focal * light.sun.x / light.sun.z
-            let spread = 0.03 + max(0, v - camera.horizon) * 0.6
-            let path = expf(-abs(u - su) / spread)
-            let sparkle = max(0, wave2 + wave * 0.5 - 0.35) * 3
-            c += light.sunColor * path * sparkle * light.sunGlow * 1.5
-        }
-        return light.fog(c, distance: wz)
+        return surface.color(reflected: reflected!, light: light, camera: camera, u: u, v: v, viewV: max(v, camera.horizon + 0.002),
+                             winter: isWinter, bodyTint: bodyTint, reflectivity: (0.3, 0.6))
     }
 
     /// Things that show in water: everything but flat ground and water itself.

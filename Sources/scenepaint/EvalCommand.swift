@@ -41,7 +41,10 @@ struct EvalCommand: ParsableCommand {
         let evaluatorPath = try evaluator ?? Self.bundledEvaluator()
         let segmenter = try SegmenterCheckpoint.load(path: evaluatorPath).model
         let palette = segmenter.configuration.palette
-        let dataset = try SegmenterDataset(directory: data, palette: palette)
+        // The test layouts' own palette where they name a known one, so that data painted
+        // in another palette is refused (GenerationEvaluation checks); else the evaluator's.
+        let dataset = (try? SegmenterDataset(directory: data, library: PaletteLibrary.bundled()))
+            ?? (try SegmenterDataset(directory: data, palette: palette))
         guard let modelSpec = model ?? ModelLoader.defaultModelPath() else {
             throw Failure("no --model given and models/\(ModelLoader.defaultModelName) not found")
         }

@@ -35,9 +35,10 @@ final class MixEvaluatorTests: XCTestCase {
                                                           segmenter: segmenter, dataset: landscapeData, options: EvaluationOptions())) { error in
             XCTAssertTrue("\(error)".contains("palette"), "\(error)")
         }
-        // Layouts in another palette.
-        XCTAssertThrowsError(try SegmenterDataset(directory: data, palette: segmenter.configuration.palette).pair(0)) { error in
-            XCTAssertTrue("\(error)".contains("palette"), "\(error)")
+        // Test layouts in another palette.
+        XCTAssertThrowsError(try GenerationEvaluation.run(generator: PaletteColorGenerator(palette: segmenter.configuration.palette),
+                                                          segmenter: segmenter, dataset: landscapeData, options: EvaluationOptions())) { error in
+            XCTAssertTrue("\(error)".contains("the test data uses palette tiny"), "\(error)")
         }
     }
 }

@@ -1,3 +1,4 @@
+import Datasets
 import Foundation
 import Layouts
 import Support
@@ -95,5 +96,13 @@ public struct MixedSynthesizer: Sendable {
         let aspect = Float(width) / Float(height)
         if mix.isPainted(seed: seed) { return painted.sampler.scene(seed: seed, aspect: aspect).recipe.manifestName }
         return procedural.sampler.scene(seed: seed, aspect: aspect).composition.rawValue
+    }
+}
+
+extension DatasetManifest {
+    /// The mix as a value (absent: procedural).
+    public var layoutMix: LayoutMix {
+        get { mix.flatMap { try? LayoutMix(parsing: $0) } ?? .procedural }
+        set { mix = newValue == .procedural ? nil : newValue.description }
     }
 }

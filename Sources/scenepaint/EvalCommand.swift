@@ -1,7 +1,9 @@
 import ArgumentParser
+import Datasets
 import Editor
 import Evaluation
 import Foundation
+import Generation
 import Layouts
 import Models
 import Support
@@ -43,8 +45,8 @@ struct EvalCommand: ParsableCommand {
         let palette = segmenter.configuration.palette
         // The test layouts' own palette where they name a known one, so that data painted
         // in another palette is refused (GenerationEvaluation checks); else the evaluator's.
-        let dataset = (try? SegmenterDataset(directory: data, library: PaletteLibrary.bundled()))
-            ?? (try SegmenterDataset(directory: data, palette: palette))
+        let dataset = try (try? PairedDataset(directory: data, library: PaletteLibrary.bundled()))
+            ?? PairedDataset(directory: data, palette: palette)
         guard let modelSpec = model ?? ModelLoader.defaultModelPath() else {
             throw Failure("no --model given and models/\(ModelLoader.defaultModelName) not found")
         }

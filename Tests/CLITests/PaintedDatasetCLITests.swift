@@ -63,6 +63,6 @@ final class PaintedDatasetCLITests: XCTestCase {
                                   "--evaluator", CLIRunner.packageRoot + "/models/landscape-segmenter-mix.safetensors"])
         XCTAssertEqual(result.status, 1)
         XCTAssertEqual(result.stderr.filter { $0 == "\n" }.count, 1, result.stderr)
-        XCTAssertTrue(result.stderr.contains("palette mini") && result.stderr.contains("landscape"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("'mini'") && result.stderr.contains("'landscape'"), result.stderr)
     }
 }

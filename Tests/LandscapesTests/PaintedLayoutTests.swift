@@ -1,3 +1,4 @@
+import Datasets
 import Foundation
 import Landscapes
 import Layouts
@@ -71,8 +72,8 @@ final class PaintedLayoutTests: XCTestCase {
         XCTAssertEqual(a.compositions.values.reduce(0, +), 6)
         XCTAssertTrue(a.compositions.keys.allSatisfy { $0.hasPrefix("painted-") }, "\(a.compositions)")
         for i in 0..<6 {
-            for path in [DatasetPaths.layout, DatasetPaths.image] {
-                XCTAssertEqual(FileManager.default.contents(atPath: path(base + "/a", i)), FileManager.default.contents(atPath: path(base + "/b", i)))
+            for path in [DatasetPaths.layout(base + "/a", index: i), DatasetPaths.image(base + "/a", index: i)] {
+                XCTAssertEqual(FileManager.default.contents(atPath: path), FileManager.default.contents(atPath: path.replacingOccurrences(of: "/a/", with: "/b/")))
             }
         }
         // Another mix refuses to write into it.

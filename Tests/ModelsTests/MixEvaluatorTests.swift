@@ -1,5 +1,7 @@
+import Datasets
 import Evaluation
 import Foundation
+import Generation
 import Layouts
 import Models
 import Training
@@ -30,15 +32,16 @@ final class MixEvaluatorTests: XCTestCase {
         let data = try TinySegmentationData.write(count: 2)
         defer { try? FileManager.default.removeItem(atPath: data) }
         // A generator with another palette.
-        let landscapeData = try SegmenterDataset(directory: data, palette: TinySegmentationData.palette)
+        let landscapeData = try PairedDataset(directory: data, palette: TinySegmentationData.palette)
         XCTAssertThrowsError(try GenerationEvaluation.run(generator: PaletteColorGenerator(palette: TinySegmentationData.palette),
                                                           segmenter: segmenter, dataset: landscapeData, options: EvaluationOptions())) { error in
-            XCTAssertTrue("\(error)".contains("palette"), "\(error)")
+            XCTAssertEqual((error as? PaletteMismatch)?.subject, "the model", "\(error)")
         }
         // Test layouts in another palette.
         XCTAssertThrowsError(try GenerationEvaluation.run(generator: PaletteColorGenerator(palette: segmenter.configuration.palette),
                                                           segmenter: segmenter, dataset: landscapeData, options: EvaluationOptions())) { error in
-            XCTAssertTrue("\(error)".contains("the test data uses palette tiny"), "\(error)")
+            XCTAssertEqual((error as? PaletteMismatch)?.subject, "the test data", "\(error)")
+            XCTAssertEqual((error as? PaletteMismatch)?.palette.name, "tiny")
         }
     }
 }

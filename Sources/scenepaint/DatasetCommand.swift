@@ -110,31 +110,30 @@ struct DatasetCommand: ParsableCommand {
                 }
                 kind = k
             }
+            var recipe: PaintedRecipe? = nil
             if let painted {
                 guard composition == nil else { throw ValidationError("--painted and --composition exclude each other") }
-                guard let recipe = PaintedRecipe(rawValue: painted) else {
+                guard let r = PaintedRecipe(rawValue: painted) else {
                     throw ValidationError("unknown painted recipe \"\(painted)\" (known: \(PaintedRecipe.allCases.map(\.rawValue).joined(separator: ", ")))")
                 }
-                let synthesizer = PaintedSynthesizer()
-                if let image {
-                    let pair = synthesizer.pair(seed: seed, width: size.width, height: size.height, recipe: recipe, styleSeed: styleSeed)
-                    try LayoutFile.write(pair.layout, to: output)
-                    try pair.image.write(path: image)
-                    print("wrote \(output) and \(image) (painted \(pair.recipe.rawValue), \(pair.style.summary))")
-                } else {
-                    try LayoutFile.write(synthesizer.layout(seed: seed, width: size.width, height: size.height, recipe: recipe), to: output)
-                    print("wrote \(output)")
-                }
-                return
+                recipe = r
             }
-            let synthesizer = LandscapeSynthesizer()
+            let (w, h) = (size.width, size.height)
             if let image {
-                let pair = synthesizer.pair(seed: seed, width: size.width, height: size.height, composition: kind, styleSeed: styleSeed)
-                try LayoutFile.write(pair.layout, to: output)
-                try pair.image.write(path: image)
-                print("wrote \(output) and \(image) (\(pair.composition.rawValue), \(pair.style.summary))")
+                let layout: Layout, render: RGBImage, what: String
+                if let recipe {
+                    let pair = PaintedSynthesizer().pair(seed: seed, width: w, height: h, recipe: recipe, styleSeed: styleSeed)
+                    (layout, render, what) = (pair.layout, pair.image, "painted \(pair.recipe.rawValue), \(pair.style.summary)")
+                } else {
+                    let pair = LandscapeSynthesizer().pair(seed: seed, width: w, height: h, composition: kind, styleSeed: styleSeed)
+                    (layout, render, what) = (pair.layout, pair.image, "\(pair.composition.rawValue), \(pair.style.summary)")
+                }
+                try LayoutFile.write(layout, to: output)
+                try render.write(path: image)
+                print("wrote \(output) and \(image) (\(what))")
             } else {
-                let layout = synthesizer.layout(seed: seed, width: size.width, height: size.height, composition: kind)
+                let layout = recipe.map { PaintedSynthesizer().layout(seed: seed, width: w, height: h, recipe: $0) }
+                    ?? LandscapeSynthesizer().layout(seed: seed, width: w, height: h, composition: kind)
                 try LayoutFile.write(layout, to: output)
                 print("wrote \(output)")
             }

@@ -28,6 +28,8 @@ let package = Package(
                        providers: [.apt(["libncursesw5-dev"])]),
         .systemLibrary(name: "CSixel", path: "Sources/CSixel", pkgConfig: "libsixel",
                        providers: [.apt(["libsixel-dev"])]),
+        .systemLibrary(name: "CChafa", path: "Sources/CChafa", pkgConfig: "chafa",
+                       providers: [.apt(["libchafa-dev", "libglib2.0-dev"])]),
         // libpng reports errors with longjmp, which Swift cannot catch: a thin C
         // bridge owns the setjmp and hands back error strings.
         .target(name: "CPNG", path: "Sources/CPNG",
@@ -43,7 +45,7 @@ let package = Package(
         .target(name: "Evaluation", dependencies: ["Models", "Training", "Tensor", "Layouts", "Support", "CBLAS"],
                 swiftSettings: fastMath + [v5]),
         .target(name: "Editor", dependencies: ["Models", "Layouts", "Support"], swiftSettings: [v5]),
-        .target(name: "Terminal", dependencies: ["Editor", "Layouts", "Support", "CNCurses", "CSixel"],
+        .target(name: "Terminal", dependencies: ["Editor", "Layouts", "Support", "CNCurses", "CSixel", "CChafa"],
                 swiftSettings: [v5]),
         .executableTarget(
             name: "scenepaint",
@@ -61,7 +63,7 @@ let package = Package(
         .testTarget(name: "ModelsTests", dependencies: ["Models", "Training", "Evaluation", "Tensor", "Layouts"],
                     swiftSettings: [v5]),
         .testTarget(name: "EditorTests", dependencies: ["Editor", "Layouts", "Models"], swiftSettings: [v5]),
-        .testTarget(name: "TerminalTests", dependencies: ["Terminal", "Layouts"], swiftSettings: [v5]),
+        .testTarget(name: "TerminalTests", dependencies: ["Terminal", "Editor", "Layouts"], swiftSettings: [v5]),
         // Runs the built binary as a process (and in tmux): exit codes, messages, files.
         .testTarget(name: "CLITests", dependencies: ["Layouts", "Support"], swiftSettings: [v5]),
     ]

@@ -273,26 +273,42 @@ final class EditorEndToEndTests: XCTestCase {
         let bytes = try Data(contentsOf: URL(fileURLWithPath: typescript))
         let sixels = Self.sixelSequences(in: [UInt8](bytes))
         XCTAssertFalse(sixels.isEmpty, "no sixel image in the editor's output")
-        let last = try XCTUnwrap(sixels.last)
-        let sixelPath = home + "/preview.six", pngPath = home + "/preview.png"
-        try Data(last).write(to: URL(fileURLWithPath: sixelPath))
-        let decode = Process()
-        decode.executableURL = URL(fileURLWithPath: "/usr/bin/sixel2png")
-        decode.arguments = ["-i", sixelPath, "-o", pngPath]
-        try decode.run()
-        decode.waitUntilExit()
-        XCTAssertEqual(decode.terminationStatus, 0)
-        let image = try RGBImage.read(path: pngPath)
+        // The canvas, the swatches and the preview are all sixel images now:
+        // the preview is the newest one with a shaded scene (many colours).
+        var decoded: [RGBImage] = []
+        for (i, sixel) in sixels.enumerated().reversed() {
+            let sixelPath = home + "/image\(i).six", pngPath = home + "/image\(i).png"
+            try Data(sixel).write(to: URL(fileURLWithPath: sixelPath))
+            let decode = Process()
+            decode.executableURL = URL(fileURLWithPath: "/usr/bin/sixel2png")
+            decode.arguments = ["-i", sixelPath, "-o", pngPath]
+            try decode.run()
+            decode.waitUntilExit()
+            XCTAssertEqual(decode.terminationStatus, 0)
+            decoded.append(try RGBImage.read(path: pngPath))
+        }
+        func colours(_ image: RGBImage) -> Set<UInt32> {
+            var result = Set<UInt32>()
+            for i in stride(from: 0, to: image.pixels.count, by: 3) {
+                result.insert(UInt32(image.pixels[i]) << 16 | UInt32(image.pixels[i + 1]) << 8 | UInt32(image.pixels[i + 2]))
+            }
+            return result
+        }
+        let image = try XCTUnwrap(decoded.first { colours($0).count > 8 }, "a shaded scene, not a flat fill")
         // The 20x12 layout is enlarged to fill the pane, keeping its aspect
         // (sixel bands may pad the height to a multiple of 6).
         let expectedHeight = Double(image.width) * 12 / 20
         XCTAssertLessThanOrEqual(abs(Double(image.height) - expectedHeight), 6, "aspect kept: \(image.width)x\(image.height)")
         XCTAssertGreaterThanOrEqual(image.width, 40)
-        var colours = Set<UInt32>()
-        for i in stride(from: 0, to: image.pixels.count, by: 3) {
-            colours.insert(UInt32(image.pixels[i]) << 16 | UInt32(image.pixels[i + 1]) << 8 | UInt32(image.pixels[i + 2]))
+        // The canvas is a sixel image too, in the class colours (sixel stores
+        // colours as percentages: within 2 levels) plus the brush outline.
+        let classColours = palette.classes.map(\.color) + [RGBColor(28, 28, 28), RGBColor(0, 0, 0), RGBColor(255, 255, 255)]
+        let canvas = decoded.first { image in
+            image.width > 100 && colours(image).allSatisfy { c in
+                classColours.contains { abs(Int($0.r) - Int(c >> 16)) <= 2 && abs(Int($0.g) - Int((c >> 8) & 255)) <= 2 && abs(Int($0.b) - Int(c & 255)) <= 2 }
+            }
         }
-        XCTAssertGreaterThan(colours.count, 8, "a shaded scene, not a flat fill")
+        XCTAssertNotNil(canvas, "the canvas is drawn as a sixel image in exact class colours")
     }
 
     /// Pids whose parent is `pid` (from /proc).

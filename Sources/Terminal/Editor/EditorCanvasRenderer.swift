@@ -153,11 +153,11 @@ public struct EditorCanvasRenderer {
         }
         let viewport = state.viewport
         for (index, mark) in marks.enumerated() {
-            // Screen box of the mark's pixels, one dot of margin.
+            // Screen box of the mark's pixels, two dots of margin.
             let span = index == 0 ? brush.size : 1
             let start = viewport.dot(ofPixel: PixelPoint(mark.x, mark.y))
             let end = viewport.dot(ofPixel: PixelPoint(mark.x + span, mark.y + span))
-            let x0 = max(0, start.x - 1), x1 = min(wide - 1, end.x), y0 = max(0, start.y - 1), y1 = min(high - 1, end.y)
+            let x0 = max(0, start.x - 2), x1 = min(wide - 1, end.x + 1), y0 = max(0, start.y - 2), y1 = min(high - 1, end.y + 1)
             guard x0 <= x1, y0 <= y1 else { continue }
             func member(_ dx: Int, _ dy: Int) -> Bool {
                 guard dx >= 0, dx < wide, dy >= 0, dy < high else { return false }
@@ -165,11 +165,17 @@ public struct EditorCanvasRenderer {
                 let p = viewport.pixel(atDotX: dx, dotY: dy)
                 return mark.inside(p.x, p.y)
             }
+            // A ring two dots wide just outside the mark.
+            let under = state.palette.color(id: Int(state.labels[state.cursor.x, state.cursor.y]))
+            let solid: UInt8 = ClassCells.contrasting(under) == RGBColor(0, 0, 0) ? black : white
             for dy in y0...y1 {
                 for dx in x0...x1 where !member(dx, dy) {
-                    guard member(dx - 1, dy) || member(dx + 1, dy) || member(dx, dy - 1) || member(dx, dy + 1) else { continue }
-                    let solid = state.penDown && index == 0
-                    indices[dy * wide + dx] = solid || ((dx + dy) / 3) % 2 == 0 ? white : black
+                    var near = false
+                    for d in 1...2 where !near {
+                        near = member(dx - d, dy) || member(dx + d, dy) || member(dx, dy - d) || member(dx, dy + d)
+                    }
+                    guard near else { continue }
+                    indices[dy * wide + dx] = state.penDown && index == 0 ? solid : ((dx + dy) / 3) % 2 == 0 ? white : black
                 }
             }
         }

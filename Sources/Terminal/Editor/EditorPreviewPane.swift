@@ -197,7 +197,11 @@ final class EditorPreviewPane {
                 out += try SixelEncoder.encode(indices: EditorSixelQuantizer.indices(fitted), width: fitted.width,
                                                height: fitted.height, palette: EditorSixelQuantizer.palette)
             }
-        case .kitty, .iterm:
+        case .kitty:
+            // The generator's pixels as they are; kitty scales them to the cells.
+            out += cursorPosition(row: place.y, column: place.x)
+            out += KittyGraphics.place(.rgb(image), id: 1, cells: (place.width, place.height))
+        case .iterm:
             let size = fill(width: image.width, height: image.height, into: rect.width * cell.0, (rect.height * cell.1 / 6) * 6)
             out += cursorPosition(row: place.y, column: place.x)
             out += try TerminalImage(rgb: image.resized(width: size.width, height: size.height)).encoded(mode: mode, imageID: 1)

@@ -1,4 +1,5 @@
 import CChafa
+import Foundation
 import Layouts
 
 /// Text cells drawn by libchafa: for every cell it picks a symbol (half
@@ -7,10 +8,11 @@ import Layouts
 /// rendering can be decoded back to pixels and measured.
 public struct ChafaRenderer: Sendable {
     public let depth: ColorDepth
-    /// libchafa's effort, 0...1 (its default is 0.5).
+    /// libchafa's effort, 0...1. Its default, 0.5, measured 5% closer to the source
+    /// than 0.1 at twice the time (docs/benchmarks.md#text-cells); the preview is live.
     public let workFactor: Float
 
-    public init(depth: ColorDepth, workFactor: Float = 0.5) {
+    public init(depth: ColorDepth, workFactor: Float = 0.1) {
         self.depth = depth
         self.workFactor = workFactor
     }
@@ -65,5 +67,32 @@ public struct ChafaRenderer: Sendable {
         case .truecolor: return RGBColor(UInt8((raw >> 16) & 0xFF), UInt8((raw >> 8) & 0xFF), UInt8(raw & 0xFF))
         case .ansi256, .ansi16, .ansi8: return ColorDepth.xterm256Color(Int(raw))
         }
+    }
+}
+
+extension ChafaRenderer {
+    /// libchafa's own sixel encoder (its palette and dithering), for the
+    /// comparison with libsixel in `bench cells`: the DCS bytes of `image` at its size.
+    public static func sixel(_ image: RGBImage) -> [UInt8] {
+        let config = chafa_canvas_config_new()
+        defer { chafa_canvas_config_unref(config) }
+        chafa_canvas_config_set_pixel_mode(config, CHAFA_PIXEL_MODE_SIXELS)
+        chafa_canvas_config_set_canvas_mode(config, CHAFA_CANVAS_MODE_TRUECOLOR)
+        // One "cell" per pixel: the sixel image is exactly the image's size.
+        chafa_canvas_config_set_cell_geometry(config, 1, 1)
+        chafa_canvas_config_set_geometry(config, Int32(image.width), Int32(image.height))
+        let canvas = chafa_canvas_new(config)
+        defer { chafa_canvas_unref(canvas) }
+        image.pixels.withUnsafeBufferPointer {
+            chafa_canvas_draw_all_pixels(canvas, CHAFA_PIXEL_RGB8, $0.baseAddress, Int32(image.width), Int32(image.height), Int32(image.width * 3))
+        }
+        // mlterm's entry in libchafa's terminal database speaks sixel.
+        var environment: [UnsafeMutablePointer<CChar>?] = [strdup("TERM=mlterm"), nil]
+        defer { environment.forEach { free($0) } }
+        let info = environment.withUnsafeMutableBufferPointer { chafa_term_db_detect(chafa_term_db_get_default(), $0.baseAddress) }
+        defer { chafa_term_info_unref(info) }
+        guard let text = chafa_canvas_print(canvas, info) else { return [] }
+        defer { g_string_free(text, 1) }
+        return Array(UnsafeBufferPointer(start: UnsafeRawPointer(text.pointee.str).assumingMemoryBound(to: UInt8.self), count: Int(text.pointee.len)))
     }
 }

@@ -16,13 +16,16 @@ public enum KittyGraphics {
     }
 
     /// Transmits and places an image at the cursor (a=T), replacing image `id`.
-    public static func place(_ payload: Payload, id: Int, placement: Int = 1) -> [UInt8] {
+    /// With `cells` the terminal scales it to that many columns and rows
+    /// (fewer bytes than sending it at screen resolution).
+    public static func place(_ payload: Payload, id: Int, placement: Int = 1, cells: (columns: Int, rows: Int)? = nil) -> [UInt8] {
         let data: Data, format: Int, width: Int, height: Int
         switch payload {
         case .rgb(let image): (data, format, width, height) = (Data(image.pixels), 24, image.width, image.height)
         case .png(let png, let w, let h): (data, format, width, height) = (png, 100, w, h)
         }
         let base64 = Array(data.base64EncodedData())
+        let scale = cells.map { ",c=\($0.columns),r=\($0.rows)" } ?? ""
         var out: [UInt8] = []
         out.reserveCapacity(base64.count + base64.count / chunkSize * 8 + 64)
         var offset = 0
@@ -30,7 +33,7 @@ public enum KittyGraphics {
             let end = min(offset + chunkSize, base64.count)
             let more = end < base64.count ? 1 : 0
             let keys = offset == 0
-                ? "a=T,f=\(format),s=\(width),v=\(height),i=\(id),p=\(placement),C=1,q=2,m=\(more)"
+                ? "a=T,f=\(format),s=\(width),v=\(height),i=\(id),p=\(placement)\(scale),C=1,q=2,m=\(more)"
                 : "m=\(more)"
             out += Array("\u{1B}_G\(keys);".utf8)
             out += base64[offset..<end]

@@ -21,7 +21,7 @@ struct BenchCellsCommand: ParsableCommand {
     var cell: String = "8x16"
     @Option(help: "Timed rounds over all images (after one warm-up).")
     var rounds: Int = 5
-    @Option(help: "Also compare the sixel encoders at this pane size in pixels (decoded with sixel2png); 0 skips.")
+    @Option(help: "Also compare the sixel encoders at this pane size in pixels (decoded with libsixel); 0 skips.")
     var sixelSize: Int = 0
 
     struct Variant {
@@ -80,9 +80,6 @@ struct BenchCellsCommand: ParsableCommand {
             ("libsixel, adaptive palette + diffusion", { try SixelEncoder.encode($0) }),
             ("libchafa sixel", { ChafaRenderer.sixel($0) }),
         ]
-        let dir = NSTemporaryDirectory() + "bench-sixel-\(getpid())"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
         let scaled = sources.map { $0.resized(width: sixelSize, height: sixelSize * $0.height / $0.width) }
         var errors = [[Double]](repeating: [], count: encoders.count), times = errors, sizes = [Int](repeating: 0, count: encoders.count)
         for round in 0...rounds {
@@ -94,14 +91,7 @@ struct BenchCellsCommand: ParsableCommand {
                     if round > 0 { times[e].append(ms) }
                     guard round == 0 else { continue }
                     sizes[e] += bytes.count
-                    let six = dir + "/\(e)-\(i).six", png = dir + "/\(e)-\(i).png"
-                    try Data(bytes).write(to: URL(fileURLWithPath: six))
-                    let p = Process()
-                    p.executableURL = URL(fileURLWithPath: "/usr/bin/sixel2png")
-                    p.arguments = ["-i", six, "-o", png]
-                    try p.run()
-                    p.waitUntilExit()
-                    let decoded = try RGBImage.read(path: png)
+                    let decoded = try SixelDecoder.decode(bytes)
                     // libchafa rounds the height down to whole 6-pixel bands: compare the rows both have.
                     guard decoded.width == image.width, decoded.height >= image.height - 5 else {
                         throw ValidationError("\(encoder.0) decoded to \(decoded.width)x\(decoded.height), not \(image.width)x\(image.height)")

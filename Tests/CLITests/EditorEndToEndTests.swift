@@ -262,22 +262,12 @@ final class EditorEndToEndTests: XCTestCase {
         defer { session.close() }
         session.waitFor("? help")
         session.waitFor("gen ")
-        // The image is encoded in the background: wait until script(1) has seen it.
-        let deadline = Date().addingTimeInterval(20)
-        while Date() < deadline {
-            if let data = FileManager.default.contents(atPath: typescript), !Self.sixelSequences(in: [UInt8](data)).isEmpty { break }
-            usleep(50_000)
-        }
-        try session.send("q")
-        session.waitFor("EXITED 0")
-        let bytes = try Data(contentsOf: URL(fileURLWithPath: typescript))
-        let sixels = Self.sixelSequences(in: [UInt8](bytes))
-        XCTAssertFalse(sixels.isEmpty, "no sixel image in the editor's output")
-        // The canvas, the swatches and the preview are all sixel images now:
-        // the preview is the newest one with a shaded scene (many colours).
+        // The canvas and swatch sixels come at once, the preview when it is
+        // generated and encoded (background): wait until script(1) has seen a
+        // sixel with a shaded scene in it.
         var decoded: [RGBImage] = []
-        for (i, sixel) in sixels.enumerated().reversed() {
-            let sixelPath = home + "/image\(i).six", pngPath = home + "/image\(i).png"
+        func decode(_ sixel: [UInt8], _ name: String) throws -> RGBImage {
+            let sixelPath = home + "/\(name).six", pngPath = home + "/\(name).png"
             try Data(sixel).write(to: URL(fileURLWithPath: sixelPath))
             let decode = Process()
             decode.executableURL = URL(fileURLWithPath: "/usr/bin/sixel2png")
@@ -285,7 +275,7 @@ final class EditorEndToEndTests: XCTestCase {
             try decode.run()
             decode.waitUntilExit()
             XCTAssertEqual(decode.terminationStatus, 0)
-            decoded.append(try RGBImage.read(path: pngPath))
+            return try RGBImage.read(path: pngPath)
         }
         func colours(_ image: RGBImage) -> Set<UInt32> {
             var result = Set<UInt32>()
@@ -294,6 +284,19 @@ final class EditorEndToEndTests: XCTestCase {
             }
             return result
         }
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline, !decoded.contains(where: { colours($0).count > 8 }) {
+            let seen = FileManager.default.contents(atPath: typescript).map { Self.sixelSequences(in: [UInt8]($0)) } ?? []
+            // Only whole images (the last one may still be on its way).
+            for i in decoded.count..<seen.count {
+                guard Array(seen[i].suffix(2)) == [0x1B, 0x5C] else { break }
+                decoded.append(try decode(seen[i], "image\(i)"))
+            }
+            usleep(100_000)
+        }
+        try session.send("q")
+        session.waitFor("EXITED 0")
+        XCTAssertFalse(decoded.isEmpty, "no sixel image in the editor's output")
         let image = try XCTUnwrap(decoded.first { colours($0).count > 8 }, "a shaded scene, not a flat fill")
         // The 20x12 layout is enlarged to fill the pane, keeping its aspect
         // (sixel bands may pad the height to a multiple of 6).

@@ -88,6 +88,18 @@ final class TerminalGraphicsTests: XCTestCase {
         XCTAssertEqual(nearestClasses(decoded, palette), labels.ids, "every pixel decodes to its own class colour")
     }
 
+    /// libsixel's decoder in-process (used by `bench cells`) agrees with sixel2png.
+    func testSixelDecoderAgreesWithSixel2png() throws {
+        var image = RGBImage(width: 37, height: 20)
+        for y in 0..<20 { for x in 0..<37 { image[x, y] = RGBColor(UInt8(x * 7), UInt8(y * 12), UInt8((x * y) % 256)) } }
+        let bytes = try TerminalImage(rgb: image).encoded(mode: .sixel)
+        let inProcess = try SixelDecoder.decode(bytes)
+        let tool = try decodeSixel(bytes)
+        XCTAssertEqual(inProcess.width, tool.width)
+        XCTAssertEqual(inProcess.height, tool.height)
+        XCTAssertEqual(inProcess.pixels, tool.pixels)
+    }
+
     func testPhotoSixelDecodesCloseToSource() throws {
         var image = RGBImage(width: 64, height: 40)
         for y in 0..<40 { for x in 0..<64 {

@@ -71,6 +71,32 @@ final class RealTerminalTests: XCTestCase {
         try runEditor(name: "editor-kitty", command: command, mode: "kitty", environment: ["LIBGL_ALWAYS_SOFTWARE": "1"])
     }
 
+    /// `doctor` in xterm (TERM=xterm) and kitty reports what each answered and the mode chosen.
+    func testDoctorReportsTheTerminalsAnswers() throws {
+        var cases: [(name: String, command: [String], environment: [String: String], expect: [String])] = []
+        let typescript = work + "/doctor-"
+        if FileManager.default.isExecutableFile(atPath: "/usr/bin/xterm") {
+            cases.append(("xterm", ["/usr/bin/xterm", "-ti", "vt340", "-e", "TERM=xterm script -q -c \(shellQuote(CLIRunner.binary + " doctor")) \(typescript)xterm"], [:],
+                          ["sixel:         yes", "colours:       24-bit (the terminal kept a 24-bit SGR colour (DECRQSS))", "graphics:      sixel: DA1 lists attribute 4"]))
+        }
+        if FileManager.default.isExecutableFile(atPath: "/usr/bin/kitty") {
+            cases.append(("kitty", ["/usr/bin/kitty", "--config", "NONE", "/bin/sh", "-c", "script -q -c \(shellQuote(CLIRunner.binary + " doctor")) \(typescript)kitty"],
+                          ["LIBGL_ALWAYS_SOFTWARE": "1"], ["kitty images:  yes", "graphics:      kitty: the terminal answered the kitty graphics query"]))
+        }
+        guard !cases.isEmpty else { throw XCTSkip("neither xterm nor kitty is installed") }
+        for c in cases {
+            let terminal = try display.launch(c.command, environment: c.environment)
+            defer { if terminal.isRunning { terminal.terminate() } }
+            let deadline = Date().addingTimeInterval(60)
+            var text = ""
+            while Date() < deadline, !text.contains("samples:") {
+                text = (try? String(contentsOfFile: typescript + c.name, encoding: .utf8)) ?? ""
+                usleep(200_000)
+            }
+            for line in c.expect { XCTAssertTrue(text.contains(line), "\(c.name): missing \(line) in\n\(text)") }
+        }
+    }
+
     // MARK: the run
 
     /// Starts the terminal, waits for the canvas in exact colours, clears the
@@ -202,11 +228,15 @@ final class VirtualDisplay {
     func waitForScreen(timeout: Double, what: String, file: StaticString = #filePath, line: UInt = #line,
                        _ ready: (RGBImage) -> Bool) throws -> RGBImage {
         let deadline = Date().addingTimeInterval(timeout)
+        var last: RGBImage?
         while Date() < deadline {
-            if let image = try screenshot(), ready(image) { return image }
+            last = try screenshot()
+            if let image = last, ready(image) { return image }
             usleep(200_000)
         }
-        XCTFail("timed out waiting for \(what)", file: file, line: line)
+        let kept = NSTemporaryDirectory() + "scenepaint-timeout-\(UUID().uuidString.prefix(8)).png"
+        try? last?.write(path: kept)
+        XCTFail("timed out waiting for \(what); the last screenshot is \(kept)", file: file, line: line)
         throw XCTSkip("stopped after the failure above")
     }
 

@@ -14,7 +14,7 @@ struct ShowCommand: ParsableCommand {
     @Argument(help: "A layout PNG or any image PNG.")
     var file: String
 
-    @Option(help: "Force a graphics mode: kitty, sixel, iterm, symbols, truecolor, 256 or 16 (default: ask the terminal; `scenepaint doctor` says what it answers).")
+    @Option(help: "Force a graphics mode (default: ask the terminal; `scenepaint doctor` says what it answers).")
     var mode: GraphicsMode?
 
     @Option(help: "Palette for a greyscale label-id PNG (shows it as a layout).")

@@ -249,6 +249,24 @@ final class EditorEndToEndTests: XCTestCase {
         fresh.waitFor("EXITED 0")
     }
 
+    /// An 8-colour terminal (TERM=screen, no COLORTERM; tmux answers no colour
+    /// query): sky and water share blue, so water's cells and its palette
+    /// swatch carry its letter, and the list says which is which.
+    func testEightColourCanvasMarksCollidingClasses() throws {
+        let command = "cd \(shellQuote(home)) && env -u COLORTERM TERM=screen SCENEPAINT_HOME=\(shellQuote(home)) SCENEPAINT_RECOVERY_DIR=\(shellQuote(recoveryDir)) "
+            + "\(shellQuote(CLIRunner.binary)) edit \(shellQuote(layoutPath))"
+        let session = try EditorTmuxSession(command: command)
+        defer { session.close() }
+        let screen = session.waitFor("| 16")
+        let lines = screen.split(separator: "\n").map(String.init)
+        // Rows 4-7 of the 20x12 layout are water: one dot a cell, each a "w".
+        XCTAssertTrue(lines.contains { $0.hasPrefix("wwwwwwwwwwwwwwwwwwww") }, "water cells carry its letter:\n\(screen)")
+        XCTAssertTrue(lines.contains { $0.contains("ww*  1 water") }, "the palette row shows the same cells:\n\(screen)")
+        XCTAssertTrue(lines.contains { $0.contains("  *  0 sky") && !$0.contains("ss*") }, "sky, first on blue, stays plain:\n\(screen)")
+        try session.send("q")
+        session.waitFor("EXITED 0")
+    }
+
     /// The sixel path: the bytes the editor writes are captured with script(1)
     /// and the preview image is decoded with libsixel's sixel2png.
     func testSixelPreviewDecodesToAnImage() throws {

@@ -100,7 +100,7 @@ public final class LGGANTrainingRun {
         let name = String(format: "step-%06d", trainer.step)
         try trainer.exportModel(to: directory + "/models/\(name).safetensors")
         guard !samples.isEmpty else { return }
-        let generator = LGGANGenerator(network: trainer.generator, palette: trainer.palette)
+        let generator = try LGGANGenerator(network: trainer.generator, palette: trainer.palette)
         let sheet = try SampleSheet.render(generator: generator, samples: samples)
         try sheet.write(path: directory + "/samples/\(name).png")
         try sheet.write(path: directory + "/samples/latest.png")

@@ -85,7 +85,7 @@ struct BenchGenerateCommand: ParsableCommand {
         }
         let palette = Self.benchmarkPalette()
         let network = try LGGANNetwork(config: .standard(classCount: palette.count))
-        return (LGGANGenerator(network: network, palette: palette), "untrained default-size model (no model file found)")
+        return (try LGGANGenerator(network: network, palette: palette), "untrained default-size model (no model file found)")
     }
 
     func loadLayout(palette: Palette) throws -> (LabelMap, String) {

@@ -39,7 +39,10 @@ public final class LGGANTrainingRun {
         self.trainer = trainer
         self.directory = directory
         self.samples = samples
-        for sub in ["", "/samples", "/models"] { try AtomicFile.ensureDirectory(directory + sub) }
+        for sub in ["", "/samples", "/models"] {
+            try AtomicFile.ensureDirectory(directory + sub)
+            AtomicFile.removeAbandonedTemporaries(in: directory + sub)
+        }
         batches = BatchPrefetcher(dataset: dataset, size: trainer.options.size, batch: trainer.options.batch,
                                   seed: trainer.options.seed)
         log = try TrainingLog(path: directory + "/log.jsonl", keepingUpTo: trainer.step)
@@ -86,10 +89,13 @@ public final class LGGANTrainingRun {
     }
 
     /// Checkpoint, model export, log and loss curves, each written atomically.
+    /// The log goes first: killed between the two, the log runs ahead of the
+    /// checkpoint and the resume drops the extra lines; the other order would
+    /// leave a gap in the log.
     public func saveCheckpoint() throws {
+        try log.flush()
         try trainer.save(to: directory + "/" + Self.checkpointName)
         try trainer.exportModel(to: directory + "/" + Self.modelName)
-        try log.flush()
         if !log.entries.isEmpty {
             try LossCurvePlot.render(entries: log.entries).write(path: directory + "/loss-curves.png")
         }

@@ -106,17 +106,23 @@ final class ReleaseSafetyCLITests: XCTestCase {
 
     func testHugeOrLyingPNGDimensionsAreRefusedBeforeAllocation() throws {
         let dir = try scratchDirectory()
-        // 100000 x 100000 declared (10 G pixels), a few bytes of data.
-        try PNGBytes.withHeader(width: 100_000, height: 100_000).write(to: URL(fileURLWithPath: dir + "/huge.png"))
+        // A real 1x1 PNG whose IHDR is made to declare 100000 x 100000 (10 G
+        // pixels). The size is refused from those bytes, before libpng runs
+        // (and before it would notice the stale CRC).
+        var png = try [UInt8(0)].withUnsafeBytes { try PNGCodec.encode(pixels: $0, width: 1, height: 1, format: .grey8) }
+        for (offset, value) in [(16, UInt32(100_000)), (20, UInt32(100_000))] {
+            withUnsafeBytes(of: value.bigEndian) { png.replaceSubrange(offset..<(offset + 4), with: $0) }
+        }
+        try png.write(to: URL(fileURLWithPath: dir + "/huge.png"))
         for arguments in [["layout", "info", dir + "/huge.png"], ["show", dir + "/huge.png", "--mode", "truecolor"],
                           ["generate", dir + "/huge.png", "-o", dir + "/out.png"]] {
             let result = try cli.run(arguments)
             assertRefused(result, mentioning: ["huge.png", "100000x100000", "over the limit"], output: dir + "/out.png")
         }
-        // Within the limit but the pixel data is missing: libpng stops, nothing is read past the file.
-        try PNGBytes.withHeader(width: 8192, height: 8192).write(to: URL(fileURLWithPath: dir + "/short.png"))
-        let short = try cli.run(["generate", dir + "/short.png", "-o", dir + "/out.png"])
-        assertRefused(short, mentioning: ["short.png", "corrupt PNG"], output: dir + "/out.png")
+        // Fuzz finding: 180 bytes declaring a 1.5 GB tEXt chunk made libpng allocate and zero 1.5 GB.
+        try Data(base64Encoded: PNGFuzzFindings.textChunkPastTheEnd)!.write(to: URL(fileURLWithPath: dir + "/text.png"))
+        let text = try cli.run(["generate", dir + "/text.png", "-o", dir + "/out.png"])
+        assertRefused(text, mentioning: ["text.png", "chunk tEXt", "past the end of the file"], output: dir + "/out.png")
     }
 
     func testSizesBeyondWhatAPNGCanHoldAreUsageErrors() throws {
@@ -153,35 +159,8 @@ enum SafeTensorsBytes {
     }
 }
 
-/// PNG files with any declared size (valid chunk CRCs, a tiny IDAT).
-enum PNGBytes {
-    static func withHeader(width: UInt32, height: UInt32) -> Data {
-        var png = Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
-        var ihdr = Data()
-        for v in [width, height] { withUnsafeBytes(of: v.bigEndian) { ihdr.append(contentsOf: $0) } }
-        ihdr.append(contentsOf: [8, 3, 0, 0, 0])   // 8-bit palette, deflate, no interlace
-        png.append(chunk("IHDR", ihdr))
-        png.append(chunk("PLTE", Data([10, 20, 30])))
-        png.append(chunk("IDAT", Data([0x78, 0x9C, 0x63, 0x00, 0x00, 0x00, 0x01, 0x00, 0x01])))
-        png.append(chunk("IEND", Data()))
-        return png
-    }
-
-    private static func chunk(_ type: String, _ body: Data) -> Data {
-        var out = Data()
-        withUnsafeBytes(of: UInt32(body.count).bigEndian) { out.append(contentsOf: $0) }
-        let typed = Data(type.utf8) + body
-        out.append(typed)
-        withUnsafeBytes(of: crc32(typed).bigEndian) { out.append(contentsOf: $0) }
-        return out
-    }
-
-    private static func crc32(_ data: Data) -> UInt32 {
-        var crc: UInt32 = 0xFFFF_FFFF
-        for byte in data {
-            crc ^= UInt32(byte)
-            for _ in 0..<8 { crc = crc & 1 == 1 ? (crc >> 1) ^ 0xEDB8_8320 : crc >> 1 }
-        }
-        return ~crc
-    }
+/// Inputs the fuzzers found (docs/reliability.md), as base64.
+enum PNGFuzzFindings {
+    /// fuzz-layout: a 5x3 indexed PNG whose tEXt chunk declares 1509949468 bytes.
+    static let textChunkPastTheEnd = "iVBORw0KGgoAAAANSUhEUgAAAAUAAAADCAMAAABs6DXKAAAALVBMVEVuquvI0uR9aZb6+vqHeGlpvkYeaS2bqjfwX7QoWsjozoxVVVrNRjKlczz6tB5xmewuWgAAHHRFWHRzY2VuZXBhaW5zLnBhbGV0dGUAMGFuJ3NjYXBl//aK6AAAABpJREFUCJljYGBkYmZhYGVj5+Bk4OLm4eUDAAJ5AGoAKFrIAAAAAElFTkSuQmCC"
 }

@@ -1,8 +1,9 @@
+import Datasets
 import Foundation
+import Generation
 import Layouts
 import Models
 import Support
-import Training
 
 /// Settings of one evaluation run.
 public struct EvaluationOptions: Sendable {
@@ -37,7 +38,7 @@ public typealias EvaluationProgress = (_ done: Int, _ total: Int) -> Void
 /// Generates an image for each test layout and scores generated and real
 /// images with the evaluator segmenter (see `EvaluationReport`).
 public enum GenerationEvaluation {
-    public static func run(generator: any SceneGenerator, segmenter: Segmenter, dataset: SegmenterDataset,
+    public static func run(generator: any SceneGenerator, segmenter: Segmenter, dataset: PairedDataset,
                            options: EvaluationOptions, progress: EvaluationProgress = { _, _ in }) throws -> EvaluationReport {
         let start = Date()
         let configuration = segmenter.configuration
@@ -101,7 +102,7 @@ public enum GenerationEvaluation {
             index = chunk.upperBound
         }
 
-        let shares = try DatasetClassShares.fromManifest(directory: dataset.directory) ?? DatasetClassShares.counted(labelMaps)
+        let shares = try DatasetClassShares.fromManifest(of: dataset) ?? DatasetClassShares.counted(labelMaps)
         let small = shares.smallClassIDs(in: palette, threshold: options.smallClassThreshold)
         let frechet: Double? = count >= 2 ? try FrechetDistance.distance(realFeatures, generatedFeatures) : nil
         let realHalves: Double? = count >= 4
@@ -148,12 +149,7 @@ public enum GenerationEvaluation {
 
     /// Model, evaluator and data must name the same classes with the same ids.
     static func checkPalettes(generator: Palette, evaluator: Palette, data: Palette) throws {
-        func signature(_ p: Palette) -> [String] { p.classes.map { "\($0.id):\($0.name)" } }
-        guard signature(generator) == signature(evaluator) else {
-            throw Failure("the model uses palette \(generator.name) (\(generator.count) classes) but the evaluator was trained on \(evaluator.name) (\(evaluator.count) classes)")
-        }
-        guard signature(data) == signature(evaluator) else {
-            throw Failure("the test data uses palette \(data.name) (\(data.count) classes) but the evaluator was trained on \(evaluator.name) (\(evaluator.count) classes)")
-        }
+        try PaletteCompatibility.check(generator, of: "the model", against: evaluator, of: "the evaluator")
+        try PaletteCompatibility.check(data, of: "the test data", against: evaluator, of: "the evaluator")
     }
 }

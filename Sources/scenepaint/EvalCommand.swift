@@ -1,7 +1,9 @@
 import ArgumentParser
+import Datasets
 import Editor
 import Evaluation
 import Foundation
+import Generation
 import Layouts
 import Models
 import Support
@@ -41,7 +43,7 @@ struct EvalCommand: ParsableCommand {
         let evaluatorPath = try evaluator ?? Self.bundledEvaluator()
         let segmenter = try SegmenterCheckpoint.load(path: evaluatorPath).model
         let palette = segmenter.configuration.palette
-        let dataset = try SegmenterDataset(directory: data, palette: palette)
+        let dataset = try PairedDataset(directory: data, palette: palette)
         guard let modelSpec = model ?? ModelLoader.defaultModelPath() else {
             throw Failure("no --model given and models/\(ModelLoader.defaultModelName) not found")
         }

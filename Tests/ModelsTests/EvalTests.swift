@@ -1,5 +1,7 @@
+import Datasets
 import Evaluation
 import Foundation
+import Generation
 import Layouts
 import Models
 import Tensor
@@ -43,7 +45,7 @@ final class EvalTests: XCTestCase {
                                            palette: palette, resume: false)
         _ = try trainer.run()
         let segmenter = try SegmenterCheckpoint.load(path: run + "/segmenter.safetensors").model
-        let dataset = try SegmenterDataset(directory: test, palette: palette)
+        let dataset = try PairedDataset(directory: test, palette: palette)
         var images: [[UInt8]: RGBImage] = [:]
         for i in 0..<dataset.count {
             let (labels, image) = try dataset.pair(i)
@@ -160,10 +162,14 @@ final class EvalTests: XCTestCase {
         defer { try? FileManager.default.removeItem(atPath: test) }
         let other = try Palette(name: "other", classes: [PaletteClass(id: 0, name: "sky", color: RGBColor(1, 2, 3))])
         let segmenter = try Segmenter(TinySegmentationData.smallConfiguration())
-        let dataset = try SegmenterDataset(directory: test, palette: TinySegmentationData.palette)
+        let dataset = try PairedDataset(directory: test, palette: TinySegmentationData.palette)
         XCTAssertThrowsError(try GenerationEvaluation.run(generator: PaletteColorGenerator(palette: other), segmenter: segmenter,
                                                           dataset: dataset, options: EvaluationOptions())) { error in
-            XCTAssertTrue("\(error)".contains("the model uses palette other (1 classes)"), "\(error)")
+            let mismatch = error as? PaletteMismatch
+            XCTAssertEqual(mismatch?.subject, "the model", "\(error)")
+            XCTAssertEqual(mismatch?.palette.name, "other")
+            XCTAssertEqual(mismatch?.judge, "the evaluator")
+            XCTAssertEqual("\(error)", "the model uses palette 'other' (1 classes) but the evaluator was trained on palette 'tiny' (4 classes)")
         }
     }
 }

@@ -67,7 +67,7 @@ final class TrainingKillTests: XCTestCase {
         guard FileManager.default.isExecutableFile(atPath: CLIRunner.binary) else {
             throw XCTSkip("no scenepaint binary at \(CLIRunner.binary); run `make test`")
         }
-        FileManager.default.createFile(atPath: log, contents: nil)
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: CLIRunner.binary)
         process.arguments = arguments

@@ -1,5 +1,6 @@
 import Foundation
 import Support
+import Tensor
 
 /// Everything that fixes an LGGAN's architecture. Stored as JSON in every
 /// checkpoint's metadata, so the same code builds the small CPU default and the
@@ -121,14 +122,18 @@ public struct LGGANConfig: Codable, Sendable, Equatable {
         return count
     }
 
-    /// `validate()`, and for a config read from a file, that the file holds at
-    /// least the encoder's weights: a config is a few bytes but may describe
-    /// gigabytes of network, and this runs before anything is allocated.
-    public func validate(storedWeights: Int) throws {
-        try validate()
-        guard encoderWeightCount <= storedWeights else {
-            throw ModelConfigError(message: "its config needs at least \(encoderWeightCount) weights but the file holds \(storedWeights)")
+    /// A config read from a file (model or checkpoint) holding `tensors`:
+    /// decoded, validated, and refused when the file does not hold even the
+    /// encoder's weights. A config is a few bytes but may describe gigabytes of
+    /// network, and this runs before anything is allocated.
+    public static func decode(json: String, fileTensors tensors: [String: Tensor]) throws -> LGGANConfig {
+        let config = try decode(json: json)
+        try config.validate()
+        let stored = tensors.values.reduce(0) { $0 + $1.count }
+        guard config.encoderWeightCount <= stored else {
+            throw ModelConfigError(message: "its config needs at least \(config.encoderWeightCount) weights but the file holds \(stored)")
         }
+        return config
     }
 
     /// Checks the values make a buildable network.

@@ -47,8 +47,7 @@ public enum LGGANModelFile {
         guard let configJSON = file.metadata["config"] else { throw fail("its metadata has no model config") }
         let config: LGGANConfig
         do {
-            config = try LGGANConfig.decode(json: configJSON)
-            try config.validate(storedWeights: file.tensors.values.reduce(0) { $0 + $1.count })
+            config = try LGGANConfig.decode(json: configJSON, fileTensors: file.tensors)
         } catch let error as ModelConfigError {
             throw fail(error.message)
         }

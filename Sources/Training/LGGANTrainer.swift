@@ -222,8 +222,7 @@ public final class LGGANTrainer {
         }
         let config: LGGANConfig
         do {
-            config = try LGGANConfig.decode(json: configJSON)
-            try config.validate(storedWeights: file.tensors.values.reduce(0) { $0 + $1.count })
+            config = try LGGANConfig.decode(json: configJSON, fileTensors: file.tensors)
         } catch let error as ModelConfigError {
             throw fail(error.message)
         }

@@ -28,6 +28,8 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "scenepaint", targets: ["scenepaint"]),
+        // The file readers, for the libFuzzer harnesses in Fuzz/ (a separate package).
+        .library(name: "ScenepaintReaders", targets: ["Support", "Tensor", "Layouts", "Models"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

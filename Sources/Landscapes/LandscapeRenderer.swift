@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Layouts
+import Support
 
 /// A layout and its photo-like render.
 public struct RenderedLandscape: Sendable {
@@ -19,7 +20,7 @@ public struct LandscapeRenderer: Sendable {
     public let supersampling: Int
 
     public init(supersampling: Int = 3) {
-        precondition(supersampling >= 1 && supersampling % 2 == 1, "supersampling must be odd")
+        invariant(supersampling >= 1 && supersampling % 2 == 1, "supersampling must be odd")
         self.supersampling = supersampling
     }
 

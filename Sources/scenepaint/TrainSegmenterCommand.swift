@@ -24,7 +24,7 @@ struct TrainSegmenterCommand: ParsableCommand {
         let width: Int
         let height: Int
         init?(argument: String) {
-            if let s = Int(argument), s > 0 { (width, height) = (s, s); return }
+            if let s = Int(argument), s > 0, s <= PNGCodec.defaultMaxSide { (width, height) = (s, s); return }
             guard let (w, h) = SizeArgument.parse(argument) else { return nil }
             (width, height) = (w, h)
         }

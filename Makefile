@@ -3,7 +3,7 @@ SWIFT ?= swift
 RELEASE_BIN := .build/release/scenepaint
 SAMPLE ?= samples/lake.png
 
-.PHONY: run test deps build clean
+.PHONY: run test deps build clean fuzz
 
 deps:
 	@bash scripts/install-deps.sh
@@ -17,9 +17,17 @@ run: build
 
 # Installs what is missing and runs every test (unit, CLI, tmux end-to-end)
 # in release mode: the numeric tests train small networks.
-test: deps
+test:
+	@bash scripts/install-deps.sh --test
 	$(SWIFT) build -c release --product scenepaint
 	SCENEPAINT_BIN=$(CURDIR)/$(RELEASE_BIN) $(SWIFT) test -c release --disable-swift-testing
 
+# libFuzzer harnesses for the file readers (Fuzz/, docs/reliability.md): builds
+# them with -sanitize=fuzzer,address into .build-fuzz and runs each for
+# FUZZ_SECONDS on its seed corpus; exit 1 on a finding.
+FUZZ_SECONDS ?= 30
+fuzz: deps
+	bash scripts/fuzz.sh $(FUZZ_SECONDS)
+
 clean:
-	rm -rf .build
+	rm -rf .build .build-fuzz

@@ -39,8 +39,10 @@ public struct DatasetManifest: Codable, Sendable, Equatable {
     /// False while synthesis runs (or was interrupted); true when every pair exists.
     public var complete: Bool
     public var classes: [ClassShare]
-    /// Pairs per composition.
+    /// Pairs per composition (painted recipes as painted-RECIPE).
     public var compositions: [String: Int]
+    /// The `--mix` of layout samplers (`dataset synth`); absent in purely procedural datasets.
+    public var mix: String?
 
     public static let fileName = "manifest.json"
 
@@ -75,6 +77,7 @@ public struct DatasetManifest: Codable, Sendable, Equatable {
         complete = try c.decodeIfPresent(Bool.self, forKey: .complete) ?? true
         classes = try c.decodeIfPresent([ClassShare].self, forKey: .classes) ?? []
         compositions = try c.decodeIfPresent([String: Int].self, forKey: .compositions) ?? [:]
+        mix = try c.decodeIfPresent(String.self, forKey: .mix)
     }
 
     /// The manifest in `directory`, or nil when it has none.

@@ -1,3 +1,5 @@
+import Support
+
 /// Counts of (true class, predicted class) over pixels, for segmentation
 /// metrics as the papers report them: mIoU over classes that occur in the
 /// ground truth or the prediction, and pixel accuracy.
@@ -8,13 +10,13 @@ public struct ConfusionMatrix: Sendable, Equatable {
     public private(set) var counts: [Int]
 
     public init(classCount: Int) {
-        precondition(classCount > 0)
+        invariant(classCount > 0, "ConfusionMatrix needs at least one class")
         self.classCount = classCount
         self.counts = [Int](repeating: 0, count: classCount * classCount)
     }
 
     public init(classCount: Int, counts: [Int]) {
-        precondition(counts.count == classCount * classCount)
+        invariant(counts.count == classCount * classCount, "ConfusionMatrix: \(counts.count) counts for \(classCount) classes")
         self.classCount = classCount
         self.counts = counts
     }
@@ -22,7 +24,7 @@ public struct ConfusionMatrix: Sendable, Equatable {
     /// Adds pixels; entries outside 0..<classCount (e.g. an ignore id mapped
     /// to -1) are skipped.
     public mutating func add(truth: [Int], predicted: [Int]) {
-        precondition(truth.count == predicted.count)
+        invariant(truth.count == predicted.count, "ConfusionMatrix: \(truth.count) truths, \(predicted.count) predictions")
         for i in 0..<truth.count {
             let t = truth[i], p = predicted[i]
             guard t >= 0, t < classCount, p >= 0, p < classCount else { continue }
@@ -31,7 +33,7 @@ public struct ConfusionMatrix: Sendable, Equatable {
     }
 
     public mutating func merge(_ other: ConfusionMatrix) {
-        precondition(other.classCount == classCount)
+        invariant(other.classCount == classCount, "ConfusionMatrix: merging \(other.classCount) classes into \(classCount)")
         for i in 0..<counts.count { counts[i] += other.counts[i] }
     }
 

@@ -1,3 +1,5 @@
+import Support
+
 /// Fréchet distance between two Gaussians fitted to feature sets:
 /// |mu1 - mu2|^2 + Tr(S1 + S2 - 2 (S1 S2)^(1/2)).
 ///
@@ -7,7 +9,7 @@
 public enum FrechetDistance {
     /// Mean and covariance (unbiased, n-1) of row vectors `features` (count x dim).
     public static func statistics(_ features: [[Double]]) -> (mean: [Double], covariance: [Double]) {
-        precondition(!features.isEmpty)
+        invariant(!features.isEmpty, "FrechetDistance: no features")
         let dim = features[0].count
         var mean = [Double](repeating: 0, count: dim)
         for f in features { for j in 0..<dim { mean[j] += f[j] } }
@@ -34,7 +36,7 @@ public enum FrechetDistance {
     /// eigenvalues of S1^(1/2) S2 S1^(1/2), which is symmetric PSD.
     public static func distance(mean1: [Double], cov1: [Double], mean2: [Double], cov2: [Double]) throws -> Double {
         let dim = mean1.count
-        precondition(mean2.count == dim && cov1.count == dim * dim && cov2.count == dim * dim)
+        invariant(mean2.count == dim && cov1.count == dim * dim && cov2.count == dim * dim, "FrechetDistance: statistics of different dimensions")
         var meanTerm = 0.0
         for j in 0..<dim { meanTerm += (mean1[j] - mean2[j]) * (mean1[j] - mean2[j]) }
         var trace1 = 0.0, trace2 = 0.0

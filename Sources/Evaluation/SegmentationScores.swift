@@ -1,4 +1,5 @@
 import Layouts
+import Support
 
 /// The papers' segmentation scores for one set of images, split into
 /// small-object and large classes. Classes are palette positions internally;
@@ -50,7 +51,7 @@ public struct SegmentationScores: Sendable, Codable, Equatable {
 
     /// Scores of a confusion matrix whose indices are positions in `palette.classes`.
     public init(_ matrix: ConfusionMatrix, palette: Palette, shares: DatasetClassShares, smallClassIDs: [Int]) {
-        precondition(matrix.classCount == palette.count)
+        invariant(matrix.classCount == palette.count, "SegmentationScores: \(matrix.classCount)-class matrix for palette \(palette.name) of \(palette.count)")
         let iou = matrix.perClassIoU
         let small = Set(smallClassIDs)
         let smallPositions = palette.classes.enumerated().filter { small.contains($0.element.id) }.map(\.offset)

@@ -1,4 +1,5 @@
 import CBLAS
+import Support
 
 /// Eigenvalues of a symmetric matrix via LAPACK dsyev (from OpenBLAS).
 public enum SymmetricEigen {
@@ -10,7 +11,7 @@ public enum SymmetricEigen {
     /// Eigenvalues (ascending) and, if requested, eigenvectors as columns of a
     /// column-major n x n matrix. `matrix` is row-major n x n and symmetric.
     public static func decompose(_ matrix: [Double], n: Int, vectors: Bool) throws -> (values: [Double], vectors: [Double]) {
-        precondition(matrix.count == n * n && n > 0)
+        invariant(matrix.count == n * n && n > 0, "SymmetricEigen: \(matrix.count) entries for n = \(n)")
         var a = matrix  // symmetric: row- and column-major agree
         var w = [Double](repeating: 0, count: n)
         var jobz: CChar = vectors ? 86 : 78  // "V" or "N"

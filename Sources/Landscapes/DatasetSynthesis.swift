@@ -18,9 +18,13 @@ public struct DatasetSynthesis: Sendable {
     /// zlib level for the PNGs: 1 is several times faster than 6 and only a little larger.
     public var compressionLevel: Int
     public var supersampling: Int
+    /// Which layout samplers the pairs come from (procedural world, painted layouts, or both).
+    public var mix: LayoutMix
 
     public init(directory: String, seed: UInt64, count: Int, width: Int, height: Int, split: String? = nil,
-                jobs: Int = ProcessInfo.processInfo.activeProcessorCount, compressionLevel: Int = 1, supersampling: Int = 3) {
+                jobs: Int = ProcessInfo.processInfo.activeProcessorCount, compressionLevel: Int = 1, supersampling: Int = 3,
+                mix: LayoutMix = .procedural) {
+        self.mix = mix
         self.directory = directory
         self.seed = seed
         self.count = count
@@ -31,6 +35,9 @@ public struct DatasetSynthesis: Sendable {
         self.compressionLevel = compressionLevel
         self.supersampling = supersampling
     }
+
+    /// Every name a pair's kind can have: the compositions, then the painted recipes.
+    static let kindNames = Composition.allCases.map(\.rawValue) + PaintedRecipe.allCases.map(\.manifestName)
 
     /// The seed of pair `index`: splits with the same --seed still get disjoint pairs.
     public func itemSeed(_ index: Int) -> UInt64 {
@@ -52,24 +59,26 @@ public struct DatasetSynthesis: Sendable {
         try AtomicFile.ensureDirectory(directory + "/images")
         if let existing = try DatasetManifest.read(directory: directory) {
             if existing.seed != seed || existing.width != width || existing.height != height || existing.split != split
-                || existing.supersampling != supersampling {
+                || existing.supersampling != supersampling || existing.layoutMix != mix {
                 throw Failure("\(directory) already holds a dataset with seed \(existing.seed.map { "\($0)" } ?? "?"), size \(existing.width ?? 0)x\(existing.height ?? 0)"
-                    + (existing.split.map { ", split \($0)" } ?? "") + ": use the same options to continue it, or another --out")
+                    + (existing.split.map { ", split \($0)" } ?? "") + ", mix \(existing.layoutMix)" + ": use the same options to continue it, or another --out")
             }
         }
         var manifest = DatasetManifest(palette: LandscapeClass.palette.name, seed: seed, split: split, count: count, width: width, height: height,
                                        supersampling: supersampling, complete: false, classes: [], compositions: [:])
+        manifest.layoutMix = mix
         try manifest.write(directory: directory)
 
         let classCount = LandscapeClass.allCases.count
         let histograms = UnsafeMutableBufferPointer<Int>.allocate(capacity: count * classCount)
         histograms.initialize(repeating: 0)
         defer { histograms.deallocate() }
+        let kinds = Self.kindNames
         let compositionIndex = UnsafeMutableBufferPointer<Int>.allocate(capacity: count)
         compositionIndex.initialize(repeating: 0)
         defer { compositionIndex.deallocate() }
 
-        let synthesizer = LandscapeSynthesizer(supersampling: supersampling)
+        let synthesizer = MixedSynthesizer(mix: mix, supersampling: supersampling)
         let state = SynthesisState(total: count)
         // Each worker writes only the rows of its own indices.
         let histogramBase = SharedRows(histograms.baseAddress!), compositionBase = SharedRows(compositionIndex.baseAddress!)
@@ -77,8 +86,8 @@ public struct DatasetSynthesis: Sendable {
             let seed = self.itemSeed(index)
             let layoutPath = DatasetPaths.layout(self.directory, index: index)
             let imagePath = DatasetPaths.image(self.directory, index: index)
-            let compositionOf = synthesizer.sampler.scene(seed: seed, aspect: Float(self.width) / Float(self.height)).composition
-            compositionBase.pointer[index] = Composition.allCases.firstIndex(of: compositionOf) ?? 0
+            let kind = synthesizer.kind(seed: seed, width: self.width, height: self.height)
+            compositionBase.pointer[index] = kinds.firstIndex(of: kind) ?? 0
             var histogram: [Int]? = nil
             if FileManager.default.fileExists(atPath: imagePath),
                let layout = try? LayoutFile.read(path: layoutPath, palette: LandscapeClass.palette),
@@ -124,7 +133,7 @@ public struct DatasetSynthesis: Sendable {
                                        imageShare: Double(images[cls.id]) / Double(count))
         }
         var compositions: [String: Int] = [:]
-        for i in 0..<count { compositions[Composition.allCases[compositionIndex[i]].rawValue, default: 0] += 1 }
+        for i in 0..<count { compositions[kinds[compositionIndex[i]], default: 0] += 1 }
         manifest.compositions = compositions
         manifest.complete = true
         try manifest.write(directory: directory)

@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Layouts
+import Support
 
 /// A layout and its photo-like render.
 public struct RenderedLandscape: Sendable {
@@ -19,7 +20,7 @@ public struct LandscapeRenderer: Sendable {
     public let supersampling: Int
 
     public init(supersampling: Int = 3) {
-        precondition(supersampling >= 1 && supersampling % 2 == 1, "supersampling must be odd")
+        invariant(supersampling >= 1 && supersampling % 2 == 1, "supersampling must be odd")
         self.supersampling = supersampling
     }
 
@@ -120,7 +121,7 @@ public struct LandscapeRenderer: Sendable {
                           start: Int(runStart[p]), color: color, waterWeight: waterWeight, role: role, depth: depth)
             final[p] = color[p] + c * w
         }
-        return RenderedLandscape(labels: labels, image: Self.toneMap(final, width: width, height: height, shader: shader))
+        return RenderedLandscape(labels: labels, image: Self.toneMap(final, width: width, height: height, exposure: shader.light.exposure))
     }
 
     /// How a shape shows in water: 0 flat ground (never), 1 far (mirrored about the
@@ -143,13 +144,11 @@ public struct LandscapeRenderer: Sendable {
         let across = wz / (camera.focal * fh)
         let along = across * wz / camera.eyeHeight
         let fp = (across * along).squareRoot()
-        // Waves in world space: their screen size follows perspective.
-        let wave = Noise.fbm(wx / 2.5, wz / 0.9, shape.seed, octaves: 3, footprint: fp / 0.9)
-        let wave2 = Noise.fbm(wx / 0.8, wz / 0.35, shape.seed &+ 1, octaves: 2, footprint: fp / 0.35)
         let calm: Float = shader.style.weather == .overcast ? 0.7 : 1.0
         let depthBelow = Float(y - start) + 0.5
-        let rippleY = (wave * 2.2 + wave2 * 1.2) * calm * (1 + depthBelow * 0.04)
-        let rx = min(width - 1, max(0, x + Int((wave2 * 1.5 * calm).rounded())))
+        let surface = WaterSurface(x: wx, z: wz, footprint: fp, seed: shape.seed, calm: calm, depthBelow: depthBelow)
+        let rippleY = surface.rippleY
+        let rx = min(width - 1, max(0, x + surface.rippleX))
         // Things standing at the far edge mirror about that edge; everything far away
         // (sky, mountains) mirrors about the horizon; flat ground does not show.
         var reflected: SIMD3<Float>? = nil
@@ -171,27 +170,9 @@ public struct LandscapeRenderer: Sendable {
             }
             if reflected == nil { reflected = shader.sky(u, vb) }
         }
-        // Fresnel: grazing (far) water is a mirror, near water shows its body colour.
-        let d = normalize(camera.ray(u: u, v: v))
-        let cosI = max(0.02, -d.y)
-        let fresnel = 0.02 + 0.98 * powf(1 - cosI, 5)
         let winter = shader.scene.isWinter
-        let reflectivity = min(winter ? 0.6 : 0.9, (winter ? 0.15 : 0.25) + fresnel * 0.65)
-        let bodyTint = winter ? srgb(25, 50, 70) : srgb(28, 85, 130)
-        let body = bodyTint * light.light(SIMD3(0, 1, 0))
-        var c = mix(body, reflected! * SIMD3(0.82, 0.88, 0.95), reflectivity)
-        // Wind streaks and sparkle.
-        let streak = Noise.fbm(wx / 12, wz / 2.5, shape.seed &+ 2, octaves: 2, footprint: fp / 2.5)
-        c *= 0.92 + 0.12 * streak + 0.06 * wave2
-        if light.sunGlow > 0.3 && light.sun.z > 0.05 {
-            // Glitter in a path below the sun.
-            let su = camera.centerU + camera.focal * light.sun.x / light.sun.z
-            let spread = 0.03 + (v - camera.horizon) * 0.6
-            let path = expf(-abs(u - su) / spread)
-            let sparkle = max(0, wave2 + wave * 0.5 - 0.35) * 3
-            c += light.sunColor * path * sparkle * light.sunGlow * 1.5
-        }
-        return light.fog(c, distance: wz)
+        return surface.color(reflected: reflected!, light: light, camera: camera, u: u, v: v, viewV: v, winter: winter,
+                             bodyTint: winter ? srgb(25, 50, 70) : srgb(28, 85, 130), reflectivity: (0.25, 0.65))
     }
 
     /// Identity up to 0.75, then a soft roll-off to 1: authored colours stay as
@@ -202,12 +183,11 @@ public struct LandscapeRenderer: Sendable {
         return k + (1 - k) * (1 - expf(-(x - k) / (1 - k)))
     }
 
-    static func toneMap(_ linear: [SIMD3<Float>], width: Int, height: Int, shader: Shader) -> RGBImage {
+    static func toneMap(_ linear: [SIMD3<Float>], width: Int, height: Int, exposure: Float) -> RGBImage {
         var lut = [UInt8](repeating: 0, count: 4097)
         for i in 0...4096 {
             lut[i] = UInt8(min(255, max(0, (powf(Float(i) / 4096, 1 / 2.2) * 255).rounded())))
         }
-        let exposure = shader.light.exposure
         var image = RGBImage(width: width, height: height)
         let cx = Float(width) * 0.5, cy = Float(height) * 0.5
         let r2max = cx * cx + cy * cy

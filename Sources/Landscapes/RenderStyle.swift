@@ -145,6 +145,21 @@ struct Lighting: Sendable {
         return sunColor * d + ambient * sky
     }
 
+    /// The sky seen along a viewing ray: horizon-to-zenith gradient, sun glow and disc.
+    func sky(_ ray: SIMD3<Float>) -> SIMD3<Float> {
+        let d = normalize(ray)
+        let t = clamp01(d.y * 2.6)
+        var c = mix(skyHorizon, skyZenith, powf(t, 0.6))
+        if sunGlow > 0 {
+            let a = max(0, dot(d, sun))
+            let a2 = a * a, a4 = a2 * a2, a8 = a4 * a4, a16 = a8 * a8
+            c += sunColor * sunGlow * (0.22 * a8 + 0.35 * a16 * a16 * a16)
+            if a > 0.99982 { c += sunColor * 6 * sunGlow }
+            else if a > 0.9996 { c += sunColor * 2.5 * sunGlow * (a - 0.9996) / 0.00022 }
+        }
+        return c
+    }
+
     @inline(__always) func fog(_ c: SIMD3<Float>, distance: Float) -> SIMD3<Float> {
         guard distance.isFinite else { return haze }
         let t = 1 - expf(-distance / visibility)

@@ -1,4 +1,5 @@
 import Layouts
+import Support
 
 /// Shape ids point-sampled on a grid of factor x factor samples per pixel. The
 /// layout is the centre sample of each pixel; the renderer blends the shapes of
@@ -16,8 +17,8 @@ struct SampleRaster {
 
 enum SceneRasterizer {
     static func rasterize(_ scene: LandscapeScene, width: Int, height: Int, factor: Int = 3) -> SampleRaster {
-        precondition(factor >= 1 && factor % 2 == 1, "the supersampling factor must be odd so a sample sits at each pixel centre")
-        precondition(scene.shapes.count < Int(UInt16.max), "too many shapes")
+        invariant(factor >= 1 && factor % 2 == 1, "the supersampling factor must be odd so a sample sits at each pixel centre")
+        invariant(scene.shapes.count < Int(UInt16.max), "too many shapes")
         let sw = width * factor, sh = height * factor
         let scale = Float(sh)          // samples per normalised unit
         let step = 1 / scale

@@ -52,19 +52,7 @@ struct Shader {
 
     // MARK: Sky and clouds
 
-    func sky(_ u: Float, _ v: Float) -> SIMD3<Float> {
-        let d = normalize(camera.ray(u: u, v: v))
-        let t = clamp01(d.y * 2.6)
-        var c = mix(light.skyHorizon, light.skyZenith, powf(t, 0.6))
-        if light.sunGlow > 0 {
-            let a = max(0, dot(d, light.sun))
-            let a2 = a * a, a4 = a2 * a2, a8 = a4 * a4, a16 = a8 * a8
-            c += light.sunColor * light.sunGlow * (0.22 * a8 + 0.35 * a16 * a16 * a16)
-            if a > 0.99982 { c += light.sunColor * 6 * light.sunGlow }
-            else if a > 0.9996 { c += light.sunColor * 2.5 * light.sunGlow * (a - 0.9996) / 0.00022 }
-        }
-        return c
-    }
+    func sky(_ u: Float, _ v: Float) -> SIMD3<Float> { light.sky(camera.ray(u: u, v: v)) }
 
     func cloud(_ c: Cloud, _ u: Float, _ v: Float) -> SIMD3<Float> {
         let dens = c.density(u, v)

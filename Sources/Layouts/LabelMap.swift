@@ -1,3 +1,5 @@
+import Support
+
 /// A grid of class ids, row-major, one byte per pixel.
 public struct LabelMap: Equatable, Sendable {
     public let width: Int
@@ -5,14 +7,14 @@ public struct LabelMap: Equatable, Sendable {
     public var ids: [UInt8]
 
     public init(width: Int, height: Int, fill: UInt8 = 0) {
-        precondition(width > 0 && height > 0, "label map needs a positive size")
+        invariant(width > 0 && height > 0, "label map needs a positive size, got \(width)x\(height)")
         self.width = width
         self.height = height
         self.ids = [UInt8](repeating: fill, count: width * height)
     }
 
     public init(width: Int, height: Int, ids: [UInt8]) {
-        precondition(width > 0 && height > 0 && ids.count == width * height, "label map size mismatch")
+        invariant(width > 0 && height > 0 && ids.count == width * height, "label map \(width)x\(height) given \(ids.count) ids")
         self.width = width
         self.height = height
         self.ids = ids

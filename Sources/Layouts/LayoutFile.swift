@@ -24,7 +24,12 @@ public enum LayoutFile {
     /// named in the file, or the only palette in `library` whose colours match.
     public static func read(path: String, palette explicit: Palette? = nil, library: PaletteLibrary? = nil,
                             maxSide: Int = PNGCodec.defaultMaxSide) throws -> Layout {
-        let data = try PNGCodec.readFile(path)
+        try decode(try PNGCodec.readFile(path), path: path, palette: explicit, library: library, maxSide: maxSide)
+    }
+
+    /// Decodes layout PNG bytes; `path` names them in errors (the fuzzers call this).
+    public static func decode(_ data: Data, path: String, palette explicit: Palette? = nil, library: PaletteLibrary? = nil,
+                              maxSide: Int = PNGCodec.defaultMaxSide) throws -> Layout {
         let decoded: DecodedPNG
         do {
             decoded = try PNGCodec.decode(data, mode: .values, path: path, maxSide: maxSide)

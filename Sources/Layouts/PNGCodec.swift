@@ -166,7 +166,7 @@ extension RGBImage {
 
     /// Writes an 8-bit RGBA PNG atomically, with the given alpha plane (width*height).
     public func write(path: String, alpha: [UInt8]) throws {
-        precondition(alpha.count == width * height)
+        invariant(alpha.count == width * height, "alpha plane of \(alpha.count) for a \(width)x\(height) image")
         var rgba = [UInt8](repeating: 0, count: width * height * 4)
         for i in 0..<(width * height) {
             rgba[4 * i] = pixels[3 * i]

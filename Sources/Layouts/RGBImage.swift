@@ -1,3 +1,5 @@
+import Support
+
 /// An 8-bit RGB image, row-major, interleaved.
 public struct RGBImage: Equatable, Sendable {
     public let width: Int
@@ -5,7 +7,7 @@ public struct RGBImage: Equatable, Sendable {
     public var pixels: [UInt8]
 
     public init(width: Int, height: Int, fill: RGBColor = RGBColor(0, 0, 0)) {
-        precondition(width > 0 && height > 0, "image needs a positive size")
+        invariant(width > 0 && height > 0, "image needs a positive size, got \(width)x\(height)")
         self.width = width
         self.height = height
         var p = [UInt8](repeating: 0, count: width * height * 3)
@@ -20,7 +22,7 @@ public struct RGBImage: Equatable, Sendable {
     }
 
     public init(width: Int, height: Int, pixels: [UInt8]) {
-        precondition(width > 0 && height > 0 && pixels.count == width * height * 3, "image size mismatch")
+        invariant(width > 0 && height > 0 && pixels.count == width * height * 3, "image \(width)x\(height) given \(pixels.count) bytes")
         self.width = width
         self.height = height
         self.pixels = pixels

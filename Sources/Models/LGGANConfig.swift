@@ -1,5 +1,6 @@
 import Foundation
 import Support
+import Tensor
 
 /// Everything that fixes an LGGAN's architecture. Stored as JSON in every
 /// checkpoint's metadata, so the same code builds the small CPU default and the
@@ -123,6 +124,28 @@ public struct LGGANConfig: Codable, Sendable, Equatable {
     /// Pixels beyond a class's mask that its own convolution can reach.
     public var classRadius: Int { classKernel / 2 }
 
+    /// Weights of the encoder's convolutions (every LGGAN has them): a lower
+    /// bound on the parameters of any network this config builds.
+    public var encoderWeightCount: Int {
+        var count = classCount * width(level: 0) * inputKernel * inputKernel
+        for k in 1...encoderDepth { count += width(level: k - 1) * width(level: k) * 9 }
+        return count
+    }
+
+    /// A config read from a file (model or checkpoint) holding `tensors`:
+    /// decoded, validated, and refused when the file does not hold even the
+    /// encoder's weights. A config is a few bytes but may describe gigabytes of
+    /// network, and this runs before anything is allocated.
+    public static func decode(json: String, fileTensors tensors: [String: Tensor]) throws -> LGGANConfig {
+        let config = try decode(json: json)
+        try config.validate()
+        let stored = tensors.values.reduce(0) { $0 + $1.count }
+        guard config.encoderWeightCount <= stored else {
+            throw ModelConfigError(message: "its config needs at least \(config.encoderWeightCount) weights but the file holds \(stored)")
+        }
+        return config
+    }
+
     /// Checks the values make a buildable network.
     public func validate() throws {
         func fail(_ what: String) -> ModelConfigError { ModelConfigError(message: what) }
@@ -133,7 +156,9 @@ public struct LGGANConfig: Codable, Sendable, Equatable {
         guard inputKernel % 2 == 1 && inputKernel >= 1 && inputKernel <= 9 else { throw fail("input kernel \(inputKernel) must be odd, 1-9") }
         guard classKernel % 2 == 1 && classKernel >= 1 && classKernel <= 9 else { throw fail("class kernel \(classKernel) must be odd, 1-9") }
         guard globalDepth >= 2 && globalDepth <= 6 else { throw fail("global depth \(globalDepth) is outside 2-6") }
-        guard spadeHidden >= 1 && spadeHiddenFullResolution >= 1 else { throw fail("SPADE hidden widths must be positive") }
+        guard spadeHidden >= 1 && spadeHidden <= 1024 && spadeHiddenFullResolution >= 1 && spadeHiddenFullResolution <= 1024 else {
+            throw fail("SPADE hidden widths \(spadeHidden), \(spadeHiddenFullResolution) are outside 1-1024")
+        }
         guard spadeModulationKernel == 1 || spadeModulationKernel == 3 else {
             throw fail("SPADE modulation kernel \(spadeModulationKernel) must be 1 or 3")
         }
@@ -142,7 +167,7 @@ public struct LGGANConfig: Codable, Sendable, Equatable {
         guard noiseChannels >= 0 && noiseChannels <= 256 else { throw fail("noise channels \(noiseChannels) is outside 0-256") }
         guard styleChannels >= 0 && styleChannels <= 256 else { throw fail("style code size \(styleChannels) is outside 0-256") }
         guard !styleEncoder || styleChannels > 0 else { throw fail("a style encoder needs a style code (style channels > 0)") }
-        guard discriminatorWidth >= 1, discriminatorMaxWidth >= discriminatorWidth, discriminatorLayers >= 2 && discriminatorLayers <= 6,
+        guard discriminatorWidth >= 1, discriminatorMaxWidth >= discriminatorWidth, discriminatorMaxWidth <= 1024, discriminatorLayers >= 2 && discriminatorLayers <= 6,
               discriminatorScales >= 1 && discriminatorScales <= 4 else {
             throw fail("discriminator \(discriminatorWidth) wide, \(discriminatorLayers) layers, \(discriminatorScales) scales is out of range")
         }

@@ -18,8 +18,12 @@ public final class LGGANGenerator: SceneGenerator, @unchecked Sendable {
     public let precision: ConvolutionPrecision
     private let lock = NSLock()
 
-    public init(network: LGGANNetwork, palette: Palette, source: String = "model", precision: ConvolutionPrecision = .f32) {
-        precondition(palette.count == network.config.classCount, "palette \(palette.name) has \(palette.count) classes, model \(network.config.classCount)")
+    /// Throws when the palette's class count is not the network's: every id
+    /// lookup below indexes per-class tensors by palette position.
+    public init(network: LGGANNetwork, palette: Palette, source: String = "model", precision: ConvolutionPrecision = .f32) throws {
+        guard palette.count == network.config.classCount else {
+            throw ModelFileError(path: source, reason: "palette \(palette.name) has \(palette.count) classes but the network \(network.config.classCount)")
+        }
         self.palette = palette
         self.network = network
         self.source = source

@@ -31,7 +31,15 @@ public enum LGGANModelFile {
     /// Reads and validates a model file: every problem becomes one `ModelFileError`
     /// (or the reader's own `SafeTensorsError`) naming the file.
     public static func read(path: String) throws -> (network: LGGANNetwork, palette: Palette, metadata: [String: String]) {
-        let file = try SafeTensors.read(path)
+        try validate(try SafeTensors.read(path), path: path)
+    }
+
+    /// Validates model file bytes; `path` names them in errors (the fuzzers call this).
+    public static func decode(_ data: Data, path: String) throws -> (network: LGGANNetwork, palette: Palette, metadata: [String: String]) {
+        try validate(try SafeTensors.decode(data, source: path), path: path)
+    }
+
+    private static func validate(_ file: SafeTensorsFile, path: String) throws -> (network: LGGANNetwork, palette: Palette, metadata: [String: String]) {
         func fail(_ reason: String) -> ModelFileError { ModelFileError(path: path, reason: reason) }
         guard file.metadata["format"] == format else {
             throw fail("its metadata has format \(file.metadata["format"].map { "'\($0)'" } ?? "(none)"), expected '\(format)'")
@@ -39,8 +47,7 @@ public enum LGGANModelFile {
         guard let configJSON = file.metadata["config"] else { throw fail("its metadata has no model config") }
         let config: LGGANConfig
         do {
-            config = try LGGANConfig.decode(json: configJSON)
-            try config.validate()
+            config = try LGGANConfig.decode(json: configJSON, fileTensors: file.tensors)
         } catch let error as ModelConfigError {
             throw fail(error.message)
         }

@@ -1,4 +1,5 @@
 import Tensor
+import Support
 
 /// Everything one forward pass of the LGGAN generator produces (all [N, ...]).
 public struct LGGANOutput {
@@ -96,8 +97,8 @@ public final class LGGANNetwork: Module {
 
     public func forward(_ input: SemanticInput, noise: Tensor?, style: Tensor? = nil,
                         checkpoint: (Stage) throws -> Void) rethrows -> LGGANOutput {
-        precondition(input.classCount == config.classCount, "input has \(input.classCount) classes, model \(config.classCount)")
-        precondition(input.height % config.sizeMultiple == 0 && input.width % config.sizeMultiple == 0,
+        invariant(input.classCount == config.classCount, "input has \(input.classCount) classes, model \(config.classCount)")
+        invariant(input.height % config.sizeMultiple == 0 && input.width % config.sizeMultiple == 0,
                      "layout \(input.width)x\(input.height) is not a multiple of \(config.sizeMultiple)")
         let levels = encode(input, noise: noise)
         let code = styleCodeOrMean(style, batch: input.batch)
@@ -127,7 +128,7 @@ public final class LGGANNetwork: Module {
             }
         case let (g?, nil): fused = g
         case let (nil, l?): fused = l
-        default: preconditionFailure("LGGAN without generators")
+        default: fatalError("LGGAN without generators (the config validation allows none)")
         }
         try checkpoint(.fusion)
         return LGGANOutput(fused: fused, global: globalImage, local: localOutput?.image, weights: weights,

@@ -28,7 +28,7 @@ public enum ModelLoader {
             throw ModelFileError(path: path, reason: "no such file")
         }
         let (network, palette, _) = try LGGANModelFile.read(path: path)
-        return LGGANGenerator(network: network, palette: palette, source: path, precision: precision)
+        return try LGGANGenerator(network: network, palette: palette, source: path, precision: precision)
     }
 
     /// The default model, or an error saying where it was looked for.

@@ -37,8 +37,9 @@ public struct SegmenterConfiguration: Sendable, Equatable {
         guard depth >= 1 && depth <= 6 else { throw SegmenterError("segmenter depth \(depth) is outside 1...6") }
         guard baseWidth >= 2 && baseWidth <= 256 else { throw SegmenterError("segmenter base width \(baseWidth) is outside 2...256") }
         guard classCount <= 255 else { throw SegmenterError("palette \(palette.name) has \(classCount) classes; the segmenter handles at most 255") }
-        guard inputWidth >= multiple, inputHeight >= multiple, inputWidth % multiple == 0, inputHeight % multiple == 0 else {
-            throw SegmenterError("segmenter input \(inputWidth)x\(inputHeight) must be positive multiples of \(multiple) (2^depth)")
+        guard inputWidth >= multiple, inputHeight >= multiple, inputWidth % multiple == 0, inputHeight % multiple == 0,
+              inputWidth <= 4096, inputHeight <= 4096 else {
+            throw SegmenterError("segmenter input \(inputWidth)x\(inputHeight) must be positive multiples of \(multiple) (2^depth), at most 4096")
         }
     }
 }

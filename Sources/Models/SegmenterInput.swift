@@ -1,6 +1,7 @@
 import Foundation
 import Layouts
 import Tensor
+import Support
 
 /// Turning images and layouts into what the segmenter sees and is scored on.
 public enum SegmenterInput {
@@ -66,12 +67,12 @@ public enum SegmenterInput {
 
     /// Images (already at the segmenter's size) as a batch [N, 3, H, W] in -1...1.
     public static func tensor(_ images: [RGBImage]) -> Tensor {
-        precondition(!images.isEmpty)
+        invariant(!images.isEmpty, "SegmenterInput: empty batch")
         let (w, h) = (images[0].width, images[0].height)
         let plane = w * h
         var values = [Float](repeating: 0, count: images.count * 3 * plane)
         for (n, image) in images.enumerated() {
-            precondition(image.width == w && image.height == h, "batch images differ in size")
+            invariant(image.width == w && image.height == h, "SegmenterInput: batch images differ in size")
             image.pixels.withUnsafeBufferPointer { src in
                 let base = n * 3 * plane
                 for i in 0..<plane {

@@ -25,7 +25,7 @@ public struct SemanticInput {
     public let regions: [[ClassRegion]]
 
     public init(indices: [Int], batch: Int, height: Int, width: Int, classCount: Int) {
-        precondition(indices.count == batch * height * width, "SemanticInput: \(indices.count) indices for \(batch)x\(height)x\(width)")
+        invariant(indices.count == batch * height * width, "SemanticInput: \(indices.count) indices for \(batch)x\(height)x\(width)")
         self.batch = batch
         self.height = height
         self.width = width

@@ -1,5 +1,6 @@
 import Layouts
 import Tensor
+import Support
 
 /// Conversions between network tensors (-1...1, NCHW) and 8-bit images.
 public enum TensorImages {
@@ -45,10 +46,11 @@ public enum TensorImages {
 
     /// Images as a batch [N, 3, H, W] in -1...1 (all the same size).
     public static func tensor(_ images: [RGBImage]) -> Tensor {
+        invariant(!images.isEmpty, "TensorImages: empty batch")
         let (h, w) = (images[0].height, images[0].width)
         var values = [Float](repeating: 0, count: images.count * 3 * h * w)
         for (n, image) in images.enumerated() {
-            precondition(image.width == w && image.height == h, "images of different sizes in one batch")
+            invariant(image.width == w && image.height == h, "images of different sizes in one batch")
             for k in 0..<3 {
                 let base = (n * 3 + k) * h * w
                 for i in 0..<(h * w) { values[base + i] = Float(image.pixels[3 * i + k]) / 127.5 - 1 }

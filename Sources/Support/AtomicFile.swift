@@ -58,6 +58,16 @@ public enum AtomicFile {
         ok = true
     }
 
+    /// Removes the temporary files of writers killed before their rename
+    /// (`.NAME.XXXXXX.tmp`) from a directory that has one writer, such as a
+    /// training run being resumed.
+    public static func removeAbandonedTemporaries(in directory: String) {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        for name in names where name.hasPrefix(".") && name.hasSuffix(".tmp") {
+            unlink(directory + "/" + name)
+        }
+    }
+
     /// Creates the directory (and parents) if needed.
     public static func ensureDirectory(_ path: String) throws {
         do {

@@ -39,6 +39,15 @@ public final class LGGANTrainer {
         guard palette.count == config.classCount else {
             throw Failure("palette \(palette.name) has \(palette.count) classes but the model config \(config.classCount)")
         }
+        // Options come from the command line or from a checkpoint being resumed:
+        // a zero interval would divide by zero, a zero size allocate nothing to train on.
+        guard options.size >= config.sizeMultiple && options.size <= 4096 && options.size % config.sizeMultiple == 0 else {
+            throw Failure("the crop size \(options.size) is not a multiple of \(config.sizeMultiple) in \(config.sizeMultiple)-4096, which this model's \(config.encoderDepth) encoder levels need")
+        }
+        guard options.batch >= 1 && options.batch <= 1024, options.steps >= 0,
+              options.checkpointEvery >= 1, options.sampleEvery >= 1, options.logEvery >= 1 else {
+            throw Failure("training options out of range: batch \(options.batch) (1-1024), steps \(options.steps), intervals \(options.checkpointEvery)/\(options.sampleEvery)/\(options.logEvery) (at least 1)")
+        }
         generator = try LGGANNetwork(config: config, seed: options.seed)
         discriminator = MultiscaleDiscriminator(config: config, seed: options.seed &+ 1)
         self.palette = palette
@@ -232,7 +241,12 @@ public final class LGGANTrainer {
               let dSteps = file.metadata["optD.steps"].flatMap({ Int($0) }) else {
             throw fail("its metadata is incomplete")
         }
-        let config = try LGGANConfig.decode(json: configJSON)
+        let config: LGGANConfig
+        do {
+            config = try LGGANConfig.decode(json: configJSON, fileTensors: file.tensors)
+        } catch let error as ModelConfigError {
+            throw fail(error.message)
+        }
         let palette = try Palette.decode(json: Data(paletteJSON.utf8), source: path)
         var options: LGGANTrainingOptions
         do {

@@ -38,7 +38,10 @@ public final class LGGANTrainingRun {
         self.trainer = trainer
         self.directory = directory
         self.samples = samples
-        for sub in ["", "/samples", "/models"] { try AtomicFile.ensureDirectory(directory + sub) }
+        for sub in ["", "/samples", "/models"] {
+            try AtomicFile.ensureDirectory(directory + sub)
+            AtomicFile.removeAbandonedTemporaries(in: directory + sub)
+        }
         batches = BatchPrefetcher(dataset: dataset, size: trainer.options.size, batch: trainer.options.batch,
                                   seed: trainer.options.seed)
         log = try TrainingLog(path: directory + "/log.jsonl", keepingUpTo: trainer.step)
@@ -85,10 +88,13 @@ public final class LGGANTrainingRun {
     }
 
     /// Checkpoint, model export, log and loss curves, each written atomically.
+    /// The log goes first: killed between the two, the log runs ahead of the
+    /// checkpoint and the resume drops the extra lines; the other order would
+    /// leave a gap in the log.
     public func saveCheckpoint() throws {
+        try log.flush()
         try trainer.save(to: directory + "/" + Self.checkpointName)
         try trainer.exportModel(to: directory + "/" + Self.modelName)
-        try log.flush()
         if !log.entries.isEmpty {
             try LossCurvePlot.render(entries: log.entries).write(path: directory + "/loss-curves.png")
         }
@@ -99,7 +105,7 @@ public final class LGGANTrainingRun {
         let name = String(format: "step-%06d", trainer.step)
         try trainer.exportModel(to: directory + "/models/\(name).safetensors")
         guard !samples.isEmpty else { return }
-        let generator = LGGANGenerator(network: trainer.generator, palette: trainer.palette)
+        let generator = try LGGANGenerator(network: trainer.generator, palette: trainer.palette)
         let sheet = try SampleSheet.render(generator: generator, samples: samples)
         try sheet.write(path: directory + "/samples/\(name).png")
         try sheet.write(path: directory + "/samples/latest.png")

@@ -2,6 +2,7 @@ import Foundation
 import Generation
 import Layouts
 import Models
+import Support
 
 /// The figure of a training run: one row per sample, columns
 /// layout | global | local | weight map | fused | real (paper Fig. 4 style).
@@ -11,7 +12,7 @@ public enum SampleSheet {
 
     public static func render(generator: LGGANGenerator, samples: [(labels: LabelMap, image: RGBImage)],
                               cellSize: Int? = nil, seed: UInt64 = 0) throws -> RGBImage {
-        precondition(!samples.isEmpty, "a sample sheet needs samples")
+        invariant(!samples.isEmpty, "a sample sheet needs samples")
         let cell = cellSize ?? samples[0].labels.width
         let gap = 4, header = 16
         let cellHeight = samples.map { cell * $0.labels.height / $0.labels.width }.max()!

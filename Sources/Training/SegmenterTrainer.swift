@@ -73,6 +73,17 @@ public final class SegmenterTrainer {
                 throw Failure("\(options.checkpointPath): \(error.description)")
             }
             step = saved
+        } else if let initial = options.initialWeights {
+            // Fine-tuning: the starting file fixes palette and architecture.
+            let loaded = try SegmenterCheckpoint.load(path: initial)
+            let c = loaded.model.configuration
+            try Self.checkAgrees(options, with: c, run: initial)
+            if let palette, palette != c.palette {
+                throw Failure("\(initial) was trained with palette \(c.palette.name), not \(palette.name)")
+            }
+            dataset = try PairedDataset(directory: options.dataDirectory, palette: c.palette)
+            model = loaded.model
+            adam = Adam(model, learningRate: options.learningRate)
         } else {
             dataset = try PairedDataset(directory: options.dataDirectory, palette: palette, library: library)
             let side = SegmenterTrainingOptions.defaultInputSide

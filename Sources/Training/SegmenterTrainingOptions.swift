@@ -18,6 +18,9 @@ public struct SegmenterTrainingOptions: Sendable, Codable, Equatable {
     public var seed: UInt64 = 1
     /// Colour augmentation strength 0...1 (see `SegmenterAugmentation`).
     public var colorJitter: Float = 0
+    /// An evaluator file (F16 or F32) whose weights a fresh run starts from (fine-tuning);
+    /// its palette and architecture are kept.
+    public var initialWeights: String?
     /// Decoded, resized training pairs kept in memory (bytes).
     public var cacheBytes: Int = 1 << 30
 

@@ -36,8 +36,8 @@ struct BenchGenerateCommand: ParsableCommand {
         print("layout:  \(layoutName), \(labels.width)x\(labels.height), \(classes) classes present")
         print("blas:    \(BLASInfo.coreName) (\(BLASEnvironment.coreTypeSource)); convolutions: \(ConvolutionLibrary.description)")
         print("load average before: \(EngineBenchmark.loadAverage())")
-        let generators: [Variant: LGGANGenerator] = Dictionary(uniqueKeysWithValues: Variant.allCases.map { v in
-            (v, LGGANGenerator(network: loaded.network, palette: loaded.palette, source: loaded.source,
+        let generators: [Variant: LGGANGenerator] = Dictionary(uniqueKeysWithValues: try Variant.allCases.map { v in
+            (v, try LGGANGenerator(network: loaded.network, palette: loaded.palette, source: loaded.source,
                                precision: v == .bf16 ? .bf16 : .f32))
         })
         func generate(_ v: Variant, _ shouldCancel: @escaping @Sendable () -> Bool) throws -> GeneratedViews {
@@ -106,7 +106,7 @@ struct BenchGenerateCommand: ParsableCommand {
         }
         let palette = Self.benchmarkPalette()
         let network = try LGGANNetwork(config: .standard(classCount: palette.count))
-        return (LGGANGenerator(network: network, palette: palette), "untrained default-size model (no model file found)")
+        return (try LGGANGenerator(network: network, palette: palette), "untrained default-size model (no model file found)")
     }
 
     func loadLayout(palette: Palette) throws -> (LabelMap, String) {

@@ -10,7 +10,7 @@ struct DatasetCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dataset",
         abstract: "Make procedural landscape training data (layouts with photo-like renders).",
-        subcommands: [Synth.self, Sheet.self, Scene.self, Styles.self])
+        subcommands: [Synth.self, Sheet.self, Scene.self, Render.self, Styles.self])
 
     /// WxH, e.g. 256x256 or 512x256.
     struct Size: ExpressibleByArgument {
@@ -22,10 +22,14 @@ struct DatasetCommand: ParsableCommand {
             height = h
         }
         init(width: Int, height: Int) { self.width = width; self.height = height }
-        static var defaultValueDescription: String { "256x256" }
+        /// Help shows the default as it is typed ("256x256", not the struct).
+        var defaultValueDescription: String { "\(width)x\(height)" }
     }
 
-    enum Split: String, ExpressibleByArgument, CaseIterable { case train, val, test }
+    /// The painted splits hold painted layouts only (`--mix painted`).
+    enum Split: String, ExpressibleByArgument, CaseIterable {
+        case train, val, test, valPainted = "val-painted", testPainted = "test-painted"
+    }
 
     struct Synth: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -37,20 +41,28 @@ struct DatasetCommand: ParsableCommand {
         @Option(name: .long, help: "Image size WxH (square or 2:1 work best).") var size: Size = Size(width: 256, height: 256)
         @Option(name: .long, help: "Dataset seed.") var seed: UInt64 = 1
         @Option(name: .long, help: "Write into DIR/SPLIT; the split also enters every pair's seed.") var split: Split?
-        @Option(name: .long, help: "Worker threads (default: all cores).") var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+        @Option(name: .long, help: "Worker threads (default: all cores).") var jobs: Int?
         @Option(name: .long, help: "PNG zlib level 0-9 (1 is fast).") var compression: Int = 1
+        @Option(name: .long, help: ArgumentHelp("Layout samplers and their shares: procedural, painted, or e.g. procedural=0.5,painted=0.5.",
+                                                valueName: "mix"))
+        var mix: String = "procedural"
 
         func run() throws {
             let directory = split.map { out + "/" + $0.rawValue } ?? out
             guard (0...9).contains(compression) else { throw ValidationError("--compression must be 0-9") }
+            let layoutMix = try LayoutMix(parsing: mix)
+            if split == .valPainted || split == .testPainted, layoutMix != .painted {
+                throw ValidationError("--split \(split!.rawValue) holds painted layouts only: add --mix painted")
+            }
             let synthesis = DatasetSynthesis(directory: directory, seed: seed, count: count, width: size.width, height: size.height,
-                                             split: split?.rawValue, jobs: jobs, compressionLevel: compression)
+                                             split: split?.rawValue, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
+                                             compressionLevel: compression, mix: layoutMix)
             let bar = ProgressBox(ProgressBar(total: count, label: "synth"))
             let start = Date()
             let manifest = try synthesis.run { done, _, _ in bar.update(done) }
             bar.finish(count)
             let seconds = Date().timeIntervalSince(start)
-            print("wrote \(directory): \(synthesis.count) pairs at \(synthesis.width)x\(synthesis.height)"
+            print("wrote \(directory): \(synthesis.count) pairs at \(synthesis.width)x\(synthesis.height), mix \(layoutMix)"
                   + String(format: " in %.1fs", seconds))
             for cls in manifest.classes {
                 let name = cls.name.padding(toLength: 9, withPad: " ", startingAt: 0)
@@ -84,6 +96,8 @@ struct DatasetCommand: ParsableCommand {
 
         @Option(name: .long, help: "One of: \(Composition.allCases.map(\.rawValue).joined(separator: ", ")).")
         var composition: String?
+        @Option(name: .long, help: "A painted layout instead, one of: \(PaintedRecipe.allCases.map(\.rawValue).joined(separator: ", ")).")
+        var painted: String?
         @Option(name: .long, help: "Scene seed.") var seed: UInt64 = 1
         @Option(name: .long, help: "Style seed for the render (default: from the scene seed).") var styleSeed: UInt64?
         @Option(name: .long, help: "Size WxH.") var size: Size = Size(width: 256, height: 256)
@@ -98,17 +112,53 @@ struct DatasetCommand: ParsableCommand {
                 }
                 kind = k
             }
-            let synthesizer = LandscapeSynthesizer()
+            var recipe: PaintedRecipe? = nil
+            if let painted {
+                guard composition == nil else { throw ValidationError("--painted and --composition exclude each other") }
+                guard let r = PaintedRecipe(rawValue: painted) else {
+                    throw ValidationError("unknown painted recipe \"\(painted)\" (known: \(PaintedRecipe.allCases.map(\.rawValue).joined(separator: ", ")))")
+                }
+                recipe = r
+            }
+            let (w, h) = (size.width, size.height)
             if let image {
-                let pair = synthesizer.pair(seed: seed, width: size.width, height: size.height, composition: kind, styleSeed: styleSeed)
-                try LayoutFile.write(pair.layout, to: output)
-                try pair.image.write(path: image)
-                print("wrote \(output) and \(image) (\(pair.composition.rawValue), \(pair.style.summary))")
+                let layout: Layout, render: RGBImage, what: String
+                if let recipe {
+                    let pair = PaintedSynthesizer().pair(seed: seed, width: w, height: h, recipe: recipe, styleSeed: styleSeed)
+                    (layout, render, what) = (pair.layout, pair.image, "painted \(pair.recipe.rawValue), \(pair.style.summary)")
+                } else {
+                    let pair = LandscapeSynthesizer().pair(seed: seed, width: w, height: h, composition: kind, styleSeed: styleSeed)
+                    (layout, render, what) = (pair.layout, pair.image, "\(pair.composition.rawValue), \(pair.style.summary)")
+                }
+                try LayoutFile.write(layout, to: output)
+                try render.write(path: image)
+                print("wrote \(output) and \(image) (\(what))")
             } else {
-                let layout = synthesizer.layout(seed: seed, width: size.width, height: size.height, composition: kind)
+                let layout = recipe.map { PaintedSynthesizer().layout(seed: seed, width: w, height: h, recipe: $0) }
+                    ?? LandscapeSynthesizer().layout(seed: seed, width: w, height: h, composition: kind)
                 try LayoutFile.write(layout, to: output)
                 print("wrote \(output)")
             }
+        }
+    }
+}
+
+extension DatasetCommand {
+    /// Renders any landscape layout (e.g. one painted in the editor) with the painted-mask renderer.
+    struct Render: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Render a landscape layout PNG as a photo-like image with the painted-mask renderer (the \"real\" render of a hand-painted layout).")
+
+        @Argument(help: "Layout PNG (landscape palette).") var layout: String
+        @Option(name: .shortAndLong, help: "Output image PNG.") var output: String
+        @Option(name: .long, help: "Style seed (time of day, season, weather).") var styleSeed: UInt64 = 1
+
+        func run() throws {
+            let file = try LayoutFile.read(path: layout, palette: LandscapeClass.palette)
+            let style = RenderStyle.random(seed: styleSeed, winter: PaintedRenderer.isWintry(file.labels))
+            let rendered = PaintedRenderer().render(layout: file.labels, style: style)
+            try rendered.image.write(path: output)
+            print("wrote \(output) (\(style.summary))")
         }
     }
 }

@@ -63,7 +63,10 @@ struct EvalCommand: ParsableCommand {
             if styleSpread == nil { throw ValidationError("give --data DIR (and/or --style-spread DIR)") }
             return
         }
-        let dataset = try PairedDataset(directory: data, palette: palette)
+        // The test layouts' own palette where they name a known one, so that data painted
+        // in another palette is refused (GenerationEvaluation checks); else the evaluator's.
+        let dataset = try (try? PairedDataset(directory: data, library: PaletteLibrary.bundled()))
+            ?? PairedDataset(directory: data, palette: palette)
 
         var options = EvaluationOptions()
         options.count = count

@@ -209,7 +209,7 @@ struct TrainCommand: ParsableCommand {
         }
 
         func makeOptions() throws -> LGGANTrainingOptions {
-            guard size > 0 && size % 8 == 0 else { throw ValidationError("--size must be a positive multiple of 8") }
+            guard size > 0 && size % 8 == 0 && size <= 4096 else { throw ValidationError("--size must be a positive multiple of 8, at most 4096") }
             var o = LGGANTrainingOptions()
             o.size = size
             o.batch = batch

@@ -24,7 +24,7 @@ struct TrainSegmenterCommand: ParsableCommand {
         let width: Int
         let height: Int
         init?(argument: String) {
-            if let s = Int(argument), s > 0 { (width, height) = (s, s); return }
+            if let s = Int(argument), s > 0, s <= PNGCodec.defaultMaxSide { (width, height) = (s, s); return }
             guard let (w, h) = SizeArgument.parse(argument) else { return nil }
             (width, height) = (w, h)
         }
@@ -47,6 +47,8 @@ struct TrainSegmenterCommand: ParsableCommand {
     @Option(name: .customLong("val-count"), help: "Validation pairs to score.") var valCount: Int = 64
     @Option(name: .long, help: "Palette name or JSON file (default: the one the layouts name).") var palette: String?
     @Option(name: .long, help: "OpenBLAS / engine threads (default: OpenBLAS's choice).") var threads: Int?
+    @Option(name: .customLong("init"), help: ArgumentHelp("Start a new run from this evaluator's weights (fine-tuning; its palette, size, width and depth are kept).", valueName: "file"))
+    var initialWeights: String?
 
     func run() throws {
         if let threads { BLASInfo.setThreads(threads) }
@@ -61,6 +63,7 @@ struct TrainSegmenterCommand: ParsableCommand {
         options.checkpointEvery = checkpointEvery
         options.logEvery = logEvery
         options.seed = seed
+        options.initialWeights = initialWeights
         guard (0...1).contains(colorJitter) else { throw ValidationError("--color-jitter must be between 0 and 1") }
         options.colorJitter = colorJitter
         let library = try? PaletteLibrary.bundled()

@@ -60,7 +60,9 @@ final class EditorTmuxSession {
     }
 
     /// Keys in tmux send-keys syntax ("Space", "Escape", "Left", or literal text).
-    func send(_ keys: String...) throws {
+    func send(_ keys: String...) throws { try send(keys) }
+
+    func send(_ keys: [String]) throws {
         try tmux(["send-keys", "-t", name] + keys)
     }
 

@@ -144,6 +144,24 @@ final class PNGCodecTests: XCTestCase {
         }
     }
 
+    /// Fuzz finding (fuzz-layout, docs/reliability.md): 180 bytes whose tEXt
+    /// chunk declares 1.5 GB. libpng allocated and zeroed the declared length
+    /// before reading it (1.5 GB resident, seconds); now refused from the bytes.
+    func testChunkLongerThanTheFileIsRefusedBeforeLibpngAllocatesIt() throws {
+        let finding = try XCTUnwrap(Data(base64Encoded: "iVBORw0KGgoAAAANSUhEUgAAAAUAAAADCAMAAABs6DXKAAAALVBMVEVuquvI0uR9aZb6+vqHeGlpvkYeaS2bqjfwX7QoWsjozoxVVVrNRjKlczz6tB5xmewuWgAAHHRFWHRzY2VuZXBhaW5zLnBhbGV0dGUAMGFuJ3NjYXBl//aK6AAAABpJREFUCJljYGBkYmZhYGVj5+Bk4OLm4eUDAAJ5AGoAKFrIAAAAAElFTkSuQmCC"))
+        for mode in [PNGCodec.Mode.values, .rgb8] {
+            XCTAssertThrowsError(try PNGCodec.decode(finding, mode: mode, path: "text.png")) { error in
+                XCTAssertEqual((error as? PNGError)?.kind, .corrupt)
+                XCTAssertEqual("\(error)", "text.png: corrupt PNG: chunk tEXt at byte 90 declares 1509949468 bytes, past the end of the file")
+            }
+        }
+        // The same check on an honest file cut short inside its IDAT.
+        let cut = try validPNG().dropLast(20)
+        XCTAssertThrowsError(try PNGCodec.decode(Data(cut), mode: .rgb8)) { error in
+            XCTAssertTrue("\(error)".contains("chunk IDAT") && "\(error)".contains("past the end of the file"), "\(error)")
+        }
+    }
+
     func testZeroSizeAndGarbageAreRejected() {
         let zero = PNGBytes.signature + PNGBytes.ihdr(width: 0, height: 10) + PNGBytes.chunk("IEND", [])
         XCTAssertThrowsError(try PNGCodec.decode(Data(zero), mode: .rgb8))

@@ -18,7 +18,7 @@ final class LGGANModelTests: XCTestCase {
     }
 
     func testEveryViewHasTheLayoutsSizeEvenWhenNotAMultipleOfEight() throws {
-        let generator = LGGANGenerator(network: try tinyNetwork(), palette: palette)
+        let generator = try LGGANGenerator(network: try tinyNetwork(), palette: palette)
         let labels = SyntheticScenes.layout(1, width: 44, height: 26)
         let views = try generator.generate(labels, seed: 1, shouldCancel: { false })
         for image in [views.fused, views.global!, views.local!] {
@@ -48,7 +48,7 @@ final class LGGANModelTests: XCTestCase {
     }
 
     func testCancellationStopsBetweenStages() throws {
-        let generator = LGGANGenerator(network: try tinyNetwork(), palette: palette)
+        let generator = try LGGANGenerator(network: try tinyNetwork(), palette: palette)
         XCTAssertThrowsError(try generator.generate(SyntheticScenes.layout(0), seed: 0, shouldCancel: { true })) {
             XCTAssertTrue($0 is GenerationCancelled)
         }
@@ -143,7 +143,7 @@ final class LGGANModelTests: XCTestCase {
         let network = try tinyNetwork { $0.noiseChannels = 4 }
         var rng = RandomGenerator(seed: 2)
         network.initialize(weights: .xavierNormal(gain: 1), using: &rng)
-        let generator = LGGANGenerator(network: network, palette: palette)
+        let generator = try LGGANGenerator(network: network, palette: palette)
         XCTAssertTrue(generator.hasNoiseInput)
         let a = try generator.generate(SyntheticScenes.layout(0), seed: 1, shouldCancel: { false })
         let b = try generator.generate(SyntheticScenes.layout(0), seed: 2, shouldCancel: { false })

@@ -124,7 +124,7 @@ final class LGGANTrainingRunTests: XCTestCase {
 
     func testViewReportCoversThePresentClasses() throws {
         let dataset = try PairedDataset(directory: try makeDataset())
-        let generator = LGGANGenerator(network: try LGGANNetwork(config: .tiny(classCount: 5)), palette: palette)
+        let generator = try LGGANGenerator(network: try LGGANNetwork(config: .tiny(classCount: 5)), palette: palette)
         let report = try ViewStatistics.measure(generator: generator, dataset: dataset, count: 3)
         XCTAssertEqual(report.images, 3)
         var present = Set<Int>()

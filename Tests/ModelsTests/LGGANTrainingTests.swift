@@ -122,7 +122,7 @@ final class LGGANTrainingTests: XCTestCase {
         try trainer.exportModel(to: path)
         let loaded = try ModelLoader.load(path: path)
         XCTAssertEqual(loaded.palette, palette)
-        let direct = LGGANGenerator(network: trainer.generator, palette: palette)
+        let direct = try LGGANGenerator(network: trainer.generator, palette: palette)
         let layout = SyntheticScenes.layout(3, width: 48, height: 40)
         let a = try direct.generate(layout, seed: 0, shouldCancel: { false })
         let b = try loaded.generate(layout, seed: 0, shouldCancel: { false })
@@ -146,7 +146,7 @@ final class LGGANTrainingTests: XCTestCase {
         }
         XCTAssertNoThrow(try PaletteCompatibility.check(palette, of: "the layout", against: palette, of: "m"))
         // Ids the model's palette does not have are refused, naming the pixel.
-        let generator = LGGANGenerator(network: try LGGANNetwork(config: .tiny(classCount: palette.count)), palette: palette)
+        let generator = try LGGANGenerator(network: try LGGANNetwork(config: .tiny(classCount: palette.count)), palette: palette)
         var labels = SyntheticScenes.layout(0)
         labels[5, 6] = 42
         XCTAssertThrowsError(try generator.generate(labels, seed: 0, shouldCancel: { false })) {

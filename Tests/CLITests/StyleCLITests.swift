@@ -77,7 +77,7 @@ final class StyleCLITests: XCTestCase {
         let good = try RGBImage(width: 64, height: 64).pngData()
         try good.prefix(good.count / 2).write(to: URL(fileURLWithPath: dir + "/cut.png"))
         try Data("GIF89a".utf8).write(to: URL(fileURLWithPath: dir + "/gif.png"))
-        for (name, words) in [("small.png", "8x8"), ("cut.png", "truncated"), ("gif.png", "PNG"), ("none.png", "no such file")] {
+        for (name, words) in [("small.png", "8x8"), ("cut.png", "corrupt"), ("gif.png", "PNG"), ("none.png", "no such file")] {
             let result = try generate(["--style", dir + "/" + name], to: dir + "/out.png")
             XCTAssertEqual(result.status, 1, name)
             XCTAssertEqual(result.stderr.filter { $0 == "\n" }.count, 1, result.stderr)

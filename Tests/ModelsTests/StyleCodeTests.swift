@@ -36,7 +36,7 @@ final class StyleCodeTests: XCTestCase {
     }
 
     func testDifferentSeedsGiveDifferentImagesAndTheSameSeedTheSameBits() throws {
-        let generator = LGGANGenerator(network: amplified(try LGGANNetwork(config: styleConfig(), seed: 5)), palette: palette)
+        let generator = try LGGANGenerator(network: amplified(try LGGANNetwork(config: styleConfig(), seed: 5)), palette: palette)
         XCTAssertTrue(generator.hasNoiseInput)
         let layout = SyntheticScenes.layout(2, width: 40, height: 32)
         let a = try generator.generate(layout, seed: 11, shouldCancel: { false })
@@ -158,7 +158,7 @@ final class StyleCodeTests: XCTestCase {
 
     func testBadStyleReferencesFailWithOneLine() throws {
         let dir = try temporaryDirectory()
-        let generator = LGGANGenerator(network: try LGGANNetwork(config: styleConfig()), palette: palette)
+        let generator = try LGGANGenerator(network: try LGGANNetwork(config: styleConfig()), palette: palette)
         let tiny = dir + "/tiny.png"
         try RGBImage(width: 8, height: 8).write(path: tiny)
         let corrupt = dir + "/corrupt.png"
@@ -176,7 +176,7 @@ final class StyleCodeTests: XCTestCase {
             }
         }
         // A model without an encoder says so.
-        let plain = LGGANGenerator(network: try LGGANNetwork(config: .tiny(classCount: palette.count)), palette: palette)
+        let plain = try LGGANGenerator(network: try LGGANNetwork(config: .tiny(classCount: palette.count)), palette: palette)
         XCTAssertThrowsError(try plain.styleReference(of: RGBImage(width: 64, height: 64), source: "r.png")) {
             XCTAssertTrue("\($0)".contains("no style encoder"), "\($0)")
         }

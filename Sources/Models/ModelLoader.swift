@@ -15,8 +15,21 @@ public enum ModelLoader {
     }
 
     /// Loads and validates a model file; a malformed file gives one clear error naming it.
+    /// LGGAN or ECGAN, as the file's metadata says.
     public static func load(path: String) throws -> any SceneGenerator {
-        try loadLGGAN(path: path)
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw ModelFileError(path: path, reason: "no such file")
+        }
+        if try ModelFileHeader.format(ofFileAt: path) == ECGANModelFile.format { return try loadECGAN(path: path) }
+        return try loadLGGAN(path: path)
+    }
+
+    public static func loadECGAN(path: String) throws -> ECGANGenerator {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw ModelFileError(path: path, reason: "no such file")
+        }
+        let (network, palette, _) = try ECGANModelFile.read(path: path)
+        return ECGANGenerator(network: network, palette: palette, source: path)
     }
 
     /// The concrete LGGAN (for tools that need its network or config).

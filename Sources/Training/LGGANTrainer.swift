@@ -4,14 +4,17 @@ import Models
 import Support
 import Tensor
 
-/// One training batch: layouts and the matching real images [N, 3, H, W] in -1...1.
+/// One training batch: layouts and the matching real images [N, 3, H, W] in -1...1
+/// (and, for ECGAN, their Canny edges [N, 3, H, W]: 1 on edges, -1 elsewhere).
 public struct TrainingBatch {
     public var input: SemanticInput
     public var real: Tensor
+    public var edges: Tensor?
 
-    public init(input: SemanticInput, real: Tensor) {
+    public init(input: SemanticInput, real: Tensor, edges: Tensor? = nil) {
         self.input = input
         self.real = real
+        self.edges = edges
     }
 }
 

@@ -1,0 +1,77 @@
+import Foundation
+import Layouts
+import Tensor
+
+/// The images an ECGAN generation shows (paper Fig. 1, 11): at the layout's size.
+public struct ECGANViews: Sendable {
+    /// I'': the final image.
+    public var final: RGBImage
+    /// I': before the semantic preserving module.
+    public var coarse: RGBImage
+    /// I'_e, the generated edge map, and sigma(I'_e) averaged over its channels (0...1 per pixel).
+    public var edge: RGBImage?
+    public var attention: [Float]?
+    /// ECGAN++: each present class's image I_gi, keyed by class id.
+    public var classImages: [Int: RGBImage]
+    public var seconds: Double
+}
+
+/// A trained ECGAN behind the editor's `SceneGenerator` protocol. Layouts of
+/// any size work (padded by repeating edges to the model's multiple, views
+/// cropped back); one generation at a time.
+public final class ECGANGenerator: SceneGenerator, @unchecked Sendable {
+    public let palette: Palette
+    public let network: ECGANNetwork
+    public let source: String
+    private let lock = NSLock()
+
+    public init(network: ECGANNetwork, palette: Palette, source: String = "model") {
+        precondition(palette.count == network.config.classCount, "palette \(palette.name) has \(palette.count) classes, model \(network.config.classCount)")
+        self.palette = palette
+        self.network = network
+        self.source = source
+        network.eval()
+    }
+
+    public var hasNoiseInput: Bool { network.config.noiseChannels > 0 }
+
+    /// Every ECGAN view of a layout.
+    public func views(_ labels: LabelMap, seed: UInt64 = 0, shouldCancel: @Sendable () -> Bool = { false }) throws -> ECGANViews {
+        let start = Date()
+        if shouldCancel() { throw GenerationCancelled() }
+        let indices = try SemanticInput.indices(of: labels, palette: palette)
+        let multiple = network.config.sizeMultiple
+        let paddedW = (labels.width + multiple - 1) / multiple * multiple
+        let paddedH = (labels.height + multiple - 1) / multiple * multiple
+        let padded = LGGANGenerator.padByRepeatingEdges(indices, width: labels.width, height: labels.height,
+                                                        toWidth: paddedW, toHeight: paddedH)
+        let input = SemanticInput(indices: padded, batch: 1, height: paddedH, width: paddedW, classCount: palette.count)
+        let output: ECGANOutput = try lock.withLock {
+            try GradMode.withoutGrad {
+                try network.forward(input, noise: network.noise(batch: 1, seed: seed)) { _ in
+                    if shouldCancel() { throw GenerationCancelled() }
+                }
+            }
+        }
+        let (w, h) = (labels.width, labels.height)
+        var classImages: [Int: RGBImage] = [:]
+        if let images = output.classImages {
+            for (k, pair) in output.classPairs.enumerated() {
+                classImages[palette.classes[pair.classIndex].id] = TensorImages.rgbImage(images, image: k, width: w, height: h)
+            }
+        }
+        let attention = output.attention.map { a -> [Float] in
+            let planes = (0..<3).map { TensorImages.plane(a, channel: $0, width: w, height: h) }
+            return (0..<(w * h)).map { (planes[0][$0] + planes[1][$0] + planes[2][$0]) / 3 }
+        }
+        return ECGANViews(final: TensorImages.rgbImage(output.final, width: w, height: h),
+                          coarse: TensorImages.rgbImage(output.coarse.clamped(min: -1, max: 1), width: w, height: h),
+                          edge: output.edge.map { TensorImages.rgbImage($0, width: w, height: h) },
+                          attention: attention, classImages: classImages, seconds: Date().timeIntervalSince(start))
+    }
+
+    public func generate(_ labels: LabelMap, seed: UInt64, shouldCancel: @Sendable () -> Bool) throws -> GeneratedViews {
+        let v = try views(labels, seed: seed, shouldCancel: shouldCancel)
+        return GeneratedViews(fused: v.final, classOutputs: v.classImages, seconds: v.seconds)
+    }
+}

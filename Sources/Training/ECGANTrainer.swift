@@ -1,0 +1,312 @@
+import Foundation
+import Layouts
+import Models
+import Support
+import Tensor
+
+/// ECGAN's adversarial training (paper section 3.4): the generator, one
+/// multi-modality discriminator for (S, edge) and (S, image), their Adam
+/// optimisers, the frozen label generator G_l of the similarity loss and the
+/// memory bank of the contrastive losses. One `trainStep` is a G update then a
+/// D update. Everything needed to resume is in `save`.
+public final class ECGANTrainer {
+    public let generator: ECGANNetwork
+    public let discriminator: MultiscaleDiscriminator
+    public let palette: Palette
+    public var options: ECGANTrainingOptions
+    public let generatorOptimizer: Adam
+    public let discriminatorOptimizer: Adam
+    /// G_l: a segmenter trained here, frozen (nil without the similarity loss).
+    public let labelNetwork: Segmenter?
+    public private(set) var step: Int = 0
+    /// Detached pixels of earlier batches per contrastive stride (the memory bank), newest last, one entry per image.
+    var bank: [Int: [ContrastSample]] = [:]
+
+    public var config: ECGANConfig { generator.config }
+
+    public init(config: ECGANConfig, palette: Palette, options: ECGANTrainingOptions, labelNetwork: Segmenter?) throws {
+        guard palette.count == config.classCount else {
+            throw Failure("palette \(palette.name) has \(palette.count) classes but the model config \(config.classCount)")
+        }
+        if config.useSimilarity {
+            guard let labelNetwork else {
+                throw Failure("the similarity loss needs a label network (--label-network, a segmenter trained with 'scenepaint train segmenter'), or --no-similarity")
+            }
+            guard labelNetwork.configuration.palette.classes == palette.classes else {
+                throw Failure("the label network predicts palette '\(labelNetwork.configuration.palette.name)' but the model uses '\(palette.name)'")
+            }
+            guard labelNetwork.configuration.inputWidth == options.size && labelNetwork.configuration.inputHeight == options.size else {
+                throw Failure("the label network looks at \(labelNetwork.configuration.inputWidth)x\(labelNetwork.configuration.inputHeight) images but training crops are \(options.size)x\(options.size)")
+            }
+            labelNetwork.eval()
+            labelNetwork.setRequiresGrad(false)
+            self.labelNetwork = labelNetwork
+        } else {
+            self.labelNetwork = nil
+        }
+        generator = try ECGANNetwork(config: config, seed: options.seed)
+        discriminator = MultiscaleDiscriminator(config: config.backbone, seed: options.seed &+ 1)
+        self.palette = palette
+        self.options = options
+        generatorOptimizer = Adam(generator, learningRate: options.generatorLearningRate, beta1: options.beta1, beta2: options.beta2)
+        discriminatorOptimizer = Adam(discriminator, learningRate: options.discriminatorLearningRate,
+                                      beta1: options.beta1, beta2: options.beta2)
+    }
+
+    /// One G step and one D step; returns the loss terms.
+    @discardableResult
+    public func trainStep(_ batch: TrainingBatch) -> ECGANLossRecord {
+        let rate = options.rateFactor(step: step)
+        generatorOptimizer.learningRate = options.generatorLearningRate * rate
+        discriminatorOptimizer.learningRate = options.discriminatorLearningRate * rate
+        generator.train()
+        discriminator.train()
+        let n = batch.input.batch, lambda = options.lambda
+        var record = ECGANLossRecord()
+        var rng = RandomGenerator(seed: LGGANTrainer.stepSeed(options.seed, step: step, stream: 13))
+
+        // Generator update (D frozen; gradients flow through it into the fakes).
+        discriminator.setRequiresGrad(false)
+        let out = generator.forward(batch.input, noise: generator.noise(batch: n, seed: LGGANTrainer.stepSeed(options.seed, step: step, stream: 7)))
+        let layout = batch.input.oneHot
+        // Fakes scored in one D call, with their real counterparts and weights (Eq. 7-9).
+        enum Kind { case edge, coarse, final }
+        var fakes: [(kind: Kind, image: Tensor, real: Tensor, weight: Float)] = []
+        if let edge = out.edge, let realEdges = batch.edges { fakes.append((.edge, edge, realEdges, 1)) }
+        fakes.append((.coarse, out.coarse, batch.real, 1))
+        fakes.append((.final, out.final, batch.real, lambda))
+        let layouts = Tensor.concat(Array(repeating: layout, count: fakes.count), axis: 0)
+        // The real image and real edge are scored once each (no graph), for feature matching.
+        let realImages = fakes.first?.kind == .edge ? [fakes[0].real, batch.real] : [batch.real]
+        let realScored = GradMode.withoutGrad {
+            discriminator(layout: Tensor.concat(Array(repeating: layout, count: realImages.count), axis: 0),
+                          image: Tensor.concat(realImages, axis: 0))
+        }
+        let scored = discriminator(layout: layouts, image: Tensor.concat(fakes.map(\.image), axis: 0))
+        var terms: [Tensor] = []
+        for (j, fake) in fakes.enumerated() {
+            let features = LGGANTrainer.part(scored, j, n)
+            let gan = LGGANLosses.generatorAdversarial(features) * (options.adversarialWeight * fake.weight)
+            let realPart = fake.kind == .edge ? 0 : realImages.count - 1
+            let fm = LGGANLosses.featureMatching(fake: features, real: LGGANTrainer.part(realScored, realPart, n))
+                * (options.featureMatchingWeight * fake.weight)
+            let l1 = l1Loss(fake.image, fake.real) * (options.reconstructionWeight * fake.weight)
+            terms += [gan, fm, l1]
+            switch fake.kind {
+            case .edge: record.ganEdge = gan.scalar
+            case .coarse: record.ganCoarse = gan.scalar
+            case .final: record.ganFinal = gan.scalar
+            }
+            record.featureMatching += fm.scalar
+            record.reconstruction += l1.scalar
+        }
+        if let labelNetwork, options.similarityWeight > 0 {
+            var sim: [Tensor] = []
+            for image in [out.coarse.clamped(min: -1, max: 1), out.final] {
+                let probabilities = softmax(labelNetwork.forward(image).logits, axis: 1)
+                sim.append(ECGANLosses.similaritySampled(probabilities: probabilities, indices: batch.input.indices,
+                                                         samples: options.similarityPixels, using: &rng))
+            }
+            let term = LGGANLosses.sumTensors(sim) * options.similarityWeight
+            record.similarity = term.scalar
+            terms.append(term)
+        }
+        if config.useContrastive && options.contrastiveWeight > 0 {
+            let (multi, cross) = contrastiveTerms(out.encoderLevels, input: batch.input, using: &rng)
+            record.contrastive = multi.scalar * options.contrastiveWeight
+            record.crossScale = cross.scalar * options.contrastiveWeight
+            terms.append((multi + cross) * options.contrastiveWeight)
+        }
+        if let classImages = out.classImages {
+            let l1 = ECGANLosses.classL1(classImages: classImages, pairs: out.classPairs, real: batch.real, input: batch.input)
+                * options.contrastiveWeight
+            record.classL1 = l1.scalar
+            terms.append(l1)
+        }
+        record.finalL1 = GradMode.withoutGrad { l1Loss(out.final.detach(), batch.real).scalar * 127.5 }
+        generatorOptimizer.zeroGrad()
+        Tensor.backward(terms)
+        generatorOptimizer.step()
+
+        // Discriminator update (Eq. 7-8 with SPADE's hinge form): real edge vs
+        // fake edge, and (lambda + 1) x real image vs I' + lambda I''. With
+        // sampled fakes each image's fake is I' or I'' drawn 1 : lambda, weighted
+        // lambda + 1: the same expectation at one image instead of two.
+        discriminator.setRequiresGrad(true)
+        var images: [Tensor] = [batch.real], reals = 1
+        var fakeImages: [(Tensor, Float)] = []
+        if let edge = out.edge, let realEdges = batch.edges {
+            images.append(realEdges); reals += 1
+            fakeImages.append((edge.detach(), 1))
+        }
+        if options.sampledDiscriminatorFakes {
+            let coarse = out.coarse.detach(), final = out.final.detach()
+            fakeImages.append((Tensor.concat((0..<n).map { i in
+                (rng.nextUniform() * (1 + lambda) < 1 ? coarse : final).slice(axis: 0, i ..< i + 1)
+            }, axis: 0), 1 + lambda))
+        } else {
+            fakeImages += [(out.coarse.detach(), 1), (out.final.detach(), lambda)]
+        }
+        images += fakeImages.map(\.0)
+        let scoredD = discriminator(layout: Tensor.concat(Array(repeating: layout, count: images.count), axis: 0),
+                                    image: Tensor.concat(images, axis: 0))
+        var realTerms = [LGGANLosses.discriminatorHinge(LGGANTrainer.part(scoredD, 0, n), real: true) * (1 + lambda)]
+        if reals == 2 { realTerms.append(LGGANLosses.discriminatorHinge(LGGANTrainer.part(scoredD, 1, n), real: true)) }
+        let fakeTerms = fakeImages.enumerated().map { j, fake in
+            LGGANLosses.discriminatorHinge(LGGANTrainer.part(scoredD, reals + j, n), real: false) * fake.1
+        }
+        let real = LGGANLosses.sumTensors(realTerms), fake = LGGANLosses.sumTensors(fakeTerms)
+        record.discriminatorReal = real.scalar
+        record.discriminatorFake = fake.scalar
+        discriminatorOptimizer.zeroGrad()
+        Tensor.backward([real, fake])
+        discriminatorOptimizer.step()
+        step += 1
+        return record
+    }
+
+    /// Eq. 5 (Eq. 4 alone without multi-scale) and Eq. 6 on the encoder's
+    /// levels: pixels of this batch as anchors against this batch plus the
+    /// memory bank (up to `contrastLayouts` layouts in all).
+    func contrastiveTerms(_ levels: [Tensor], input: SemanticInput, using rng: inout RandomGenerator) -> (Tensor, Tensor) {
+        let embeddings = generator.contrastEmbeddings(levels)
+        var current: [Int: ContrastSample] = [:], perImage: [Int: [ContrastSample]] = [:]
+        // Sorted: the pixel draws must not depend on dictionary order (resume reproduces them).
+        for (stride, e) in embeddings.sorted(by: { $0.key < $1.key }) {
+            let (h, w) = (e.shape[2], e.shape[3])
+            let (pixels, labels) = ECGANLosses.samplePixels(indices: input.indices, batch: input.batch, height: input.height,
+                                                             width: input.width, toHeight: h, toWidth: w,
+                                                             count: options.contrastPixels, using: &rng)
+            let rows = l2NormalizedRows(gatherPixels(e, pixels))
+            current[stride] = ContrastSample(embeddings: rows, labels: labels)
+            // Keep each image's rows (detached) for the bank.
+            let detached = rows.detach()
+            var start = 0
+            var images: [ContrastSample] = []
+            while start < pixels.count {
+                let image = pixels[start].image
+                var end = start
+                while end < pixels.count && pixels[end].image == image { end += 1 }
+                images.append(ContrastSample(embeddings: detached.slice(axis: 0, start ..< end), labels: Array(labels[start ..< end])))
+                start = end
+            }
+            perImage[stride] = images
+        }
+        func withBank(_ stride: Int) -> ContrastSample {
+            (bank[stride] ?? []).reduce(current[stride]!) { $0.appending($1) }
+        }
+        let tau = options.temperature
+        var multi: [Tensor] = []
+        for (stride, weight) in config.contrastScales where current[stride] != nil {
+            multi.append(ECGANLosses.contrastive(anchors: current[stride]!, contrast: withBank(stride), temperature: tau,
+                                                 sameSet: true) * weight)
+        }
+        var cross: [Tensor] = []
+        for (p, q) in config.crossScalePairs where current[p] != nil && current[q] != nil {
+            // Both directions: local anchors against global pixels and back.
+            let a = ECGANLosses.contrastive(anchors: current[p]!, contrast: withBank(q), temperature: tau, sameSet: false)
+            let b = ECGANLosses.contrastive(anchors: current[q]!, contrast: withBank(p), temperature: tau, sameSet: false)
+            cross.append((a + b) * (0.5 * ECGANConfig.crossScaleWeight))
+        }
+        let keep = Swift.max(0, options.contrastLayouts - input.batch)
+        for (stride, images) in perImage {
+            bank[stride] = Array(((bank[stride] ?? []) + images).suffix(keep))
+        }
+        return (LGGANLosses.sumTensors(multi), LGGANLosses.sumTensors(cross))
+    }
+
+    // MARK: Checkpoints
+
+    public static let checkpointFormat = "scenepaint-ecgan-training"
+
+    /// Both networks, both optimisers, the label network, step, config,
+    /// palette, options. (The memory bank refills within one or two steps; it is not saved.)
+    public func save(to path: String) throws {
+        var tensors = generator.stateDict(prefix: "G.")
+        tensors.merge(discriminator.stateDict(prefix: "D."), uniquingKeysWith: { a, _ in a })
+        tensors.merge(generatorOptimizer.stateDict(prefix: "optG."), uniquingKeysWith: { a, _ in a })
+        tensors.merge(discriminatorOptimizer.stateDict(prefix: "optD."), uniquingKeysWith: { a, _ in a })
+        var metadata = [
+            "format": Self.checkpointFormat,
+            "config": config.encodedJSON(),
+            "palette": String(data: palette.encodeJSON(), encoding: .utf8) ?? "",
+            "options": options.encodedJSON(),
+            "step": String(step),
+            "optG.steps": String(generatorOptimizer.stepCount),
+            "optD.steps": String(discriminatorOptimizer.stepCount),
+        ]
+        if let labelNetwork {
+            tensors.merge(labelNetwork.stateDict(prefix: "L."), uniquingKeysWith: { a, _ in a })
+            for (key, value) in SegmenterCheckpoint.metadata(for: labelNetwork.configuration) { metadata["L." + key] = value }
+        }
+        try SafeTensors.write(tensors, metadata: metadata, to: path)
+    }
+
+    public static func load(from path: String, adjust: (inout ECGANTrainingOptions) -> Void = { _ in }) throws -> ECGANTrainer {
+        let file = try SafeTensors.read(path)
+        func fail(_ reason: String) -> Failure { Failure("\(path): cannot resume training: \(reason)") }
+        guard file.metadata["format"] == checkpointFormat else { throw fail("not an ECGAN training checkpoint") }
+        guard let configJSON = file.metadata["config"], let paletteJSON = file.metadata["palette"],
+              let optionsJSON = file.metadata["options"], let step = file.metadata["step"].flatMap({ Int($0) }),
+              let gSteps = file.metadata["optG.steps"].flatMap({ Int($0) }),
+              let dSteps = file.metadata["optD.steps"].flatMap({ Int($0) }) else {
+            throw fail("its metadata is incomplete")
+        }
+        let config = try ECGANConfig.decode(json: configJSON)
+        let palette = try Palette.decode(json: Data(paletteJSON.utf8), source: path)
+        var options: ECGANTrainingOptions
+        do {
+            options = try JSONDecoder().decode(ECGANTrainingOptions.self, from: Data(optionsJSON.utf8))
+        } catch {
+            throw fail("its training options are unreadable")
+        }
+        adjust(&options)
+        var labelNetwork: Segmenter?
+        let labelMetadata = Dictionary(uniqueKeysWithValues: file.metadata.compactMap { key, value in
+            key.hasPrefix("L.") ? (String(key.dropFirst(2)), value) : nil
+        })
+        if !labelMetadata.isEmpty {
+            let network = try Segmenter(try SegmenterCheckpoint.configuration(from: labelMetadata, path: path))
+            do { try network.loadStateDict(file.tensors, prefix: "L.") } catch let error as ModuleStateError { throw fail(error.description) }
+            labelNetwork = network
+        }
+        let trainer = try ECGANTrainer(config: config, palette: palette, options: options, labelNetwork: labelNetwork)
+        do {
+            try trainer.generator.loadStateDict(file.tensors, prefix: "G.")
+            try trainer.discriminator.loadStateDict(file.tensors, prefix: "D.")
+            try trainer.generatorOptimizer.loadStateDict(file.tensors, prefix: "optG.", stepCount: gSteps)
+            try trainer.discriminatorOptimizer.loadStateDict(file.tensors, prefix: "optD.", stepCount: dSteps)
+        } catch let error as ModuleStateError {
+            throw fail(error.description)
+        }
+        trainer.step = step
+        return trainer
+    }
+
+    /// Starts the encoder and the SPADE backbone from a trained LGGAN's encoder
+    /// and global generator (same shapes: ECGAN's backbone config with C equal
+    /// to LGGAN's level-1 width). Returns how many tensors were copied.
+    @discardableResult
+    public func initializeBackbone(from lggan: LGGANNetwork) throws -> Int {
+        let source = lggan.stateDict()
+        var copied = 0
+        for (name, tensor) in generator.namedTensors() {
+            let from: String
+            if name.hasPrefix("encoder.") { from = name } else if name.hasPrefix("backbone.") {
+                from = "global." + name.dropFirst("backbone.".count)
+            } else { continue }
+            guard let s = source[from], s.shape == tensor.shape else {
+                throw Failure("the LGGAN has no tensor \(from) shaped \(tensor.shape) (ECGAN's backbone must match LGGAN's: same widths, depth, and --feature-width equal to LGGAN's level-1 width)")
+            }
+            tensor.assign(s)
+            copied += 1
+        }
+        return copied
+    }
+
+    /// The inference model file (generator only).
+    public func exportModel(to path: String, dtype: SafeTensorsDType = .f32) throws {
+        try ECGANModelFile.write(generator, palette: palette, to: path, dtype: dtype,
+                                 metadata: ["step": String(step), "trained": "scenepaint train ecgan"])
+    }
+}

@@ -3,7 +3,7 @@ import Layouts
 import Support
 
 /// The Canny edges of a dataset's real images, computed once and cached next
-/// to it: DIR/edges/NAME.png (white edges on black, one per image) and
+/// to it: DIR/edges/NAME.png (NAME: the pair's name) (white edges on black, one per image) and
 /// DIR/edges/canny.json (the detector's parameters; a cache made with other
 /// parameters counts as missing). `scenepaint dataset edges DIR` (re)makes it;
 /// `train ecgan` makes what is missing before it starts.
@@ -13,14 +13,19 @@ public enum DatasetEdges {
 
     public static func directory(of dataset: String) -> String { dataset + "/" + directoryName }
 
-    /// Names of pairs whose edge file is missing (all of them when the parameters differ).
-    public static func missing(in dataset: PairedDataset, detector: CannyEdges = CannyEdges()) -> [String] {
+    /// The edge file of a pair.
+    public static func fileName(of pairName: String) -> String {
+        pairName.hasSuffix(".png") ? pairName : pairName + ".png"
+    }
+
+    /// Indices of pairs whose edge file is missing (all of them when the parameters differ).
+    public static func missing(in dataset: PairedDataset, detector: CannyEdges = CannyEdges()) -> [Int] {
         let dir = directory(of: dataset.directory)
         guard let data = FileManager.default.contents(atPath: dir + "/" + parametersName),
               let stored = try? JSONDecoder().decode(CannyEdges.self, from: data), stored == detector else {
-            return dataset.names
+            return Array(0..<dataset.count)
         }
-        return dataset.names.filter { !FileManager.default.fileExists(atPath: dir + "/" + $0) }
+        return (0..<dataset.count).filter { !FileManager.default.fileExists(atPath: dir + "/" + fileName(of: dataset.pairs[$0].name)) }
     }
 
     /// Writes the missing edge maps (all with `force`); returns how many were written.
@@ -30,14 +35,14 @@ public enum DatasetEdges {
                             progress: (Int, Int) -> Void = { _, _ in }) throws -> Int {
         let dir = directory(of: dataset.directory)
         try AtomicFile.ensureDirectory(dir)
-        let todo = force ? dataset.names : missing(in: dataset, detector: detector)
-        if todo.count == dataset.names.count {
+        let todo = force ? Array(0..<dataset.count) : missing(in: dataset, detector: detector)
+        if todo.count == dataset.count {
             // New parameters: remove the old record first, so a stop half-way is not taken for a complete cache.
             try? FileManager.default.removeItem(atPath: dir + "/" + parametersName)
         }
-        for (k, name) in todo.enumerated() {
-            let image = try RGBImage.read(path: dataset.directory + "/images/" + name)
-            try detector.edgeImage(image).write(path: dir + "/" + name, compressionLevel: 1)
+        for (k, index) in todo.enumerated() {
+            let image = try dataset.source.readImage(path: dataset.imagePath(index))
+            try detector.edgeImage(image).write(path: dir + "/" + fileName(of: dataset.pairs[index].name), compressionLevel: 1)
             progress(k + 1, todo.count)
         }
         let encoder = JSONEncoder()
@@ -48,7 +53,7 @@ public enum DatasetEdges {
 
     /// One pair's cached edge map, checked to be the image's size.
     public static func read(directory: String, name: String, width: Int, height: Int) throws -> RGBImage {
-        let path = directory + "/" + name
+        let path = directory + "/" + fileName(of: name)
         guard FileManager.default.fileExists(atPath: path) else {
             throw Failure("\(path): no cached edges (run 'scenepaint dataset edges \((directory as NSString).deletingLastPathComponent)')")
         }

@@ -69,35 +69,30 @@ public final class ECGANTrainer {
         discriminator.setRequiresGrad(false)
         let out = generator.forward(batch.input, noise: generator.noise(batch: n, seed: LGGANTrainer.stepSeed(options.seed, step: step, stream: 7)))
         let layout = batch.input.oneHot
-        // Fakes scored in one D call, with their real counterparts and weights (Eq. 7-9).
-        enum Kind { case edge, coarse, final }
-        var fakes: [(kind: Kind, image: Tensor, real: Tensor, weight: Float)] = []
-        if let edge = out.edge, let realEdges = batch.edges { fakes.append((.edge, edge, realEdges, 1)) }
-        fakes.append((.coarse, out.coarse, batch.real, 1))
-        fakes.append((.final, out.final, batch.real, lambda))
-        let layouts = Tensor.concat(Array(repeating: layout, count: fakes.count), axis: 0)
-        // The real image and real edge are scored once each (no graph), for feature matching.
-        let realImages = fakes.first?.kind == .edge ? [fakes[0].real, batch.real] : [batch.real]
-        let realScored = GradMode.withoutGrad {
-            discriminator(layout: Tensor.concat(Array(repeating: layout, count: realImages.count), axis: 0),
-                          image: Tensor.concat(realImages, axis: 0))
-        }
-        let scored = discriminator(layout: layouts, image: Tensor.concat(fakes.map(\.image), axis: 0))
+        // The weighted terms of Eq. 7-9 for G: edge (1), I' (1), I'' (lambda), each with its real counterpart.
         var terms: [Tensor] = []
-        for (j, fake) in fakes.enumerated() {
-            let features = LGGANTrainer.part(scored, j, n)
-            let gan = LGGANLosses.generatorAdversarial(features) * (options.adversarialWeight * fake.weight)
-            let realPart = fake.kind == .edge ? 0 : realImages.count - 1
-            let fm = LGGANLosses.featureMatching(fake: features, real: LGGANTrainer.part(realScored, realPart, n))
-                * (options.featureMatchingWeight * fake.weight)
-            let l1 = l1Loss(fake.image, fake.real) * (options.reconstructionWeight * fake.weight)
-            terms += [gan, fm, l1]
-            switch fake.kind {
-            case .edge: record.ganEdge = gan.scalar
-            case .coarse: record.ganCoarse = gan.scalar
-            case .final: record.ganFinal = gan.scalar
+        var generatorTerms: [ModalityTerm] = []
+        if let edge = out.edge, let realEdges = batch.edges { generatorTerms.append(ModalityTerm(kind: .edge, image: edge, real: realEdges, weight: 1)) }
+        generatorTerms.append(ModalityTerm(kind: .coarse, image: out.coarse, real: batch.real, weight: 1))
+        generatorTerms.append(ModalityTerm(kind: .final, image: out.final, real: batch.real, weight: lambda))
+        let plan = ModalityPlan(terms: generatorTerms, batch: n, sampled: options.sampledModalities, using: &rng)
+        let fakeScored = discriminator(layout: plan.gather(layout), image: plan.gather { $0.image })
+        let realScored = GradMode.withoutGrad { discriminator(layout: plan.gather(layout), image: plan.gather { $0.real }) }
+        for (k, term) in generatorTerms.enumerated() where plan.count(k) > 0 {
+            let features = plan.part(fakeScored, k), real = plan.part(realScored, k)
+            let gan = LGGANLosses.generatorAdversarial(features) * options.adversarialWeight
+            let fm = LGGANLosses.featureMatching(fake: features, real: real) * options.featureMatchingWeight
+            terms.append((gan + fm) * plan.scale(k))
+            switch term.kind {
+            case .edge: record.ganEdge = gan.scalar * term.weight
+            case .coarse: record.ganCoarse = gan.scalar * term.weight
+            case .final: record.ganFinal = gan.scalar * term.weight
             }
-            record.featureMatching += fm.scalar
+            record.featureMatching += fm.scalar * term.weight
+        }
+        for term in generatorTerms {
+            let l1 = l1Loss(term.image, term.real) * (options.reconstructionWeight * term.weight)
+            terms.append(l1)
             record.reconstruction += l1.scalar
         }
         if let labelNetwork, options.similarityWeight > 0 {
@@ -128,34 +123,31 @@ public final class ECGANTrainer {
         Tensor.backward(terms)
         generatorOptimizer.step()
 
-        // Discriminator update (Eq. 7-8 with SPADE's hinge form): real edge vs
-        // fake edge, and (lambda + 1) x real image vs I' + lambda I''. With
-        // sampled fakes each image's fake is I' or I'' drawn 1 : lambda, weighted
-        // lambda + 1: the same expectation at one image instead of two.
+        // Discriminator update (Eq. 7-8 in SPADE's hinge form): (lambda + 1) x real
+        // image and 1 x real edge against fake edge, I' and lambda x I''.
         discriminator.setRequiresGrad(true)
-        var images: [Tensor] = [batch.real], reals = 1
-        var fakeImages: [(Tensor, Float)] = []
+        var realTerms = [ModalityTerm(kind: .final, image: batch.real, real: batch.real, weight: 1 + lambda)]
+        var fakeTerms: [ModalityTerm] = []
         if let edge = out.edge, let realEdges = batch.edges {
-            images.append(realEdges); reals += 1
-            fakeImages.append((edge.detach(), 1))
+            realTerms.append(ModalityTerm(kind: .edge, image: realEdges, real: realEdges, weight: 1))
+            fakeTerms.append(ModalityTerm(kind: .edge, image: edge.detach(), real: realEdges, weight: 1))
         }
-        if options.sampledDiscriminatorFakes {
-            let coarse = out.coarse.detach(), final = out.final.detach()
-            fakeImages.append((Tensor.concat((0..<n).map { i in
-                (rng.nextUniform() * (1 + lambda) < 1 ? coarse : final).slice(axis: 0, i ..< i + 1)
-            }, axis: 0), 1 + lambda))
-        } else {
-            fakeImages += [(out.coarse.detach(), 1), (out.final.detach(), lambda)]
-        }
-        images += fakeImages.map(\.0)
-        let scoredD = discriminator(layout: Tensor.concat(Array(repeating: layout, count: images.count), axis: 0),
-                                    image: Tensor.concat(images, axis: 0))
-        var realTerms = [LGGANLosses.discriminatorHinge(LGGANTrainer.part(scoredD, 0, n), real: true) * (1 + lambda)]
-        if reals == 2 { realTerms.append(LGGANLosses.discriminatorHinge(LGGANTrainer.part(scoredD, 1, n), real: true)) }
-        let fakeTerms = fakeImages.enumerated().map { j, fake in
-            LGGANLosses.discriminatorHinge(LGGANTrainer.part(scoredD, reals + j, n), real: false) * fake.1
-        }
-        let real = LGGANLosses.sumTensors(realTerms), fake = LGGANLosses.sumTensors(fakeTerms)
+        fakeTerms.append(ModalityTerm(kind: .coarse, image: out.coarse.detach(), real: batch.real, weight: 1))
+        fakeTerms.append(ModalityTerm(kind: .final, image: out.final.detach(), real: batch.real, weight: lambda))
+        let realPlan = ModalityPlan(terms: realTerms, batch: n, sampled: options.sampledModalities, using: &rng)
+        let fakePlan = ModalityPlan(terms: fakeTerms, batch: n, sampled: options.sampledModalities, using: &rng)
+        let realLayouts = realPlan.gather(layout), fakeLayouts = fakePlan.gather(layout)
+        let scoredD = discriminator(layout: Tensor.concat([realLayouts, fakeLayouts], axis: 0),
+                                    image: Tensor.concat([realPlan.gather { $0.image }, fakePlan.gather { $0.image }], axis: 0))
+        let realRows = realLayouts.shape[0]
+        let scoredReal = scoredD.map { layers in layers.map { $0.slice(axis: 0, 0 ..< realRows) } }
+        let scoredFake = scoredD.map { layers in layers.map { $0.slice(axis: 0, realRows ..< $0.shape[0]) } }
+        let real = LGGANLosses.sumTensors(realTerms.indices.filter { realPlan.count($0) > 0 }.map { k in
+            LGGANLosses.discriminatorHinge(realPlan.part(scoredReal, k), real: true) * realPlan.scale(k)
+        })
+        let fake = LGGANLosses.sumTensors(fakeTerms.indices.filter { fakePlan.count($0) > 0 }.map { k in
+            LGGANLosses.discriminatorHinge(fakePlan.part(scoredFake, k), real: false) * fakePlan.scale(k)
+        })
         record.discriminatorReal = real.scalar
         record.discriminatorFake = fake.scalar
         discriminatorOptimizer.zeroGrad()

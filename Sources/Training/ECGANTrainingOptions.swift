@@ -35,8 +35,11 @@ public struct ECGANTrainingOptions: Codable, Sendable, Equatable {
     /// The label generator G_l: a segmenter trained here (`train segmenter`),
     /// never the evaluator. Its weights are copied into the checkpoint.
     public var labelNetwork: String?
-    /// D scores one of I', I'' per image (drawn 1 : lambda), the same expected loss as both.
-    public var sampledDiscriminatorFakes: Bool = true
+    /// Each image of the batch meets the discriminator once per role instead of
+    /// once per term: in G's step as one of I'_e, I', I'' (drawn 1 : 1 : lambda),
+    /// in D's step as one real (image or edge, lambda + 1 : 1) and one fake; the
+    /// weights make it an unbiased estimate of Eq. 7-9 at a third of D's work (`ModalityPlan`).
+    public var sampledModalities: Bool = true
     public var checkpointEvery: Int = 200
     public var sampleEvery: Int = 500
     public var logEvery: Int = 10
@@ -47,7 +50,7 @@ public struct ECGANTrainingOptions: Codable, Sendable, Equatable {
     private enum CodingKeys: String, CodingKey {
         case size, batch, steps, generatorLearningRate, discriminatorLearningRate, beta1, beta2, decayFrom, lambda
         case adversarialWeight, similarityWeight, contrastiveWeight, featureMatchingWeight, reconstructionWeight
-        case temperature, contrastPixels, contrastLayouts, similarityPixels, labelNetwork, sampledDiscriminatorFakes
+        case temperature, contrastPixels, contrastLayouts, similarityPixels, labelNetwork, sampledModalities
         case checkpointEvery, sampleEvery, logEvery, seed
     }
 
@@ -73,7 +76,7 @@ public struct ECGANTrainingOptions: Codable, Sendable, Equatable {
         try read(.contrastPixels, &contrastPixels)
         try read(.contrastLayouts, &contrastLayouts)
         try read(.similarityPixels, &similarityPixels)
-        try read(.sampledDiscriminatorFakes, &sampledDiscriminatorFakes)
+        try read(.sampledModalities, &sampledModalities)
         try read(.checkpointEvery, &checkpointEvery)
         try read(.sampleEvery, &sampleEvery)
         try read(.logEvery, &logEvery)

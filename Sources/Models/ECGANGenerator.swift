@@ -1,4 +1,5 @@
 import Foundation
+import Generation
 import Layouts
 import Tensor
 
@@ -70,8 +71,20 @@ public final class ECGANGenerator: SceneGenerator, @unchecked Sendable {
                           attention: attention, classImages: classImages, seconds: Date().timeIntervalSince(start))
     }
 
+    /// I'' is the `fused` view; I', the edge map and the attention are ECGAN's own views.
     public func generate(_ labels: LabelMap, seed: UInt64, shouldCancel: @Sendable () -> Bool) throws -> GeneratedViews {
         let v = try views(labels, seed: seed, shouldCancel: shouldCancel)
-        return GeneratedViews(fused: v.final, classOutputs: v.classImages, seconds: v.seconds)
+        var extra = ["coarse": v.coarse]
+        if let edge = v.edge { extra["edge"] = edge }
+        var generated = GeneratedViews(fused: v.final, classOutputs: v.classImages, extra: extra, seconds: v.seconds)
+        generated.attention = v.attention
+        return generated
+    }
+
+    public var views: [SceneView] { SceneView.ecganViews }
+
+    public var modelName: String {
+        let c = network.config
+        return c.useClassSpecific || c.useMultiScaleContrastive || c.useCrossScaleContrastive ? "ECGAN++" : "ECGAN"
     }
 }

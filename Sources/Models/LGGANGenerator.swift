@@ -1,4 +1,5 @@
 import Foundation
+import Generation
 import Layouts
 import Tensor
 
@@ -23,6 +24,8 @@ public final class LGGANGenerator: SceneGenerator, @unchecked Sendable {
     }
 
     public var hasNoiseInput: Bool { network.config.noiseChannels > 0 }
+
+    public var modelName: String { "LGGAN" }
 
     public func generate(_ labels: LabelMap, seed: UInt64, shouldCancel: @Sendable () -> Bool) throws -> GeneratedViews {
         let start = Date()

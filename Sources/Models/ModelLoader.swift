@@ -7,6 +7,15 @@ import Support
 public enum ModelLoader {
     /// The shipped model's file name under models/.
     public static let defaultModelName = "landscape-lggan.safetensors"
+    /// The shipped ECGAN, which the editor loads beside the default model.
+    public static let ecganModelName = "landscape-ecgan.safetensors"
+
+    /// models/landscape-ecgan.safetensors where the resource locator finds models/, if it exists.
+    public static func bundledECGANPath(locator: ResourceLocator = .standard()) -> String? {
+        guard let directory = locator.modelsDirectory else { return nil }
+        let path = directory + "/" + ecganModelName
+        return FileManager.default.fileExists(atPath: path) ? path : nil
+    }
 
     /// models/landscape-lggan.safetensors where the resource locator finds models/, if it exists.
     public static func defaultModelPath(locator: ResourceLocator = .standard()) -> String? {

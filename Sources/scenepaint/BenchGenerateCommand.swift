@@ -25,7 +25,7 @@ struct BenchGenerateCommand: ParsableCommand {
         let (generator, modelName) = try loadGenerator()
         let (labels, layoutName) = try loadLayout(palette: generator.palette)
         let classes = labels.idsPresent.count
-        print("model:   \(modelName) (ngf \(generator.network.config.baseWidth), \(generator.network.parameterCount) parameters)")
+        print("model:   \(modelName) (\(Self.describe(generator)))")
         print("layout:  \(layoutName), \(labels.width)x\(labels.height), \(classes) classes present")
         print("blas:    \(BLASInfo.coreName) (\(BLASEnvironment.coreTypeSource))")
         let threadCounts = [1, 2]
@@ -42,7 +42,7 @@ struct BenchGenerateCommand: ParsableCommand {
                 let start = DispatchTime.now().uptimeNanoseconds
                 let views = try generator.generate(labels, seed: 0, shouldCancel: { clock.mark(); return false })
                 let end = DispatchTime.now().uptimeNanoseconds
-                precondition(views.classOutputs.count == classes)
+                precondition(views.classOutputs.isEmpty || views.classOutputs.count == classes, "every present class has an output")
                 times[t, default: []].append(Double(end - start) / 1e6)
                 // Marks: before the encoder, then after the encoder, each global block, the global
                 // generator, the local features, the local generator and the fusion; the rest is making the views.
@@ -57,9 +57,7 @@ struct BenchGenerateCommand: ParsableCommand {
             print(String(format: "%d thread%@: median %.1f ms (min %.1f, max %.1f, %d runs)", t, t == 1 ? " " : "s",
                          medians[t]!, sorted.first!, sorted.last!, sorted.count))
             let runs = stageTimes[t]!
-            let depth = generator.network.config.globalDepth
-            let names = ["encoder"] + (0..<depth).map { "global block \($0)" }
-                + ["global to RGB", "local features", "class convs + local fusion", "weights + fusion", "views"]
+            let names = Self.stageNames(generator)
             if runs.allSatisfy({ $0.count == names.count }) {
                 let stageMedians = (0..<names.count).map { k -> Double in
                     let v = runs.map { $0[k] }.sorted()
@@ -67,6 +65,8 @@ struct BenchGenerateCommand: ParsableCommand {
                 }
                 let parts = zip(names, stageMedians).map { String(format: "%@ %.1f", $0, $1) }
                 print("           stage medians (ms): " + parts.joined(separator: ", "))
+                guard let lggan = generator as? LGGANGenerator else { continue }
+                let depth = lggan.network.config.globalDepth
                 // What a stale generation may still run before it notices it was cancelled.
                 let checked = stageMedians.dropLast()
                 let wholeGlobal = stageMedians[1...(depth + 1)].reduce(0, +)
@@ -77,12 +77,37 @@ struct BenchGenerateCommand: ParsableCommand {
             }
         }
         print(String(format: "speed-up 2 threads / 1 thread: %.2fx", medians[1]! / medians[2]!))
-        print("all views = fused, global, local, weight maps and every present class's output")
+        print("all views = every view the model has (\(generator.views.map(\.name).joined(separator: ", "))) and every present class's output")
     }
 
-    func loadGenerator() throws -> (LGGANGenerator, String) {
+    /// Size of the network, for the header line.
+    static func describe(_ generator: any SceneGenerator) -> String {
+        if let g = generator as? LGGANGenerator {
+            return "LGGAN, ngf \(g.network.config.baseWidth), \(g.network.parameterCount) parameters"
+        }
+        if let g = generator as? ECGANGenerator {
+            return "\(g.modelName), ngf \(g.network.config.baseWidth), C \(g.network.config.featureWidth), \(g.network.parameterCount) parameters"
+        }
+        return generator.modelName
+    }
+
+    /// The generator's cancellation checks, in order, and the view making after the last.
+    static func stageNames(_ generator: any SceneGenerator) -> [String] {
+        if let g = generator as? LGGANGenerator {
+            return ["encoder"] + (0..<g.network.config.globalDepth).map { "global block \($0)" }
+                + ["global to RGB", "local features", "class convs + local fusion", "weights + fusion", "views"]
+        }
+        if let g = generator as? ECGANGenerator {
+            let c = g.network.config
+            return ["encoder"] + (0..<c.globalDepth).map { "backbone block \($0)" } + ["G_e + G_i + G_t"]
+                + (c.useClassSpecific ? ["class-specific"] : []) + (c.useSemanticPreserving ? ["G_s"] : []) + ["views"]
+        }
+        return []
+    }
+
+    func loadGenerator() throws -> (any SceneGenerator, String) {
         if let path = model ?? ModelLoader.defaultModelPath() {
-            return (try ModelLoader.loadLGGAN(path: path), path)
+            return (try ModelLoader.load(path: path), path)
         }
         let palette = Self.benchmarkPalette()
         let network = try LGGANNetwork(config: .standard(classCount: palette.count))

@@ -21,7 +21,9 @@ public enum EditorKeyBindings {
         ]),
         ("View", [
             Binding(keys: "1-7", action: "fused, global, local, global weight, local weight, class, layout|fused"),
-            Binding(keys: "v", action: "next view"),
+            Binding(keys: "1-6", action: "ECGAN: final I'', I' (before G_s), edge map, attention, class, layout|fused"),
+            Binding(keys: "v", action: "next view (of the current model)"),
+            Binding(keys: "m", action: "switch between the loaded models (LGGAN <-> ECGAN)"),
             Binding(keys: "t", action: "per-class table (share, mean local weight)"),
             Binding(keys: "n", action: "new random seed (models with a noise input)"),
             Binding(keys: "+ - 0", action: "zoom in, zoom out, fit"),

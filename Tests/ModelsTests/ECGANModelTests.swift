@@ -1,4 +1,5 @@
 import Foundation
+import Generation
 import Layouts
 import Models
 import Support
@@ -162,7 +163,7 @@ final class ECGANModelTests: XCTestCase {
         let path = dir + "/model.safetensors"
         try ECGANModelFile.write(network, palette: palette, to: path)
         let generator = try ModelLoader.load(path: path)
-        XCTAssertThrowsError(try ModelLoader.checkCompatible(layoutPalette: other, modelPalette: generator.palette, modelSource: path)) {
+        XCTAssertThrowsError(try PaletteCompatibility.check(other, of: "the layout", against: generator.palette, of: path)) {
             let text = "\($0)"
             XCTAssertFalse(text.contains("\n"), text)
             XCTAssertTrue(text.contains("'other'") && text.contains("'test-scenes'") && text.contains(path), text)

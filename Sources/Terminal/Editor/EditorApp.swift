@@ -224,7 +224,7 @@ public final class EditorApp {
 
     /// The status line's model: kind and file ("no model" for the stand-in).
     var modelStatus: String {
-        modelPath == nil ? generatorLabel : "\(generator.modelName) \(generatorLabel)"
+        modelPath == nil ? generatorLabel : "\(generatorLabel) [\(generator.modelName)]"
     }
 
     /// 10 ms merges the events of a drag; the next generation waits up to

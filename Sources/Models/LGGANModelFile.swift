@@ -32,11 +32,8 @@ public enum LGGANModelFile {
     /// (or the reader's own `SafeTensorsError`) naming the file.
     public static func read(path: String) throws -> (network: LGGANNetwork, palette: Palette, metadata: [String: String]) {
         let file = try SafeTensors.read(path)
+        let (configJSON, palette) = try ModelFileHeader.validate(file, path: path, format: format)
         func fail(_ reason: String) -> ModelFileError { ModelFileError(path: path, reason: reason) }
-        guard file.metadata["format"] == format else {
-            throw fail("its metadata has format \(file.metadata["format"].map { "'\($0)'" } ?? "(none)"), expected '\(format)'")
-        }
-        guard let configJSON = file.metadata["config"] else { throw fail("its metadata has no model config") }
         let config: LGGANConfig
         do {
             config = try LGGANConfig.decode(json: configJSON)
@@ -44,19 +41,8 @@ public enum LGGANModelFile {
         } catch let error as ModelConfigError {
             throw fail(error.message)
         }
-        guard let paletteJSON = file.metadata["palette"] else { throw fail("its metadata has no palette") }
-        let palette: Palette
-        do {
-            palette = try Palette.decode(json: Data(paletteJSON.utf8), source: "palette")
-        } catch let error as PaletteError {
-            throw fail("its palette is invalid (\(error.message))")
-        }
         guard palette.count == config.classCount else {
             throw fail("its palette has \(palette.count) classes but the model \(config.classCount)")
-        }
-        for (name, tensor) in file.tensors {
-            let finite = tensor.withUnsafeBufferPointer { $0.allSatisfy { $0.isFinite } }
-            guard finite else { throw fail("tensor '\(name)' holds NaN or infinite values") }
         }
         let network = try LGGANNetwork(config: config)
         do {

@@ -4,7 +4,8 @@ import Models
 /// The figure of an ECGAN run: one row per sample, columns
 /// layout | edge (I'_e) | I' | I'' | real edge (Canny) | real.
 public enum ECGANSampleSheet {
-    public static let columns = ["layout", "edge", "I'", "I''", "real edge", "real"]
+    // The pixel font has no apostrophe: I' is "coarse", I'' is "final".
+    public static let columns = ["layout", "edge", "coarse", "final", "real edge", "real"]
 
     public static func render(generator: ECGANGenerator, samples: [(labels: LabelMap, image: RGBImage)],
                               cellSize: Int? = nil, detector: CannyEdges = CannyEdges()) throws -> RGBImage {

@@ -86,13 +86,8 @@ public struct ECGANTrainingOptions: Codable, Sendable, Equatable {
     }
 
     public func rateFactor(step: Int) -> Float {
-        guard let decayFrom, step >= decayFrom, steps > decayFrom else { return 1 }
-        return Swift.max(0, 1 - Float(step - decayFrom) / Float(steps - decayFrom))
+        LearningRateDecay.factor(step: step, decayFrom: decayFrom, steps: steps)
     }
 
-    public func encodedJSON() -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return String(data: (try? encoder.encode(self)) ?? Data(), encoding: .utf8) ?? "{}"
-    }
+    public func encodedJSON() -> String { LearningRateDecay.sortedJSON(self) }
 }

@@ -2,12 +2,19 @@ import Tensor
 
 /// One weighted term of ECGAN's multi-modality objective: a batch of images
 /// (generated or real) of one kind, its real counterpart and its weight in Eq. 7-9.
-struct ModalityTerm {
-    enum Kind { case edge, coarse, final }
-    var kind: Kind
-    var image: Tensor
-    var real: Tensor
-    var weight: Float
+public struct ModalityTerm {
+    public enum Kind: Sendable { case edge, coarse, final }
+    public var kind: Kind
+    public var image: Tensor
+    public var real: Tensor
+    public var weight: Float
+
+    public init(kind: Kind, image: Tensor, real: Tensor, weight: Float) {
+        self.kind = kind
+        self.image = image
+        self.real = real
+        self.weight = weight
+    }
 }
 
 /// Which images of a batch the discriminator scores for which term. Full:
@@ -15,15 +22,15 @@ struct ModalityTerm {
 /// with probability weight / W (W = sum of weights); term k's mean loss over
 /// its m_k images, scaled by W * m_k / n, is then an unbiased estimate of the
 /// sum over terms of weight * (mean loss over all n images), with one D pass per image.
-struct ModalityPlan {
-    let terms: [ModalityTerm]
-    let n: Int
+public struct ModalityPlan {
+    public let terms: [ModalityTerm]
+    public let n: Int
     /// Per term, the images it scores, and its first row in the gathered batch.
-    let images: [[Int]]
+    public let images: [[Int]]
     let offsets: [Int]
-    let sampled: Bool
+    public let sampled: Bool
 
-    init(terms: [ModalityTerm], batch n: Int, sampled: Bool, using rng: inout RandomGenerator) {
+    public init(terms: [ModalityTerm], batch n: Int, sampled: Bool, using rng: inout RandomGenerator) {
         self.terms = terms
         self.n = n
         self.sampled = sampled && terms.count > 1
@@ -44,10 +51,10 @@ struct ModalityPlan {
         self.offsets = offsets
     }
 
-    func count(_ k: Int) -> Int { images[k].count }
+    public func count(_ k: Int) -> Int { images[k].count }
 
     /// The factor term k's mean loss enters the objective with.
-    func scale(_ k: Int) -> Float {
+    public func scale(_ k: Int) -> Float {
         guard sampled else { return terms[k].weight }
         return terms.map(\.weight).reduce(0, +) * Float(images[k].count) / Float(n)
     }

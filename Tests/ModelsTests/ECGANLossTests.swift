@@ -98,3 +98,34 @@ final class ECGANLossTests: XCTestCase {
         XCTAssertEqual(x.grad!.values[1], 0)
     }
 }
+
+final class ModalityPlanTests: XCTestCase {
+    /// Each image scored for one term drawn by weight, each term's mean scaled by
+    /// W * m_k / n: on average the full weighted objective of Eq. 7-9.
+    func testSampledPlanIsAnUnbiasedEstimateOfTheFullObjective() {
+        let n = 4
+        let losses: [[Float]] = [[0.5, 1.0, 2.0, 0.1], [3.0, 0.2, 0.7, 1.1], [0.9, 0.4, 2.5, 1.6]]
+        let weights: [Float] = [1, 1, 2]
+        let dummy = Tensor.zeros([n, 1, 1, 1])
+        let terms = weights.map { ModalityTerm(kind: .coarse, image: dummy, real: dummy, weight: $0) }
+        let full = zip(weights, losses).map { w, l in w * l.reduce(0, +) / Float(n) }.reduce(0, +)
+        var rng = RandomGenerator(seed: 3)
+        let exact = ModalityPlan(terms: terms, batch: n, sampled: false, using: &rng)
+        func estimate(_ plan: ModalityPlan) -> Float {
+            terms.indices.filter { plan.count($0) > 0 }.map { k in
+                plan.scale(k) * plan.images[k].map { losses[k][$0] }.reduce(0, +) / Float(plan.count(k))
+            }.reduce(0, +)
+        }
+        XCTAssertEqual(estimate(exact), full, accuracy: 1e-5)
+        var sum = 0.0, sumSquares = 0.0
+        let draws = 20_000
+        for _ in 0..<draws {
+            let plan = ModalityPlan(terms: terms, batch: n, sampled: true, using: &rng)
+            XCTAssertEqual(plan.images.map(\.count).reduce(0, +), n, "one term per image")
+            let e = Double(estimate(plan))
+            sum += e; sumSquares += e * e
+        }
+        let mean = sum / Double(draws), sd = (sumSquares / Double(draws) - mean * mean).squareRoot()
+        XCTAssertLessThan(abs(mean - Double(full)), 4 * sd / Double(draws).squareRoot(), "mean \(mean) vs full \(full)")
+    }
+}

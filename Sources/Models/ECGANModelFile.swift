@@ -12,12 +12,8 @@ public enum ECGANModelFile {
 
     public static func write(_ network: ECGANNetwork, palette: Palette, to path: String, dtype: SafeTensorsDType = .f32,
                              metadata extra: [String: String] = [:]) throws {
-        var metadata = extra
-        metadata["format"] = format
-        metadata["version"] = version
-        metadata["config"] = network.config.encodedJSON()
-        metadata["palette"] = String(data: palette.encodeJSON(), encoding: .utf8) ?? ""
-        try SafeTensors.write(network.stateDict(), metadata: metadata, dtype: dtype, to: path)
+        try ModelFileHeader.write(network.stateDict(), format: format, version: version, configJSON: network.config.encodedJSON(),
+                                  palette: palette, metadata: extra, dtype: dtype, to: path)
     }
 
     /// Reads and validates a model file; every problem is one `ModelFileError` naming the file.
@@ -52,6 +48,17 @@ public enum ModelFileHeader {
     /// The model kind a file's metadata names (nil when it names none).
     public static func format(ofFileAt path: String) throws -> String? {
         try SafeTensors.read(path).metadata["format"]
+    }
+
+    /// Writes a model file: the tensors, the format tag and version, config and palette (plus `extra` metadata).
+    public static func write(_ tensors: [String: Tensor], format: String, version: String, configJSON: String, palette: Palette,
+                             metadata extra: [String: String], dtype: SafeTensorsDType, to path: String) throws {
+        var metadata = extra
+        metadata["format"] = format
+        metadata["version"] = version
+        metadata["config"] = configJSON
+        metadata["palette"] = String(data: palette.encodeJSON(), encoding: .utf8) ?? ""
+        try SafeTensors.write(tensors, metadata: metadata, dtype: dtype, to: path)
     }
 
     /// Returns the config JSON and the palette, or throws one `ModelFileError`.

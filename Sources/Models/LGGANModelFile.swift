@@ -20,12 +20,8 @@ public enum LGGANModelFile {
     /// Writes the generator (F16 halves the file; the tensors are read back as F32).
     public static func write(_ network: LGGANNetwork, palette: Palette, to path: String, dtype: SafeTensorsDType = .f32,
                              metadata extra: [String: String] = [:]) throws {
-        var metadata = extra
-        metadata["format"] = format
-        metadata["version"] = version
-        metadata["config"] = network.config.encodedJSON()
-        metadata["palette"] = String(data: palette.encodeJSON(), encoding: .utf8) ?? ""
-        try SafeTensors.write(network.stateDict(), metadata: metadata, dtype: dtype, to: path)
+        try ModelFileHeader.write(network.stateDict(), format: format, version: version, configJSON: network.config.encodedJSON(),
+                                  palette: palette, metadata: extra, dtype: dtype, to: path)
     }
 
     /// Reads and validates a model file: every problem becomes one `ModelFileError`

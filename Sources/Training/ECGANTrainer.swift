@@ -218,15 +218,10 @@ public final class ECGANTrainer {
         tensors.merge(discriminator.stateDict(prefix: "D."), uniquingKeysWith: { a, _ in a })
         tensors.merge(generatorOptimizer.stateDict(prefix: "optG."), uniquingKeysWith: { a, _ in a })
         tensors.merge(discriminatorOptimizer.stateDict(prefix: "optD."), uniquingKeysWith: { a, _ in a })
-        var metadata = [
-            "format": Self.checkpointFormat,
-            "config": config.encodedJSON(),
-            "palette": String(data: palette.encodeJSON(), encoding: .utf8) ?? "",
-            "options": options.encodedJSON(),
-            "step": String(step),
-            "optG.steps": String(generatorOptimizer.stepCount),
-            "optD.steps": String(discriminatorOptimizer.stepCount),
-        ]
+        var metadata = CheckpointHeader(configJSON: config.encodedJSON(), palette: palette, options: options, step: step,
+                                        generatorSteps: generatorOptimizer.stepCount,
+                                        discriminatorSteps: discriminatorOptimizer.stepCount)
+            .metadata(format: Self.checkpointFormat, optionsJSON: options.encodedJSON())
         if let labelNetwork {
             tensors.merge(labelNetwork.stateDict(prefix: "L."), uniquingKeysWith: { a, _ in a })
             for (key, value) in SegmenterCheckpoint.metadata(for: labelNetwork.configuration) { metadata["L." + key] = value }
@@ -236,22 +231,11 @@ public final class ECGANTrainer {
 
     public static func load(from path: String, adjust: (inout ECGANTrainingOptions) -> Void = { _ in }) throws -> ECGANTrainer {
         let file = try SafeTensors.read(path)
-        func fail(_ reason: String) -> Failure { Failure("\(path): cannot resume training: \(reason)") }
-        guard file.metadata["format"] == checkpointFormat else { throw fail("not an ECGAN training checkpoint") }
-        guard let configJSON = file.metadata["config"], let paletteJSON = file.metadata["palette"],
-              let optionsJSON = file.metadata["options"], let step = file.metadata["step"].flatMap({ Int($0) }),
-              let gSteps = file.metadata["optG.steps"].flatMap({ Int($0) }),
-              let dSteps = file.metadata["optD.steps"].flatMap({ Int($0) }) else {
-            throw fail("its metadata is incomplete")
-        }
-        let config = try ECGANConfig.decode(json: configJSON)
-        let palette = try Palette.decode(json: Data(paletteJSON.utf8), source: path)
-        var options: ECGANTrainingOptions
-        do {
-            options = try JSONDecoder().decode(ECGANTrainingOptions.self, from: Data(optionsJSON.utf8))
-        } catch {
-            throw fail("its training options are unreadable")
-        }
+        func fail(_ reason: String) -> Failure { CheckpointHeader<ECGANTrainingOptions>.failure(path, reason) }
+        let header = try CheckpointHeader<ECGANTrainingOptions>(file: file, path: path, format: checkpointFormat, model: "an ECGAN")
+        let config = try ECGANConfig.decode(json: header.configJSON)
+        let (palette, step, gSteps, dSteps) = (header.palette, header.step, header.generatorSteps, header.discriminatorSteps)
+        var options = header.options
         adjust(&options)
         var labelNetwork: Segmenter?
         let labelMetadata = Dictionary(uniqueKeysWithValues: file.metadata.compactMap { key, value in

@@ -24,13 +24,16 @@ public final class ECGANGenerator: SceneGenerator, @unchecked Sendable {
     public let palette: Palette
     public let network: ECGANNetwork
     public let source: String
+    /// Number format of the convolutions while generating (as LGGANGenerator's).
+    public let precision: ConvolutionPrecision
     private let lock = NSLock()
 
-    public init(network: ECGANNetwork, palette: Palette, source: String = "model") {
+    public init(network: ECGANNetwork, palette: Palette, source: String = "model", precision: ConvolutionPrecision = .f32) {
         precondition(palette.count == network.config.classCount, "palette \(palette.name) has \(palette.count) classes, model \(network.config.classCount)")
         self.palette = palette
         self.network = network
         self.source = source
+        self.precision = precision
         network.eval()
     }
 
@@ -42,11 +45,11 @@ public final class ECGANGenerator: SceneGenerator, @unchecked Sendable {
         if shouldCancel() { throw GenerationCancelled() }
         let (input, _) = try SemanticInput.padded(labels, palette: palette, multiple: network.config.sizeMultiple)
         let output: ECGANOutput = try lock.withLock {
-            try GradMode.withoutGrad {
+            try GradMode.withoutGrad { try ConvolutionSettings.with(precision: precision) {
                 try network.forward(input, noise: network.noise(batch: 1, seed: seed)) { _ in
                     if shouldCancel() { throw GenerationCancelled() }
                 }
-            }
+            } }
         }
         let (w, h) = (labels.width, labels.height)
         var classImages: [Int: RGBImage] = [:]

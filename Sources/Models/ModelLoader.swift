@@ -2,6 +2,7 @@ import Foundation
 import Generation
 import Layouts
 import Support
+import Tensor
 
 /// Opens model files for the editor and the CLI.
 public enum ModelLoader {
@@ -25,30 +26,31 @@ public enum ModelLoader {
     }
 
     /// Loads and validates a model file; a malformed file gives one clear error naming it.
-    /// LGGAN or ECGAN, as the file's metadata says.
-    public static func load(path: String) throws -> any SceneGenerator {
+    /// LGGAN or ECGAN, as the file's metadata says. `precision`: the number
+    /// format its inference convolutions run in.
+    public static func load(path: String, precision: ConvolutionPrecision = .f32) throws -> any SceneGenerator {
         guard FileManager.default.fileExists(atPath: path) else {
             throw ModelFileError(path: path, reason: "no such file")
         }
-        if try ModelFileHeader.format(ofFileAt: path) == ECGANModelFile.format { return try loadECGAN(path: path) }
-        return try loadLGGAN(path: path)
+        if try ModelFileHeader.format(ofFileAt: path) == ECGANModelFile.format { return try loadECGAN(path: path, precision: precision) }
+        return try loadLGGAN(path: path, precision: precision)
     }
 
-    public static func loadECGAN(path: String) throws -> ECGANGenerator {
+    public static func loadECGAN(path: String, precision: ConvolutionPrecision = .f32) throws -> ECGANGenerator {
         guard FileManager.default.fileExists(atPath: path) else {
             throw ModelFileError(path: path, reason: "no such file")
         }
         let (network, palette, _) = try ECGANModelFile.read(path: path)
-        return ECGANGenerator(network: network, palette: palette, source: path)
+        return ECGANGenerator(network: network, palette: palette, source: path, precision: precision)
     }
 
     /// The concrete LGGAN (for tools that need its network or config).
-    public static func loadLGGAN(path: String) throws -> LGGANGenerator {
+    public static func loadLGGAN(path: String, precision: ConvolutionPrecision = .f32) throws -> LGGANGenerator {
         guard FileManager.default.fileExists(atPath: path) else {
             throw ModelFileError(path: path, reason: "no such file")
         }
         let (network, palette, _) = try LGGANModelFile.read(path: path)
-        return LGGANGenerator(network: network, palette: palette, source: path)
+        return LGGANGenerator(network: network, palette: palette, source: path, precision: precision)
     }
 
     /// The default model, or an error saying where it was looked for.

@@ -103,7 +103,7 @@ struct EditCommand: ParsableCommand {
         var others = andModel
         if andModel.isEmpty, model == nil, modelPath != nil, let ecgan = ModelLoader.bundledECGANPath(locator: locator) { others = [ecgan] }
         for path in others where modelPath != nil {
-            let other = try ModelLoader.load(path: path)
+            let other = try ModelLoader.load(path: path, precision: precision)
             try PaletteCompatibility.check(initial.palette, of: layoutPath ?? "the new layout", against: other.palette, of: "model \(path)")
             options.alternatives.append((other, URL(fileURLWithPath: path).lastPathComponent, path))
         }

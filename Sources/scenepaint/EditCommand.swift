@@ -23,7 +23,7 @@ struct EditCommand: ParsableCommand {
     @Option(name: .customLong("and-model"), help: "Another model to load beside --model; m switches between them (default: models/\(ModelLoader.ecganModelName) beside the bundled LGGAN, when it exists).")
     var andModel: [String] = []
 
-    @Option(help: "Force the image output: sixel, truecolor or 256 (default: ask the terminal).")
+    @Option(help: "Force the graphics (default: ask the terminal; `scenepaint doctor` says what it answers).")
     var graphics: GraphicsMode?
 
     @Option(help: "Palette of a new layout, or of a greyscale label-id PNG.")

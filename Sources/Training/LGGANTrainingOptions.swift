@@ -88,13 +88,8 @@ public struct LGGANTrainingOptions: Codable, Sendable, Equatable {
 
     /// The learning-rate factor at a step (1, or the linear decay).
     public func rateFactor(step: Int) -> Float {
-        guard let decayFrom, step >= decayFrom, steps > decayFrom else { return 1 }
-        return Swift.max(0, 1 - Float(step - decayFrom) / Float(steps - decayFrom))
+        LearningRateDecay.factor(step: step, decayFrom: decayFrom, steps: steps)
     }
 
-    public func encodedJSON() -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return String(data: (try? encoder.encode(self)) ?? Data(), encoding: .utf8) ?? "{}"
-    }
+    public func encodedJSON() -> String { LearningRateDecay.sortedJSON(self) }
 }

@@ -37,6 +37,8 @@ public final class BatchPrefetcher: @unchecked Sendable {
     public let size: Int
     public let batch: Int
     public let seed: UInt64
+    /// Where each pair's cached Canny edges are (DIR/edges/NAME.png), for ECGAN; nil: no edges.
+    public var edgeDirectory: String?
     private let queue = DispatchQueue(label: "scenepaint.lggan.batches", qos: .userInitiated)
     private let lock = NSCondition()
     private var ready: [Int: Result<TrainingBatch, Error>] = [:]
@@ -81,14 +83,27 @@ public final class BatchPrefetcher: @unchecked Sendable {
         var rng = RandomGenerator(seed: LGGANTrainer.stepSeed(seed, step: step, stream: 3))
         var indices: [Int] = []
         var images: [RGBImage] = []
+        var edges: [RGBImage] = []
         for _ in 0..<batch {
-            let (labels, image) = try dataset.pair(rng.nextInt(below: dataset.count))
+            let index = rng.nextInt(below: dataset.count)
+            let (labels, image) = try dataset.pair(index)
+            let cropRandomness = rng
             let (l, i) = TrainingAugmentation.crop(labels: labels, image: image, size: size, using: &rng)
             indices += try SemanticInput.indices(of: l, palette: dataset.palette)
             images.append(i)
+            if let edgeDirectory {
+                // The same crop and flip (same random draws); an output pixel is an
+                // edge when any pixel of its (area-averaged) source block is one.
+                var same = cropRandomness
+                let edgeMap = try DatasetEdges.read(directory: edgeDirectory, name: dataset.names[index],
+                                                    width: image.width, height: image.height)
+                edges.append(DatasetEdges.binarized(TrainingAugmentation.crop(labels: labels, image: edgeMap, size: size,
+                                                                               using: &same).image))
+            }
         }
         let input = SemanticInput(indices: indices, batch: batch, height: size, width: size,
                                   classCount: dataset.palette.count)
-        return TrainingBatch(input: input, real: TensorImages.tensor(images))
+        return TrainingBatch(input: input, real: TensorImages.tensor(images),
+                             edges: edgeDirectory == nil ? nil : TensorImages.tensor(edges))
     }
 }

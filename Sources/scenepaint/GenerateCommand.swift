@@ -41,6 +41,9 @@ struct GenerateCommand: ParsableCommand {
         Views (the editor's, same names and pictures): fused (the final image, Eq. 7), global, local, \
         weight-global, weight-local (weight maps, dark = 0 to pale yellow = 1; 'weights' = weight-local), \
         class:NAME (that class's sub-generator output, its mask, its local weight), side-by-side. \
+        ECGAN models: fused (its final image I''), coarse (I' before the semantic preserving module; also 'I''), \
+        edge (the generated edge map), attention (sigma of the edge map, the Eq. 1 attention), class:NAME (ECGAN++'s \
+        class images), side-by-side. \
         --all-views DIR writes every view the model has, and the class view of each present class as \
         DIR/class-NAME.png, as the editor's X does.
         """)
@@ -93,17 +96,24 @@ struct GenerateCommand: ParsableCommand {
             }
             modelPath = found
         }
-        let generator = try ModelLoader.loadLGGAN(path: modelPath, precision: try precisionOption.resolved())
+        let generator = try ModelLoader.load(path: modelPath, precision: try precisionOption.resolved())
         if let report {
             let dataset = try PairedDataset(directory: report, palette: generator.palette)
             if let sheet {
                 let rows = try (sheetFrom ..< Swift.min(dataset.count, sheetFrom + sheetRows)).map { try dataset.pair($0) }
                 guard !rows.isEmpty else { throw ValidationError("--sheet-from \(sheetFrom) is past the \(dataset.count) pairs") }
-                try SampleSheet.render(generator: generator, samples: rows).write(path: sheet)
+                if let ecgan = generator as? ECGANGenerator {
+                    try ECGANSampleSheet.render(generator: ecgan, samples: rows).write(path: sheet)
+                } else if let lggan = generator as? LGGANGenerator {
+                    try SampleSheet.render(generator: lggan, samples: rows).write(path: sheet)
+                }
                 print("wrote \(sheet) (\(rows.count) rows)")
             }
             if count > 0 {
-                print(try ViewStatistics.measure(generator: generator, dataset: dataset, count: count).markdown)
+                guard let lggan = generator as? LGGANGenerator else {
+                    throw Failure("--report measures LGGAN's global and local branches; \(modelPath) is \(generator.modelName) (use --count 0 with --sheet)")
+                }
+                print(try ViewStatistics.measure(generator: lggan, dataset: dataset, count: count).markdown)
             }
             return
         }
@@ -124,6 +134,9 @@ struct GenerateCommand: ParsableCommand {
                 }
                 inspected = cls.id
             }
+            guard generator.views.contains(view.view) else {
+                throw Failure("\(modelPath) is \(generator.modelName), which has no \(view.view.name) view (its views: \(generator.views.map { $0.isClassView ? "class:NAME" : $0.name }.joined(separator: ", ")))")
+            }
             let composed = ViewComposer.compose(view.view, views: views, labels: labels, palette: generator.palette, inspectedClass: inspected)
             guard composed.isAvailable else { throw Failure("cannot write the \(view.view.title) view: \(composed.caption)") }
             try composed.image.write(path: output)
@@ -139,7 +152,7 @@ struct GenerateCommand: ParsableCommand {
 
     /// Reads a layout and checks it uses the model's palette. Greyscale id
     /// PNGs carry no palette: they are read with --palette or the model's.
-    static func readLayout(_ path: String, palette name: String?, generator: LGGANGenerator, modelPath: String) throws -> Layout {
+    static func readLayout(_ path: String, palette name: String?, generator: any SceneGenerator, modelPath: String) throws -> Layout {
         let library = try? PaletteLibrary.bundled()
         var explicit: Palette?
         if let name { explicit = try (library ?? PaletteLibrary(palettes: [])).named(name) }

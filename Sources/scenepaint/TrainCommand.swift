@@ -14,7 +14,7 @@ struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
         abstract: "Train models on the CPU (resumable; see docs/models.md).",
-        subcommands: [LGGAN.self, TrainSegmenterCommand.self])
+        subcommands: [LGGAN.self, TrainECGANCommand.self, TrainSegmenterCommand.self])
 
     struct LGGAN: ParsableCommand {
         static let configuration = CommandConfiguration(

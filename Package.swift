@@ -32,10 +32,12 @@ let package = Package(
         // bridge owns the setjmp and hands back error strings.
         .target(name: "CPNG", path: "Sources/CPNG",
                 linkerSettings: [.linkedLibrary("png16"), .linkedLibrary("z")]),
+        // libjpeg-turbo's error_exit must not return: the same kind of setjmp bridge.
+        .target(name: "CJPEG", path: "Sources/CJPEG", linkerSettings: [.linkedLibrary("jpeg")]),
 
         .target(name: "Support", swiftSettings: [v5]),
         .target(name: "Tensor", dependencies: ["CBLAS", "Support"], swiftSettings: fastMath + [v5]),
-        .target(name: "Layouts", dependencies: ["CPNG", "Support"], swiftSettings: fastMath + [v5]),
+        .target(name: "Layouts", dependencies: ["CPNG", "CJPEG", "Support"], swiftSettings: fastMath + [v5]),
         .target(name: "Landscapes", dependencies: ["Layouts", "Support"], swiftSettings: fastMath + [v5]),
         .target(name: "Models", dependencies: ["Tensor", "Layouts", "Support"], swiftSettings: fastMath + [v5]),
         .target(name: "Training", dependencies: ["Models", "Tensor", "Layouts", "Landscapes", "Support"],

@@ -30,7 +30,7 @@ public final class LGGANTrainingRun {
         case interrupted(step: Int)
     }
 
-    public init(trainer: LGGANTrainer, dataset: PairedDataset, samples: [(labels: LabelMap, image: RGBImage)],
+    public init(trainer: LGGANTrainer, dataset: any TrainingPairSource, samples: [(labels: LabelMap, image: RGBImage)],
                 directory: String) throws {
         guard dataset.palette.classes.map(\.id) == trainer.palette.classes.map(\.id)
               && dataset.palette.classes.map(\.name) == trainer.palette.classes.map(\.name) else {
@@ -40,7 +40,8 @@ public final class LGGANTrainingRun {
         self.directory = directory
         self.samples = samples
         for sub in ["", "/samples", "/models"] { try AtomicFile.ensureDirectory(directory + sub) }
-        batches = BatchPrefetcher(dataset: dataset, size: trainer.options.size, batch: trainer.options.batch,
+        batches = BatchPrefetcher(dataset: dataset, size: trainer.options.size, width: trainer.options.cropWidth,
+                                  batch: trainer.options.batch,
                                   seed: trainer.options.seed)
         log = try TrainingLog(path: directory + "/log.jsonl", keepingUpTo: trainer.step)
     }

@@ -8,6 +8,8 @@ import Training
 
 extension LGGANConfig.LocalFusion: ExpressibleByArgument {}
 extension LGGANConfig.Upsampling: ExpressibleByArgument {}
+extension DatasetFormat: ExpressibleByArgument {}
+extension LGGANPreset: ExpressibleByArgument {}
 
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -25,16 +27,20 @@ struct TrainCommand: ParsableCommand {
             RUN/loss-curves.png and RUN/samples/step-N.png (layout | global | local | weights | fused | real).
             """)
 
-        @Option(help: "Dataset directory (layouts/, images/, manifest.json from 'scenepaint dataset synth').")
+        @Option(help: "Dataset directory: layouts/+images/ ('scenepaint dataset synth'), Cityscapes, ADE20K or COCO-Stuff as distributed.")
         var data: String?
+        @Option(help: "Dataset layout: paired, cityscapes, ade20k, coco-stuff (default: detected from the directory).")
+        var format: DatasetFormat?
+        @Option(help: "Split of a real dataset (train/val; default: the training split).")
+        var split: String?
         @Option(help: "The dataset's palette (name or JSON file), when its manifest does not say.")
         var palette: String?
         @Option(help: "Run directory for checkpoints, logs and samples.")
         var out: String
         @Flag(help: "Continue from RUN/checkpoint.safetensors (its config and options; --steps and intervals may change).")
         var resume = false
-        @Option(help: "Training crop size in pixels (square, a multiple of 8).")
-        var size: Int = 128
+        @Option(help: "Training crop: N (square) or WxH (Cityscapes: 512x256), sides multiples of the model's size multiple (default 128).")
+        var size: String = "128"
         @Option(help: "Images per step.")
         var batch: Int = 4
         @Option(help: "Total steps of the run (default 10000; on --resume, the checkpoint's).")
@@ -66,18 +72,22 @@ struct TrainCommand: ParsableCommand {
         @Option(help: "BLAS/engine threads.")
         var threads: Int = 2
 
-        @Option(help: "Model width ngf (channels at full resolution).")
-        var width: Int = 16
-        @Option(help: "Local generator ResNet blocks at 1/4 resolution.")
-        var localBlocks: Int = 2
-        @Option(help: "Kernel of each class's own convolution.")
-        var classKernel: Int = 5
-        @Option(help: "SPADE hidden width (below full resolution).")
-        var spadeHidden: Int = 32
+        @Option(help: "Architecture: standard (the shipped CPU model), tiny, or authors (the paper's full size: ngf 64, 9 local blocks, 7x7 kernels, SPADE hidden 128, ndf 64). Options below override it.")
+        var preset: LGGANPreset = .standard
+        @Option(help: "Model config JSON file (LGGANConfig keys, as in a model file's metadata); replaces --preset.")
+        var config: String?
+        @Option(help: "Model width ngf (channels at full resolution; standard 16).")
+        var width: Int?
+        @Option(help: "Local generator ResNet blocks at 1/4 resolution (standard 2).")
+        var localBlocks: Int?
+        @Option(help: "Kernel of each class's own convolution (standard 5).")
+        var classKernel: Int?
+        @Option(help: "SPADE hidden width below full resolution (standard 32).")
+        var spadeHidden: Int?
         @Option(help: "Upsampling inside the global generator: nearest (SPADE) or bilinear.")
-        var globalUpsampling: LGGANConfig.Upsampling = .nearest
+        var globalUpsampling: LGGANConfig.Upsampling?
         @Option(help: "Local fusion: conv (Eq. 4) or sum (Eq. 3).")
-        var fusion: LGGANConfig.LocalFusion = .conv
+        var fusion: LGGANConfig.LocalFusion?
         @Flag(help: "Drop the class-discriminative loss (Eq. 5).")
         var noClassification = false
         @Flag(help: "Drop weight-map fusion (fused = mean of global and local).")
@@ -87,11 +97,11 @@ struct TrainCommand: ParsableCommand {
         @Flag(help: "Local generator only.")
         var noGlobal = false
         @Option(help: "Noise channels (0 = deterministic model).")
-        var noise: Int = 0
+        var noise: Int?
         @Flag(help: "Train a style encoder (SPADE's VAE) into the noise input, so the seed picks a style (needs --noise).")
         var styleEncoder = false
-        @Option(help: "Discriminator width ndf.")
-        var discriminatorWidth: Int = 32
+        @Option(help: "Discriminator width ndf (standard 32).")
+        var discriminatorWidth: Int?
 
         @Option(help: "After training, also write the generator to this model file.")
         var exportTo: String?
@@ -104,7 +114,7 @@ struct TrainCommand: ParsableCommand {
             let library = try? PaletteLibrary.bundled()
             guard let dataDirectory = data else { throw ValidationError("--data is required (also when resuming)") }
             let trainer: LGGANTrainer
-            let dataset: PairedDataset
+            let dataset: any TrainingPairSource
             if resume && FileManager.default.fileExists(atPath: checkpointPath) {
                 trainer = try LGGANTrainer.load(from: checkpointPath) { options in
                     if let steps { options.steps = steps }
@@ -115,24 +125,34 @@ struct TrainCommand: ParsableCommand {
                     if let globalL1Weight { options.globalL1Weight = globalL1Weight }
                 }
                 // The checkpoint knows its palette; the dataset must use it.
-                dataset = try PairedDataset(directory: dataDirectory, palette: trainer.palette, library: library)
+                dataset = try TrainingData.open(directory: dataDirectory, format: format, split: split,
+                                                palette: trainer.palette, library: library)
                 FileHandle.standardError.write(Data("resuming \(out) at step \(trainer.step) of \(trainer.options.steps)\n".utf8))
             } else {
                 if FileManager.default.fileExists(atPath: checkpointPath) {
                     throw Failure("\(out) already holds a checkpoint: pass --resume to continue it, or choose another --out")
                 }
                 let explicit = try palette.map { try (library ?? PaletteLibrary(palettes: [])).named($0) }
-                dataset = try PairedDataset(directory: dataDirectory, palette: explicit, library: library)
+                dataset = try TrainingData.open(directory: dataDirectory, format: format, split: split,
+                                                palette: explicit, library: library)
                 trainer = try LGGANTrainer(config: try makeConfig(classCount: dataset.palette.count),
                                            palette: dataset.palette, options: makeOptions())
             }
-            let sampleSet = try PairedDataset(directory: sampleData ?? dataDirectory, palette: dataset.palette, library: library)
-            let sampleRows = try (0..<Swift.min(samples, sampleSet.count)).map { try sampleSet.pair($0) }
+            let sampleSet = try sampleData.map {
+                try TrainingData.open(directory: $0, format: nil, split: nil, palette: dataset.palette, library: library)
+            } ?? dataset
+            // Samples at the training size (real datasets' photos are 2048x1024 and larger).
+            let (cropW, cropH) = (trainer.options.cropWidth ?? trainer.options.size, trainer.options.size)
+            let sampleRows = try (0..<Swift.min(samples, sampleSet.count)).map { i in
+                let (labels, image) = try sampleSet.pair(i)
+                return labels.width * cropH == labels.height * cropW && labels.width <= 2 * cropW
+                    ? (labels, image) : (labels.resized(width: cropW, height: cropH), image.resized(width: cropW, height: cropH))
+            }
             let run = try LGGANTrainingRun(trainer: trainer, dataset: dataset, samples: sampleRows, directory: out)
             let parameters = trainer.generator.parameterCount, dParameters = trainer.discriminator.parameterCount
             FileHandle.standardError.write(Data("""
                 lggan: \(dataset.count) pairs in \(dataDirectory), palette \(trainer.palette.name) (\(trainer.palette.count) classes)
-                generator \(parameters) parameters, discriminator \(dParameters); crops \(trainer.options.size), batch \(trainer.options.batch); blas \(BLASInfo.coreName) x\(BLASInfo.threads)
+                generator \(parameters) parameters, discriminator \(dParameters); crops \(trainer.options.cropWidth ?? trainer.options.size)x\(trainer.options.size), batch \(trainer.options.batch); blas \(BLASInfo.coreName) x\(BLASInfo.threads)
 
                 """.utf8))
             let outcome = try run.run(interrupt: InterruptMonitor())
@@ -156,27 +176,42 @@ struct TrainCommand: ParsableCommand {
         }
 
         func makeConfig(classCount: Int) throws -> LGGANConfig {
-            var c = LGGANConfig.standard(classCount: classCount)
-            c.baseWidth = width
-            c.localResBlocks = localBlocks
-            c.classKernel = classKernel
-            c.spadeHidden = spadeHidden
-            c.localFusion = fusion
-            c.globalUpsampling = globalUpsampling
-            c.useClassification = !noClassification
-            c.useWeightMap = !noWeightMap
-            c.useLocal = !noLocal
-            c.useGlobal = !noGlobal
-            c.noiseChannels = noise
-            c.discriminatorWidth = discriminatorWidth
+            var c = try config.map { try LGGANConfig.read(path: $0, classCount: classCount) } ?? preset.config(classCount: classCount)
+            if let width { c.baseWidth = width }
+            if let localBlocks { c.localResBlocks = localBlocks }
+            if let classKernel { c.classKernel = classKernel }
+            if let spadeHidden { c.spadeHidden = spadeHidden }
+            if let fusion { c.localFusion = fusion }
+            if let globalUpsampling { c.globalUpsampling = globalUpsampling }
+            if noClassification { c.useClassification = false }
+            if noWeightMap { c.useWeightMap = false }
+            if noLocal { c.useLocal = false }
+            if noGlobal { c.useGlobal = false }
+            if let noise { c.noiseChannels = noise }
+            if let discriminatorWidth { c.discriminatorWidth = discriminatorWidth }
             try c.validate()
+            let (w, h) = try cropSize()
+            guard w % c.sizeMultiple == 0 && h % c.sizeMultiple == 0 else {
+                throw ValidationError("--size \(size): sides must be multiples of \(c.sizeMultiple) for this model")
+            }
             return c
         }
 
+        /// --size as (width, height): "N" or "WxH".
+        func cropSize() throws -> (Int, Int) {
+            if let n = Int(size), n > 0 { return (n, n) }
+            guard let (w, h) = SizeArgument.parse(size, maximumSide: 4096) else {
+                throw ValidationError("--size must be N or WxH, e.g. 128 or 512x256 (each side 1-4096)")
+            }
+            return (w, h)
+        }
+
         func makeOptions() throws -> LGGANTrainingOptions {
-            guard size > 0 && size % 8 == 0 else { throw ValidationError("--size must be a positive multiple of 8") }
+            let (w, h) = try cropSize()
+            guard w % 8 == 0 && h % 8 == 0 else { throw ValidationError("--size sides must be positive multiples of 8") }
             var o = LGGANTrainingOptions()
-            o.size = size
+            o.size = h
+            o.cropWidth = w == h ? nil : w
             o.batch = batch
             o.steps = steps ?? 10_000
             o.checkpointEvery = checkpointEvery ?? 200

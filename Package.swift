@@ -1,7 +1,18 @@
 // swift-tools-version:6.0
 // scenepaint: a terminal scene editor with an embedded CPU LGGAN generator.
-// Dependencies point one way: Support <- Tensor <- Models <- Training/Evaluation;
-// Support <- Layouts <- Landscapes; Editor <- Models + Layouts; Terminal <- Editor; CLI on top.
+// The module graph: each target below lists exactly the modules its files import
+// (Tests/CLITests/PackageGraphTests checks both the targets and these lines).
+//   Tensor <- CBLAS, Support
+//   Layouts <- CPNG, CJPEG, Support
+//   Datasets <- Layouts, Support
+//   Landscapes <- Datasets, Layouts, Support
+//   Models <- Tensor, Layouts, Support
+//   Training <- Datasets, Models, Tensor, Layouts, Support
+//   Evaluation <- Datasets, Models, Layouts, Support, CBLAS   (not Training)
+//   Editor <- Models, Layouts, Support
+//   Terminal <- Editor, Models, Layouts, Support, CNCurses, CSixel
+//   scenepaint <- Support, Tensor, Layouts, Datasets, Landscapes, Models, Training, Evaluation, Editor, Terminal, ArgumentParser
+// Support, CPNG, CJPEG and the system-library shims depend on nothing here.
 import PackageDescription
 
 // Hot loops are written with unsafe pointers; -Ounchecked removes the remaining
@@ -38,19 +49,20 @@ let package = Package(
         .target(name: "Support", swiftSettings: [v5]),
         .target(name: "Tensor", dependencies: ["CBLAS", "Support"], swiftSettings: fastMath + [v5]),
         .target(name: "Layouts", dependencies: ["CPNG", "CJPEG", "Support"], swiftSettings: fastMath + [v5]),
-        .target(name: "Landscapes", dependencies: ["Layouts", "Support"], swiftSettings: fastMath + [v5]),
+        .target(name: "Datasets", dependencies: ["Layouts", "Support"], swiftSettings: [v5]),
+        .target(name: "Landscapes", dependencies: ["Datasets", "Layouts", "Support"], swiftSettings: fastMath + [v5]),
         .target(name: "Models", dependencies: ["Tensor", "Layouts", "Support"], swiftSettings: fastMath + [v5]),
-        .target(name: "Training", dependencies: ["Models", "Tensor", "Layouts", "Landscapes", "Support"],
+        .target(name: "Training", dependencies: ["Datasets", "Models", "Tensor", "Layouts", "Support"],
                 swiftSettings: fastMath + [v5]),
-        .target(name: "Evaluation", dependencies: ["Models", "Training", "Tensor", "Layouts", "Support", "CBLAS"],
+        .target(name: "Evaluation", dependencies: ["Datasets", "Models", "Layouts", "Support", "CBLAS"],
                 swiftSettings: fastMath + [v5]),
         .target(name: "Editor", dependencies: ["Models", "Layouts", "Support"], swiftSettings: [v5]),
-        .target(name: "Terminal", dependencies: ["Editor", "Layouts", "Support", "CNCurses", "CSixel"],
+        .target(name: "Terminal", dependencies: ["Editor", "Models", "Layouts", "Support", "CNCurses", "CSixel"],
                 swiftSettings: [v5]),
         .executableTarget(
             name: "scenepaint",
             dependencies: [
-                "Support", "Tensor", "Layouts", "Landscapes", "Models", "Training", "Evaluation",
+                "Support", "Tensor", "Layouts", "Datasets", "Landscapes", "Models", "Training", "Evaluation",
                 "Editor", "Terminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -58,9 +70,10 @@ let package = Package(
 
         .testTarget(name: "SupportTests", dependencies: ["Support"], swiftSettings: [v5]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "Support"], swiftSettings: [v5]),
-        .testTarget(name: "LayoutsTests", dependencies: ["Layouts", "Support"], swiftSettings: [v5]),
-        .testTarget(name: "LandscapesTests", dependencies: ["Landscapes", "Layouts"], swiftSettings: [v5]),
-        .testTarget(name: "ModelsTests", dependencies: ["Models", "Training", "Evaluation", "Tensor", "Layouts"],
+        .testTarget(name: "LayoutsTests", dependencies: ["Layouts"], swiftSettings: [v5]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Layouts", "Support"], swiftSettings: [v5]),
+        .testTarget(name: "LandscapesTests", dependencies: ["Landscapes", "Datasets", "Layouts"], swiftSettings: [v5]),
+        .testTarget(name: "ModelsTests", dependencies: ["Models", "Datasets", "Training", "Evaluation", "Tensor", "Layouts", "Support"],
                     swiftSettings: [v5]),
         .testTarget(name: "EditorTests", dependencies: ["Editor", "Layouts", "Models"], swiftSettings: [v5]),
         .testTarget(name: "TerminalTests", dependencies: ["Terminal", "Layouts"], swiftSettings: [v5]),

@@ -1,3 +1,4 @@
+import Datasets
 import Foundation
 import Layouts
 import Support
@@ -17,28 +18,19 @@ public struct DatasetClassShares: Sendable, Equatable {
         self.source = source
     }
 
-    private struct Manifest: Decodable {
-        struct Entry: Decodable { var id: Int; var pixelShare: Double }
-        var classes: [Entry]
-    }
-
-    /// The manifest's shares, or nil when there is no usable manifest.
-    public static func fromManifest(directory: String) throws -> DatasetClassShares? {
-        let path = directory + "/manifest.json"
-        guard let data = FileManager.default.contents(atPath: path) else { return nil }
-        let manifest: Manifest
-        do {
-            manifest = try JSONDecoder().decode(Manifest.self, from: data)
-        } catch {
-            throw Failure("\(path): has no readable \"classes\" list with id and pixelShare")
-        }
-        guard !manifest.classes.isEmpty else { return nil }
+    /// The manifest's shares, or nil when there is none or it lists no classes.
+    public static func fromManifest(of dataset: PairedDataset) throws -> DatasetClassShares? {
+        guard let manifest = dataset.manifest, !manifest.classes.isEmpty else { return nil }
         var shares: [Int: Double] = [:]
-        for entry in manifest.classes { shares[entry.id] = entry.pixelShare }
-        return DatasetClassShares(shareByID: shares, source: "manifest.json")
+        for entry in manifest.classes {
+            guard let share = entry.pixelShare else {
+                throw Failure("\(dataset.directory)/\(DatasetManifest.fileName): class \(entry.id) has no pixelShare")
+            }
+            shares[entry.id] = share
+        }
+        return DatasetClassShares(shareByID: shares, source: DatasetManifest.fileName)
     }
 
-    /// Shares counted from label maps.
     public static func counted(_ labels: [LabelMap]) -> DatasetClassShares {
         var counts = [Int](repeating: 0, count: 256)
         var total = 0

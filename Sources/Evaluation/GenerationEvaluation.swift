@@ -1,8 +1,8 @@
+import Datasets
 import Foundation
 import Layouts
 import Models
 import Support
-import Training
 
 /// Settings of one evaluation run.
 public struct EvaluationOptions: Sendable {
@@ -37,7 +37,7 @@ public typealias EvaluationProgress = (_ done: Int, _ total: Int) -> Void
 /// Generates an image for each test layout and scores generated and real
 /// images with the evaluator segmenter (see `EvaluationReport`).
 public enum GenerationEvaluation {
-    public static func run(generator: any SceneGenerator, segmenter: Segmenter, dataset: SegmenterDataset,
+    public static func run(generator: any SceneGenerator, segmenter: Segmenter, dataset: PairedDataset,
                            options: EvaluationOptions, progress: EvaluationProgress = { _, _ in }) throws -> EvaluationReport {
         let start = Date()
         let configuration = segmenter.configuration
@@ -101,7 +101,7 @@ public enum GenerationEvaluation {
             index = chunk.upperBound
         }
 
-        let shares = try DatasetClassShares.fromManifest(directory: dataset.directory) ?? DatasetClassShares.counted(labelMaps)
+        let shares = try DatasetClassShares.fromManifest(of: dataset) ?? DatasetClassShares.counted(labelMaps)
         let small = shares.smallClassIDs(in: palette, threshold: options.smallClassThreshold)
         let frechet: Double? = count >= 2 ? try FrechetDistance.distance(realFeatures, generatedFeatures) : nil
         let realHalves: Double? = count >= 4

@@ -1,12 +1,12 @@
+import Datasets
 import Layouts
 import Models
-import Training
 
 /// The evaluator's own scores on real pairs (validation during training, and
 /// the upper bound that generated images are compared with).
 public enum SegmenterAccuracy {
     /// Segments the first `count` pairs (all if nil) of `dataset` and scores them.
-    public static func measure(_ segmenter: Segmenter, on dataset: SegmenterDataset, count: Int? = nil,
+    public static func measure(_ segmenter: Segmenter, on dataset: PairedDataset, count: Int? = nil,
                                smallClassThreshold: Double = 0.02, batchSize: Int = 8) throws -> SegmentationScores {
         let c = segmenter.configuration
         let n = Swift.min(dataset.count, count ?? dataset.count)
@@ -27,7 +27,7 @@ public enum SegmenterAccuracy {
             }
             start = range.upperBound
         }
-        let shares = try DatasetClassShares.fromManifest(directory: dataset.directory) ?? DatasetClassShares.counted(labelMaps)
+        let shares = try DatasetClassShares.fromManifest(of: dataset) ?? DatasetClassShares.counted(labelMaps)
         return SegmentationScores(matrix, palette: c.palette, shares: shares,
                                   smallClassIDs: shares.smallClassIDs(in: c.palette, threshold: smallClassThreshold))
     }

@@ -1,3 +1,4 @@
+import Datasets
 import Dispatch
 import Foundation
 import Layouts
@@ -52,11 +53,11 @@ public struct DatasetSynthesis: Sendable {
         if let existing = try DatasetManifest.read(directory: directory) {
             if existing.seed != seed || existing.width != width || existing.height != height || existing.split != split
                 || existing.supersampling != supersampling {
-                throw Failure("\(directory) already holds a dataset with seed \(existing.seed), size \(existing.width)x\(existing.height)"
+                throw Failure("\(directory) already holds a dataset with seed \(existing.seed.map { "\($0)" } ?? "?"), size \(existing.width ?? 0)x\(existing.height ?? 0)"
                     + (existing.split.map { ", split \($0)" } ?? "") + ": use the same options to continue it, or another --out")
             }
         }
-        var manifest = DatasetManifest(seed: seed, split: split, count: count, width: width, height: height,
+        var manifest = DatasetManifest(palette: LandscapeClass.palette.name, seed: seed, split: split, count: count, width: width, height: height,
                                        supersampling: supersampling, complete: false, classes: [], compositions: [:])
         try manifest.write(directory: directory)
 

@@ -1,3 +1,4 @@
+import Datasets
 import Foundation
 import Layouts
 import Models
@@ -30,7 +31,7 @@ public final class LGGANTrainingRun {
         case interrupted(step: Int)
     }
 
-    public init(trainer: LGGANTrainer, dataset: any TrainingPairSource, samples: [(labels: LabelMap, image: RGBImage)],
+    public init(trainer: LGGANTrainer, dataset: PairedDataset, samples: [(labels: LabelMap, image: RGBImage)],
                 directory: String) throws {
         guard dataset.palette.classes.map(\.id) == trainer.palette.classes.map(\.id)
               && dataset.palette.classes.map(\.name) == trainer.palette.classes.map(\.name) else {

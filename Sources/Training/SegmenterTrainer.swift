@@ -1,3 +1,4 @@
+import Datasets
 import Foundation
 import Layouts
 import Models
@@ -28,7 +29,7 @@ public struct SegmenterTrainingOutcome: Sendable {
 /// run sees exactly the batches an uninterrupted one would.
 public final class SegmenterTrainer {
     public let options: SegmenterTrainingOptions
-    public let dataset: SegmenterDataset
+    public let dataset: PairedDataset
     public let model: Segmenter
     public private(set) var step: Int = 0
     /// Per class position: 1/sqrt(pixel share), normalised to mean 1 over pixels.
@@ -60,7 +61,7 @@ public final class SegmenterTrainer {
             if let palette, palette != c.palette {
                 throw Failure("\(options.runDirectory) was trained with palette \(c.palette.name), not \(palette.name)")
             }
-            dataset = try SegmenterDataset(directory: options.dataDirectory, palette: c.palette)
+            dataset = try PairedDataset(directory: options.dataDirectory, palette: c.palette)
             model = loaded.model
             adam = Adam(model, learningRate: options.learningRate)
             guard let stepText = loaded.metadata["train.step"], let saved = Int(stepText) else {
@@ -73,7 +74,7 @@ public final class SegmenterTrainer {
             }
             step = saved
         } else {
-            dataset = try SegmenterDataset(directory: options.dataDirectory, palette: palette, library: library)
+            dataset = try PairedDataset(directory: options.dataDirectory, palette: palette, library: library)
             let side = SegmenterTrainingOptions.defaultInputSide
             let configuration = SegmenterConfiguration(
                 palette: dataset.palette, inputWidth: options.inputWidth ?? side, inputHeight: options.inputHeight ?? side,
@@ -101,12 +102,12 @@ public final class SegmenterTrainer {
     /// Inverse square root of each class's pixel share over (up to 400 of) the
     /// layouts at the input size: rare classes (flowers, boats) count more
     /// without letting a handful of pixels dominate.
-    static func classWeights(_ dataset: SegmenterDataset, configuration c: SegmenterConfiguration) throws -> [Float] {
+    static func classWeights(_ dataset: PairedDataset, configuration c: SegmenterConfiguration) throws -> [Float] {
         var counts = [Int](repeating: 0, count: c.classCount)
         let scanned = Swift.min(dataset.count, 400)
         let spacing = dataset.count / scanned
         for i in 0..<scanned {
-            let layout = try LayoutFile.read(path: dataset.layoutPath(i * spacing), palette: dataset.palette)
+            let layout = try dataset.layout(i * spacing)
             for t in SegmenterInput.targets(layout.labels, palette: c.palette, width: c.inputWidth, height: c.inputHeight) where t >= 0 {
                 counts[t] += 1
             }

@@ -1,3 +1,4 @@
+import Datasets
 import Foundation
 import Layouts
 import Models
@@ -40,7 +41,7 @@ public enum TrainingAugmentation {
 /// seed and the step (so a resumed run sees the same data it would have), and
 /// prepares the next batches on a background thread while the current one trains.
 public final class BatchPrefetcher: @unchecked Sendable {
-    public let dataset: any TrainingPairSource
+    public let dataset: PairedDataset
     /// Training crop width and height.
     public let width: Int
     public let size: Int
@@ -52,7 +53,7 @@ public final class BatchPrefetcher: @unchecked Sendable {
     private var requested = Set<Int>()
     private let depth = 2
 
-    public init(dataset: any TrainingPairSource, size: Int, width: Int? = nil, batch: Int, seed: UInt64) {
+    public init(dataset: PairedDataset, size: Int, width: Int? = nil, batch: Int, seed: UInt64) {
         self.dataset = dataset
         self.size = size
         self.width = width ?? size

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Datasets
 import Foundation
 import Landscapes
 import Layouts
@@ -49,12 +50,12 @@ struct DatasetCommand: ParsableCommand {
             let manifest = try synthesis.run { done, _, _ in bar.update(done) }
             bar.finish(count)
             let seconds = Date().timeIntervalSince(start)
-            print("wrote \(directory): \(manifest.count) pairs at \(manifest.width)x\(manifest.height)"
+            print("wrote \(directory): \(synthesis.count) pairs at \(synthesis.width)x\(synthesis.height)"
                   + String(format: " in %.1fs", seconds))
             for cls in manifest.classes {
                 let name = cls.name.padding(toLength: 9, withPad: " ", startingAt: 0)
                 print(String(format: "  %2d ", cls.id) + name
-                      + String(format: " %6.2f%% of pixels, in %5.1f%% of images", cls.pixelShare * 100, cls.imageShare * 100))
+                      + String(format: " %6.2f%% of pixels, in %5.1f%% of images", (cls.pixelShare ?? 0) * 100, (cls.imageShare ?? 0) * 100))
             }
         }
     }
@@ -69,7 +70,9 @@ struct DatasetCommand: ParsableCommand {
         @Option(name: .long, help: "Tile height in pixels (default: the dataset's).") var tile: Int?
 
         func run() throws {
-            let sheet = try ContactSheet.make(directory: directory, count: count, columns: columns, tileHeight: tile)
+            let library = (try? PaletteLibrary.bundled()) ?? PaletteLibrary(palettes: [LandscapeClass.palette])
+            let dataset = try PairedDataset(directory: directory, library: library)
+            let sheet = try ContactSheet.make(dataset: dataset, count: count, columns: columns, tileHeight: tile)
             try sheet.write(path: output)
             print("wrote \(output) (\(sheet.width)x\(sheet.height))")
         }

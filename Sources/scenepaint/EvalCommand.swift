@@ -1,4 +1,5 @@
 import ArgumentParser
+import Datasets
 import Editor
 import Evaluation
 import Foundation
@@ -41,7 +42,7 @@ struct EvalCommand: ParsableCommand {
         let evaluatorPath = try evaluator ?? Self.bundledEvaluator()
         let segmenter = try SegmenterCheckpoint.load(path: evaluatorPath).model
         let palette = segmenter.configuration.palette
-        let dataset = try SegmenterDataset(directory: data, palette: palette)
+        let dataset = try PairedDataset(directory: data, palette: palette)
         guard let modelSpec = model ?? ModelLoader.defaultModelPath() else {
             throw Failure("no --model given and models/\(ModelLoader.defaultModelName) not found")
         }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Datasets
 import Foundation
 import Layouts
 import Models
@@ -114,7 +115,7 @@ struct TrainCommand: ParsableCommand {
             let library = try? PaletteLibrary.bundled()
             guard let dataDirectory = data else { throw ValidationError("--data is required (also when resuming)") }
             let trainer: LGGANTrainer
-            let dataset: any TrainingPairSource
+            let dataset: PairedDataset
             if resume && FileManager.default.fileExists(atPath: checkpointPath) {
                 trainer = try LGGANTrainer.load(from: checkpointPath) { options in
                     if let steps { options.steps = steps }
@@ -125,22 +126,20 @@ struct TrainCommand: ParsableCommand {
                     if let globalL1Weight { options.globalL1Weight = globalL1Weight }
                 }
                 // The checkpoint knows its palette; the dataset must use it.
-                dataset = try TrainingData.open(directory: dataDirectory, format: format, split: split,
-                                                palette: trainer.palette, library: library)
+                dataset = try PairedDataset(directory: dataDirectory, palette: trainer.palette, library: library,
+                                            source: source(dataDirectory))
                 FileHandle.standardError.write(Data("resuming \(out) at step \(trainer.step) of \(trainer.options.steps)\n".utf8))
             } else {
                 if FileManager.default.fileExists(atPath: checkpointPath) {
                     throw Failure("\(out) already holds a checkpoint: pass --resume to continue it, or choose another --out")
                 }
                 let explicit = try palette.map { try (library ?? PaletteLibrary(palettes: [])).named($0) }
-                dataset = try TrainingData.open(directory: dataDirectory, format: format, split: split,
-                                                palette: explicit, library: library)
+                dataset = try PairedDataset(directory: dataDirectory, palette: explicit, library: library,
+                                            source: source(dataDirectory))
                 trainer = try LGGANTrainer(config: try makeConfig(classCount: dataset.palette.count),
                                            palette: dataset.palette, options: makeOptions())
             }
-            let sampleSet = try sampleData.map {
-                try TrainingData.open(directory: $0, format: nil, split: nil, palette: dataset.palette, library: library)
-            } ?? dataset
+            let sampleSet = try sampleData.map { try PairedDataset(directory: $0, palette: dataset.palette, library: library) } ?? dataset
             // Samples at the training size (real datasets' photos are 2048x1024 and larger).
             let (cropW, cropH) = (trainer.options.cropWidth ?? trainer.options.size, trainer.options.size)
             let sampleRows = try (0..<Swift.min(samples, sampleSet.count)).map { i in
@@ -165,6 +164,11 @@ struct TrainCommand: ParsableCommand {
                 print("wrote \(exportTo)")
             }
             if case .interrupted = outcome { throw ExitCode(130) }
+        }
+
+        /// The directory's layout: --format, else detected; --split applies to real datasets.
+        func source(_ directory: String) -> any PairSource {
+            (format ?? DatasetFormat.detect(directory)).source(split: split)
         }
 
         func validate() throws {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Datasets
 import Evaluation
 import Foundation
 import Layouts
@@ -69,7 +70,7 @@ struct TrainSegmenterCommand: ParsableCommand {
         }
         let trainer = try SegmenterTrainer(options: options, palette: explicitPalette, library: library, resume: resume)
         if let val {
-            let validation = try SegmenterDataset(directory: val, palette: trainer.model.configuration.palette)
+            let validation = try PairedDataset(directory: val, palette: trainer.model.configuration.palette)
             let count = valCount
             trainer.validator = { model in
                 let scores = try SegmenterAccuracy.measure(model, on: validation, count: count)

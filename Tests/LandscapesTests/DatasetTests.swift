@@ -1,3 +1,4 @@
+import Datasets
 import Foundation
 import Landscapes
 import Layouts
@@ -22,7 +23,7 @@ final class DatasetTests: XCTestCase {
         XCTAssertEqual(manifest.seed, 12)
         XCTAssertEqual(manifest.width, 48)
         XCTAssertEqual(manifest.classes.count, 15)
-        XCTAssertEqual(manifest.classes.map(\.pixelShare).reduce(0, +), 1, accuracy: 1e-9)
+        XCTAssertEqual(manifest.classes.compactMap(\.pixelShare).reduce(0, +), 1, accuracy: 1e-9)
         XCTAssertEqual(manifest.compositions.values.reduce(0, +), 6)
         XCTAssertEqual(try DatasetManifest.read(directory: directory), manifest)
         var counted = [Int](repeating: 0, count: 256)
@@ -38,7 +39,7 @@ final class DatasetTests: XCTestCase {
             for (c, n) in layout.labels.histogram().enumerated() { counted[c] += n }
         }
         for cls in manifest.classes {
-            XCTAssertEqual(cls.pixelShare, Double(counted[cls.id]) / Double(6 * 48 * 48), accuracy: 1e-9)
+            XCTAssertEqual(try XCTUnwrap(cls.pixelShare), Double(counted[cls.id]) / Double(6 * 48 * 48), accuracy: 1e-9)
         }
     }
 
@@ -72,7 +73,7 @@ final class DatasetTests: XCTestCase {
 
     func testContactSheetShowsLayoutBesideImage() throws {
         try DatasetSynthesis(directory: directory, seed: 9, count: 5, width: 40, height: 40).run()
-        let sheet = try ContactSheet.make(directory: directory, count: 4, columns: 2)
+        let sheet = try ContactSheet.make(dataset: PairedDataset(directory: directory), count: 4, columns: 2)
         // 2 columns x 2 rows of (layout | image) tiles of 40 px, with gaps.
         let gap = 2, pairGap = 6
         XCTAssertEqual(sheet.width, 2 * (2 * 40 + gap) + 3 * pairGap)
@@ -97,11 +98,11 @@ final class DatasetReaderTests: XCTestCase {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let synthesis = DatasetSynthesis(directory: directory, seed: 21, count: 3, width: 32, height: 32, jobs: 1)
         try synthesis.run()
-        let reader = try DatasetReader(directory: directory)
+        let reader = try PairedDataset(directory: directory)
         XCTAssertEqual(reader.count, 3)
         XCTAssertEqual(reader.manifest?.seed, 21)
         let expected = LandscapeSynthesizer().pair(seed: synthesis.itemSeed(1), width: 32, height: 32)
-        let (layout, image) = try reader.pair(at: 1)
+        let (layout, image) = try reader.read(1)
         XCTAssertEqual(layout.labels, expected.layout.labels)
         XCTAssertEqual(image.pixels, expected.image.pixels)
     }
@@ -113,8 +114,9 @@ final class DatasetReaderTests: XCTestCase {
         var manifest = try XCTUnwrap(DatasetManifest.read(directory: directory))
         manifest.complete = false
         try manifest.write(directory: directory)
-        XCTAssertThrowsError(try DatasetReader(directory: directory)) { error in
-            XCTAssertTrue("\(error)".contains("did not finish"), "\(error)")
+        XCTAssertThrowsError(try PairedDataset(directory: directory)) { error in
+            XCTAssertEqual(error as? DatasetError, .incomplete(directory: directory))
+            XCTAssertTrue("\(error)".contains("incomplete"), "\(error)")
         }
     }
 }

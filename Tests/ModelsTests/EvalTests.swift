@@ -1,3 +1,4 @@
+import Datasets
 import Evaluation
 import Foundation
 import Layouts
@@ -43,7 +44,7 @@ final class EvalTests: XCTestCase {
                                            palette: palette, resume: false)
         _ = try trainer.run()
         let segmenter = try SegmenterCheckpoint.load(path: run + "/segmenter.safetensors").model
-        let dataset = try SegmenterDataset(directory: test, palette: palette)
+        let dataset = try PairedDataset(directory: test, palette: palette)
         var images: [[UInt8]: RGBImage] = [:]
         for i in 0..<dataset.count {
             let (labels, image) = try dataset.pair(i)
@@ -160,7 +161,7 @@ final class EvalTests: XCTestCase {
         defer { try? FileManager.default.removeItem(atPath: test) }
         let other = try Palette(name: "other", classes: [PaletteClass(id: 0, name: "sky", color: RGBColor(1, 2, 3))])
         let segmenter = try Segmenter(TinySegmentationData.smallConfiguration())
-        let dataset = try SegmenterDataset(directory: test, palette: TinySegmentationData.palette)
+        let dataset = try PairedDataset(directory: test, palette: TinySegmentationData.palette)
         XCTAssertThrowsError(try GenerationEvaluation.run(generator: PaletteColorGenerator(palette: other), segmenter: segmenter,
                                                           dataset: dataset, options: EvaluationOptions())) { error in
             XCTAssertTrue("\(error)".contains("the model uses palette other (1 classes)"), "\(error)")

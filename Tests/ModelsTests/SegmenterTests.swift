@@ -1,3 +1,4 @@
+import Datasets
 import Evaluation
 import Foundation
 import Layouts
@@ -109,7 +110,7 @@ final class SegmenterTests: XCTestCase {
         XCTAssertEqual(losses.count, 300)
         let first = losses.prefix(10).reduce(0, +) / 10, last = losses.suffix(10).reduce(0, +) / 10
         XCTAssertGreaterThan(first / last, 5, "loss \(first) -> \(last)")
-        let dataset = try SegmenterDataset(directory: data, palette: TinySegmentationData.palette)
+        let dataset = try PairedDataset(directory: data, palette: TinySegmentationData.palette)
         let scores = try SegmenterAccuracy.measure(trainer.model, on: dataset)
         XCTAssertGreaterThan(scores.pixelAccuracy, 0.9)
         XCTAssertGreaterThan(scores.meanIoU, 0.6)
@@ -217,9 +218,9 @@ final class SegmenterTests: XCTestCase {
     func testIncompleteDatasetIsRefused() throws {
         let data = try TinySegmentationData.write(count: 2, manifest: false)
         defer { try? FileManager.default.removeItem(atPath: data) }
-        XCTAssertEqual(try SegmenterDataset(directory: data, palette: TinySegmentationData.palette).count, 2)
+        XCTAssertEqual(try PairedDataset(directory: data, palette: TinySegmentationData.palette).count, 2)
         try Data(#"{"complete": false, "classes": []}"#.utf8).write(to: URL(fileURLWithPath: data + "/manifest.json"))
-        XCTAssertThrowsError(try SegmenterDataset(directory: data, palette: TinySegmentationData.palette)) { error in
+        XCTAssertThrowsError(try PairedDataset(directory: data, palette: TinySegmentationData.palette)) { error in
             XCTAssertTrue("\(error)".contains("incomplete"), "\(error)")
         }
     }

@@ -4,18 +4,12 @@ import Support
 
 /// A contact sheet of a dataset: each pair as layout (class colours) beside its image.
 public enum ContactSheet {
-    /// Pairs 0..<count of the dataset in `directory`, `columns` pairs per row, each
-    /// tile `tileHeight` pixels high (default: the dataset's own size).
-    public static func make(directory: String, count: Int = 16, columns: Int = 4, tileHeight: Int? = nil) throws -> RGBImage {
-        let files = (try? FileManager.default.contentsOfDirectory(atPath: directory + "/layouts")) ?? []
-        let names = files.filter { $0.hasSuffix(".png") && !$0.hasPrefix(".") }.sorted().prefix(max(1, count))
-        guard !names.isEmpty else { throw Failure("\(directory)/layouts holds no layout PNGs: is it a dataset made by `scenepaint dataset synth`?") }
-        var tiles: [(RGBImage, RGBImage)] = []
-        for name in names {
-            let layoutPath = directory + "/layouts/" + name, imagePath = directory + "/images/" + name
-            let layout = try LayoutFile.read(path: layoutPath, library: PaletteLibrary(palettes: [LandscapeClass.palette]))
-            let image = try RGBImage.read(path: imagePath)
-            tiles.append((layout.colorized(), image))
+    /// Pairs 0..<count of `dataset`, `columns` pairs per row, each tile
+    /// `tileHeight` pixels high (default: the dataset's own size).
+    public static func make(dataset: PairedDataset, count: Int = 16, columns: Int = 4, tileHeight: Int? = nil) throws -> RGBImage {
+        let tiles = try (0..<min(max(1, count), dataset.count)).map { index in
+            let (layout, image) = try dataset.read(index)
+            return (layout.colorized(), image)
         }
         return sheet(pairs: tiles, columns: columns, tileHeight: tileHeight)
     }

@@ -1,6 +1,7 @@
 """Datasets: scenepaint's own pair directory (layouts/ + images/, as `scenepaint
 dataset synth` writes it) and the real layouts of Cityscapes, ADE20K and
-COCO-Stuff, with the same pairing rules as the Swift side (Sources/Datasets);
+COCO-Stuff, with the same detection order and pairing rules as the Swift side (Sources/Datasets: LayoutsImagesSource,
+CityscapesSource, ADE20KSource, COCOStuffSource);
 random crops of any aspect (Cityscapes trains at 512x256) and flips."""
 from __future__ import annotations
 
@@ -39,6 +40,8 @@ def _listdir(path: str) -> List[str]:
 def detect_format(root: str) -> str:
     """Which layout a directory has (the same rules as Swift's DatasetFormat.detect)."""
     has = lambda *p: os.path.isdir(os.path.join(root, *p))
+    if has("layouts"):
+        return "paired"
     if has("gtFine") and has("leftImg8bit"):
         return "cityscapes"
     if has("ADEChallengeData2016") or (has("images", "training") and has("annotations", "training")):
@@ -46,8 +49,6 @@ def detect_format(root: str) -> str:
     if has("images") and (any(n.endswith("2017") for n in _listdir(os.path.join(root, "annotations")))
                           or has("stuffthingmaps_trainval2017")):
         return "coco-stuff"
-    if has("layouts") and has("images"):
-        return "paired"
     raise DatasetError(f"{root}: not a dataset directory scenepaint knows (expected layouts/+images/, "
                        f"gtFine/+leftImg8bit/ (Cityscapes), ADEChallengeData2016/ (ADE20K) or "
                        f"images/+annotations/ (COCO-Stuff))")
@@ -64,6 +65,12 @@ def list_pairs(root: str, fmt: str, split: Optional[str] = None) -> List[Pair]:
     split = SPLIT_ALIASES.get(fmt, {}).get(split, split)
     pairs: List[Pair] = []
     if fmt == "paired":
+        manifest = os.path.join(root, "manifest.json")
+        if os.path.exists(manifest):
+            with open(manifest, encoding="utf-8") as f:
+                if json.load(f).get("complete") is False:
+                    raise DatasetError(f"{root}: manifest.json says the dataset is incomplete (synthesis still running "
+                                       f"or stopped): run the same `scenepaint dataset synth` again to finish it")
         layouts = set(n for n in _listdir(os.path.join(root, "layouts")) if n.endswith(".png"))
         images = set(_listdir(os.path.join(root, "images")))
         pairs = [Pair(os.path.join(root, "layouts", n), os.path.join(root, "images", n)) for n in sorted(layouts & images)]

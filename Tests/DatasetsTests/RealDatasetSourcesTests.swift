@@ -22,14 +22,11 @@ final class RealDatasetSourcesTests: XCTestCase {
     func open(_ format: DatasetFormat? = nil, split: String? = nil) throws -> PairedDataset {
         try PairedDataset(directory: root, library: library, source: (format ?? DatasetFormat.detect(root)).source(split: split))
     }
-    func write(_ data: Data, _ path: String) throws {
-        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
-                                                withIntermediateDirectories: true)
-        try data.write(to: URL(fileURLWithPath: path))
-    }
+
+    func write(_ data: Data, _ path: String) throws { try RealDatasetFixtures.write(data, path) }
 
     func greyPNG(_ ids: [UInt8], width: Int, height: Int) throws -> Data {
-        try ids.withUnsafeBytes { try PNGCodec.encode(pixels: $0, width: width, height: height, format: .grey8) }
+        try RealDatasetFixtures.grey(ids, width, height)
     }
 
     func photo(width: Int, height: Int, seed: Int) -> RGBImage {
@@ -40,23 +37,6 @@ final class RealDatasetSourcesTests: XCTestCase {
             image.pixels[3 * i + 2] = UInt8(seed * 40 % 256)
         }
         return image
-    }
-
-    /// gtFine/train/CITY/X_gtFine_labelIds.png + leftImg8bit/train/CITY/X_leftImg8bit.png, 64x32.
-    func makeCityscapes() throws {
-        for (city, n) in [("aachen", 2), ("bochum", 1)] {
-            for k in 0..<n {
-                let stem = "\(city)_00000\(k)_000019"
-                var ids = [UInt8](repeating: 7, count: 64 * 32)   // road
-                for i in 0..<(64 * 12) { ids[i] = 23 }                // sky
-                ids[64 * 20 + 5] = 255                                // license plate (-1 as uint8)
-                try write(try greyPNG(ids, width: 64, height: 32), "\(root)/gtFine/train/\(city)/\(stem)_gtFine_labelIds.png")
-                try write(try photo(width: 64, height: 32, seed: k).pngData(),
-                          "\(root)/leftImg8bit/train/\(city)/\(stem)_leftImg8bit.png")
-            }
-        }
-        // A label without its photo is skipped, not an error.
-        try write(try greyPNG([0, 0, 0, 0], width: 2, height: 2), "\(root)/gtFine/train/bochum/orphan_gtFine_labelIds.png")
     }
 
     func testCityscapesPairsAndLicensePlate() throws {
@@ -140,15 +120,18 @@ final class RealDatasetSourcesTests: XCTestCase {
 
 /// A Cityscapes directory (64x32, three pairs, one orphan label) for the dataset and training tests.
 enum RealDatasetFixtures {
+    static func write(_ data: Data, _ path: String) throws {
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
+                                                withIntermediateDirectories: true)
+        try data.write(to: URL(fileURLWithPath: path))
+    }
+
+    /// An 8-bit grey PNG of label ids.
+    static func grey(_ ids: [UInt8], _ w: Int, _ h: Int) throws -> Data {
+        try ids.withUnsafeBytes { try PNGCodec.encode(pixels: $0, width: w, height: h, format: .grey8) }
+    }
+
     static func makeCityscapes(_ root: String) throws {
-        func write(_ data: Data, _ path: String) throws {
-            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
-                                                    withIntermediateDirectories: true)
-            try data.write(to: URL(fileURLWithPath: path))
-        }
-        func grey(_ ids: [UInt8], _ w: Int, _ h: Int) throws -> Data {
-            try ids.withUnsafeBytes { try PNGCodec.encode(pixels: $0, width: w, height: h, format: .grey8) }
-        }
         for (city, n) in [("aachen", 2), ("bochum", 1)] {
             for k in 0..<n {
                 let stem = "\(city)_00000\(k)_000019"

@@ -6,12 +6,13 @@
 //   Layouts <- CPNG, CJPEG, Support
 //   Datasets <- Layouts, Support
 //   Landscapes <- Datasets, Layouts, Support
-//   Models <- Tensor, Layouts, Support
-//   Training <- Datasets, Models, Tensor, Layouts, Support
-//   Evaluation <- Datasets, Models, Layouts, Support, CBLAS   (not Training)
-//   Editor <- Models, Layouts, Support
-//   Terminal <- Editor, Models, Layouts, Support, CNCurses, CSixel
-//   scenepaint <- Support, Tensor, Layouts, Datasets, Landscapes, Models, Training, Evaluation, Editor, Terminal, ArgumentParser
+//   Generation <- Layouts, Support   (SceneGenerator, GeneratedViews, the views, the palette rule)
+//   Models <- Generation, Tensor, Layouts, Support
+//   Training <- Datasets, Generation, Models, Tensor, Layouts, Support
+//   Evaluation <- Datasets, Generation, Models, Layouts, Support, CBLAS   (not Training)
+//   Editor <- Generation, Layouts, Support   (not Models, not Tensor)
+//   Terminal <- Editor, Generation, Layouts, Support, CNCurses, CSixel
+//   scenepaint <- Support, Tensor, Layouts, Datasets, Landscapes, Generation, Models, Training, Evaluation, Editor, Terminal, ArgumentParser
 // Support, CPNG, CJPEG and the system-library shims depend on nothing here.
 import PackageDescription
 
@@ -51,18 +52,19 @@ let package = Package(
         .target(name: "Layouts", dependencies: ["CPNG", "CJPEG", "Support"], swiftSettings: fastMath + [v5]),
         .target(name: "Datasets", dependencies: ["Layouts", "Support"], swiftSettings: [v5]),
         .target(name: "Landscapes", dependencies: ["Datasets", "Layouts", "Support"], swiftSettings: fastMath + [v5]),
-        .target(name: "Models", dependencies: ["Tensor", "Layouts", "Support"], swiftSettings: fastMath + [v5]),
-        .target(name: "Training", dependencies: ["Datasets", "Models", "Tensor", "Layouts", "Support"],
+        .target(name: "Generation", dependencies: ["Layouts", "Support"], swiftSettings: [v5]),
+        .target(name: "Models", dependencies: ["Generation", "Tensor", "Layouts", "Support"], swiftSettings: fastMath + [v5]),
+        .target(name: "Training", dependencies: ["Datasets", "Generation", "Models", "Tensor", "Layouts", "Support"],
                 swiftSettings: fastMath + [v5]),
-        .target(name: "Evaluation", dependencies: ["Datasets", "Models", "Layouts", "Support", "CBLAS"],
+        .target(name: "Evaluation", dependencies: ["Datasets", "Generation", "Models", "Layouts", "Support", "CBLAS"],
                 swiftSettings: fastMath + [v5]),
-        .target(name: "Editor", dependencies: ["Models", "Layouts", "Support"], swiftSettings: [v5]),
-        .target(name: "Terminal", dependencies: ["Editor", "Models", "Layouts", "Support", "CNCurses", "CSixel"],
+        .target(name: "Editor", dependencies: ["Generation", "Layouts", "Support"], swiftSettings: [v5]),
+        .target(name: "Terminal", dependencies: ["Editor", "Generation", "Layouts", "Support", "CNCurses", "CSixel"],
                 swiftSettings: [v5]),
         .executableTarget(
             name: "scenepaint",
             dependencies: [
-                "Support", "Tensor", "Layouts", "Datasets", "Landscapes", "Models", "Training", "Evaluation",
+                "Support", "Tensor", "Layouts", "Datasets", "Landscapes", "Generation", "Models", "Training", "Evaluation",
                 "Editor", "Terminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -73,9 +75,10 @@ let package = Package(
         .testTarget(name: "LayoutsTests", dependencies: ["Layouts"], swiftSettings: [v5]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Layouts", "Support"], swiftSettings: [v5]),
         .testTarget(name: "LandscapesTests", dependencies: ["Landscapes", "Datasets", "Layouts"], swiftSettings: [v5]),
-        .testTarget(name: "ModelsTests", dependencies: ["Models", "Datasets", "Training", "Evaluation", "Tensor", "Layouts", "Support"],
+        .testTarget(name: "ModelsTests", dependencies: ["Models", "Datasets", "Generation", "Training", "Evaluation", "Tensor", "Layouts", "Support"],
                     swiftSettings: [v5]),
-        .testTarget(name: "EditorTests", dependencies: ["Editor", "Layouts", "Models"], swiftSettings: [v5]),
+        .testTarget(name: "GenerationTests", dependencies: ["Generation", "Layouts"], swiftSettings: [v5]),
+        .testTarget(name: "EditorTests", dependencies: ["Editor", "Generation", "Layouts"], swiftSettings: [v5]),
         .testTarget(name: "TerminalTests", dependencies: ["Terminal", "Layouts"], swiftSettings: [v5]),
         // Runs the built binary as a process (and in tmux): exit codes, messages, files.
         .testTarget(name: "CLITests", dependencies: ["Layouts", "Support"], swiftSettings: [v5]),

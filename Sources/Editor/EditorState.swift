@@ -1,3 +1,4 @@
+import Generation
 import Layouts
 
 /// Everything the editor knows, without any terminal: the layout being
@@ -12,7 +13,7 @@ public struct EditorState: Sendable {
     public private(set) var brushSize: Int
     public private(set) var cursor: PixelPoint
     public var viewport = Viewport()
-    public var view: PreviewView = .fused
+    public var view: SceneView = .fused
     /// The class the class view shows: under the cursor, or picked in the palette.
     public var inspectedClass: Int?
     public var filePath: String?

@@ -1,5 +1,5 @@
+import Generation
 import Layouts
-import Models
 
 /// What `x` or `X` asked for, frozen at the key press: the layout and seed
 /// then painted (edits made while the export waits do not leak into it),
@@ -7,7 +7,7 @@ import Models
 public struct ExportJob: Sendable {
     public enum Scope: Sendable, Equatable {
         /// One view; `inspectedClass` picks the class for the class view.
-        case view(PreviewView, inspectedClass: Int?)
+        case view(SceneView, inspectedClass: Int?)
         /// Every view the model provides and the class view of every class present.
         case allViews
     }

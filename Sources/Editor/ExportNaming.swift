@@ -1,4 +1,5 @@
 import Foundation
+import Generation
 
 /// File names for exported views, derived from the layout and the view:
 /// `lake.png` in view fused -> `lake-fused.png`, class view of "water" ->
@@ -27,8 +28,9 @@ public enum ExportNaming {
         return out.isEmpty ? "class" : out
     }
 
-    public static func fileName(base: String, view: PreviewView, className: String? = nil) -> String {
-        if view == .classView, let className { return "\(base)-class-\(slug(className)).png" }
-        return "\(base)-\(view.rawValue).png"
+    public static func fileName(base: String, view: SceneView, className: String? = nil) -> String {
+        let prefix = base.isEmpty ? "" : base + "-"
+        if view.isClassView, let className { return "\(prefix)class-\(slug(className)).png" }
+        return "\(prefix)\(view.name).png"
     }
 }

@@ -1,5 +1,5 @@
 import Foundation
-import Models
+import Generation
 
 /// Runs exports in the background so the editor keeps responding while an
 /// export waits for its generation and writes its files. Each job gets the

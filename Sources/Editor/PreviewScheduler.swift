@@ -1,6 +1,6 @@
 import Foundation
+import Generation
 import Layouts
-import Models
 
 /// One finished generation and what it was made from.
 public struct PreviewResult: Sendable {

@@ -1,6 +1,6 @@
 import Foundation
+import Generation
 import Layouts
-import Models
 import Support
 
 /// Writes views to PNG files (atomically) with names from `ExportNaming`.
@@ -19,11 +19,11 @@ public struct ViewExporter: Sendable {
 
     /// Writes one view; returns the path written.
     @discardableResult
-    public func export(_ view: PreviewView, views: GeneratedViews, labels: LabelMap, palette: Palette,
+    public func export(_ view: SceneView, views: GeneratedViews, labels: LabelMap, palette: Palette,
                        inspectedClass: Int?) throws -> String {
         let composed = ViewComposer.compose(view, views: views, labels: labels, palette: palette, inspectedClass: inspectedClass)
         guard composed.isAvailable else { throw Failure("cannot export the \(view.title) view: \(composed.caption)") }
-        let className = view == .classView ? inspectedClass.flatMap { palette.class(id: $0)?.name } ?? "id-\(inspectedClass ?? 0)" : nil
+        let className = view.isClassView ? inspectedClass.flatMap { palette.class(id: $0)?.name } ?? "id-\(inspectedClass ?? 0)" : nil
         let path = directory + "/" + ExportNaming.fileName(base: baseName, view: view, className: className)
         try composed.image.write(path: path)
         return path
@@ -33,7 +33,7 @@ public struct ViewExporter: Sendable {
     /// class present; returns the paths written.
     public func exportAll(views: GeneratedViews, labels: LabelMap, palette: Palette) throws -> [String] {
         var paths: [String] = []
-        for view in PreviewView.allCases where view != .classView {
+        for view in SceneView.all where !view.isClassView {
             let composed = ViewComposer.compose(view, views: views, labels: labels, palette: palette, inspectedClass: nil)
             guard composed.isAvailable else { continue }
             paths.append(try export(view, views: views, labels: labels, palette: palette, inspectedClass: nil))

@@ -1,5 +1,6 @@
 import Datasets
 import Foundation
+import Generation
 import Layouts
 import Models
 import Support
@@ -148,12 +149,7 @@ public enum GenerationEvaluation {
 
     /// Model, evaluator and data must name the same classes with the same ids.
     static func checkPalettes(generator: Palette, evaluator: Palette, data: Palette) throws {
-        func signature(_ p: Palette) -> [String] { p.classes.map { "\($0.id):\($0.name)" } }
-        guard signature(generator) == signature(evaluator) else {
-            throw Failure("the model uses palette \(generator.name) (\(generator.count) classes) but the evaluator was trained on \(evaluator.name) (\(evaluator.count) classes)")
-        }
-        guard signature(data) == signature(evaluator) else {
-            throw Failure("the test data uses palette \(data.name) (\(data.count) classes) but the evaluator was trained on \(evaluator.name) (\(evaluator.count) classes)")
-        }
+        try PaletteCompatibility.check(generator, of: "the model", against: evaluator, of: "the evaluator")
+        try PaletteCompatibility.check(data, of: "the test data", against: evaluator, of: "the evaluator")
     }
 }

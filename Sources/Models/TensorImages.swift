@@ -56,18 +56,4 @@ public enum TensorImages {
         }
         return Tensor(shape: [images.count, 3, h, w], values: values)
     }
-
-    /// A weight map (0...1) as an image: blue where the global image dominates,
-    /// orange where the local one does, white at an even split.
-    public static func weightImage(localWeight: [Float], width: Int, height: Int) -> RGBImage {
-        var image = RGBImage(width: width, height: height)
-        let globalColor: (Float, Float, Float) = (40, 90, 220), localColor: (Float, Float, Float) = (240, 130, 20)
-        for i in 0..<(width * height) {
-            let t = Swift.max(0, Swift.min(1, localWeight[i]))
-            let (a, b) = t < 0.5 ? (globalColor, 1 - 2 * t) : (localColor, 2 * t - 1)
-            let rgb = [a.0, a.1, a.2].map { UInt8((255 + ($0 - 255) * b).rounded()) }
-            image.pixels[3 * i] = rgb[0]; image.pixels[3 * i + 1] = rgb[1]; image.pixels[3 * i + 2] = rgb[2]
-        }
-        return image
-    }
 }

@@ -1,5 +1,6 @@
 import Datasets
 import Foundation
+import Generation
 import Layouts
 import Models
 import Support
@@ -33,10 +34,7 @@ public final class LGGANTrainingRun {
 
     public init(trainer: LGGANTrainer, dataset: PairedDataset, samples: [(labels: LabelMap, image: RGBImage)],
                 directory: String) throws {
-        guard dataset.palette.classes.map(\.id) == trainer.palette.classes.map(\.id)
-              && dataset.palette.classes.map(\.name) == trainer.palette.classes.map(\.name) else {
-            throw Failure("\(dataset.directory): its palette '\(dataset.palette.name)' is not the model's palette '\(trainer.palette.name)'")
-        }
+        try PaletteCompatibility.check(dataset.palette, of: dataset.directory, against: trainer.palette, of: "the model")
         self.trainer = trainer
         self.directory = directory
         self.samples = samples

@@ -1,10 +1,11 @@
 import Foundation
+import Generation
 import Layouts
 import Models
 
 /// The figure of a training run: one row per sample, columns
 /// layout | global | local | weight map | fused | real (paper Fig. 4 style).
-/// Weight maps: blue where the global image is used, orange where the local one is.
+/// The weight column is the local weight map drawn as every weight map is (`HeatMap`, the `weight-local` view).
 public enum SampleSheet {
     public static let columns = ["layout", "global", "local", "weights", "fused", "real"]
 
@@ -23,7 +24,7 @@ public enum SampleSheet {
             let views = try generator.generate(sample.labels, seed: seed, shouldCancel: { false })
             let (w, h) = (sample.labels.width, sample.labels.height)
             let blank = RGBImage(width: w, height: h, fill: RGBColor(235, 235, 235))
-            let weights = views.localWeight.map { TensorImages.weightImage(localWeight: $0, width: w, height: h) } ?? blank
+            let weights = views.localWeight.map { HeatMap.image($0, width: w, height: h) } ?? blank
             let row = [sample.labels.colorized(with: generator.palette), views.global ?? blank, views.local ?? blank,
                        weights, views.fused, sample.image]
             let height = cell * h / w

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Generation
 import Layouts
 import Models
 import Support
@@ -93,7 +94,7 @@ struct BenchGenerateCommand: ParsableCommand {
         let path = layout ?? ResourceLocator.standard().samplesDirectory.map { $0 + "/lake.png" }
         if let path, FileManager.default.fileExists(atPath: path),
            let read = try? LayoutFile.read(path: path, library: library),
-           (try? ModelLoader.checkCompatible(layoutPalette: read.palette, modelPalette: palette, modelSource: "")) != nil {
+           PaletteCompatibility.compatible(read.palette, palette) {
             return (read.labels.resized(width: size, height: size), path)
         }
         if let layout { throw Failure("\(layout): cannot be used with this model's palette \(palette.name)") }

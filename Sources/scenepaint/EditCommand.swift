@@ -1,6 +1,7 @@
 import ArgumentParser
 import Editor
 import Foundation
+import Generation
 import Layouts
 import Models
 import Support
@@ -66,12 +67,12 @@ struct EditCommand: ParsableCommand {
         var modelPath = model == "none" ? nil : model
         var note: String? = nil
         if let explicit = modelPath {
-            generator = try GeneratorLoader.load(modelPath: explicit)
-            try GeneratorLoader.checkPalette(model: generator.palette, modelPath: explicit, layout: initial.palette, layoutPath: layoutPath)
+            generator = try ModelLoader.load(path: explicit)
+            try PaletteCompatibility.check(initial.palette, of: layoutPath ?? "the new layout", against: generator.palette, of: "model \(explicit)")
             label = URL(fileURLWithPath: explicit).lastPathComponent
         } else if model == nil, let bundled = ModelLoader.defaultModelPath(locator: locator),
-                  let loaded = try? GeneratorLoader.load(modelPath: bundled),
-                  loaded.palette.classes == initial.palette.classes {
+                  let loaded = try? ModelLoader.load(path: bundled),
+                  PaletteCompatibility.compatible(loaded.palette, initial.palette) {
             // The shipped model, when it speaks the layout's palette.
             generator = loaded
             label = URL(fileURLWithPath: bundled).lastPathComponent

@@ -3,6 +3,7 @@ import Datasets
 import Editor
 import Evaluation
 import Foundation
+import Generation
 import Layouts
 import Models
 import Support

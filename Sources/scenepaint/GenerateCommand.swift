@@ -1,30 +1,36 @@
 import ArgumentParser
 import Datasets
+import Editor
 import Foundation
+import Generation
 import Layouts
 import Models
 import Support
 import Tensor
 import Training
 
-/// Which image `generate` writes.
-enum GenerationView: ExpressibleByArgument, Equatable {
-    case fused, global, local, weights
-    case classOutput(String)
+/// Which view `generate` writes: a name from `SceneView.all`, or `class:NAME`
+/// for the class view of one class.
+struct ViewArgument: ExpressibleByArgument, Equatable, CustomStringConvertible {
+    var view: SceneView
+    var className: String?
 
     init?(argument: String) {
-        switch argument {
-        case "fused": self = .fused
-        case "global": self = .global
-        case "local": self = .local
-        case "weights": self = .weights
-        default:
-            guard argument.hasPrefix("class:"), argument.count > 6 else { return nil }
-            self = .classOutput(String(argument.dropFirst(6)))
+        if argument.hasPrefix("class:"), argument.count > 6 {
+            self.view = .classView
+            self.className = String(argument.dropFirst(6))
+        } else if let view = SceneView.named(argument), !view.isClassView {
+            self.view = view
+        } else {
+            return nil
         }
     }
 
-    static var allValueStrings: [String] { ["fused", "global", "local", "weights", "class:NAME"] }
+    init(view: SceneView) { self.view = view }
+
+    static var allValueStrings: [String] { SceneView.all.map { $0.isClassView ? "class:NAME" : $0.name } }
+
+    var description: String { className.map { "class:" + $0 } ?? view.name }
 }
 
 struct GenerateCommand: ParsableCommand {
@@ -32,9 +38,11 @@ struct GenerateCommand: ParsableCommand {
         commandName: "generate",
         abstract: "Turn a layout into an image with a trained model (any view, or all of them).",
         discussion: """
-        Views: fused (the final image, Eq. 7), global, local, weights (blue = global image used, \
-        orange = local), class:NAME (one class's own sub-generator output). --all-views DIR writes \
-        every view plus each present class's output as DIR/class-NAME.png.
+        Views (the editor's, same names and pictures): fused (the final image, Eq. 7), global, local, \
+        weight-global, weight-local (weight maps, dark = 0 to pale yellow = 1; 'weights' = weight-local), \
+        class:NAME (that class's sub-generator output, its mask, its local weight), side-by-side. \
+        --all-views DIR writes every view the model has, and the class view of each present class as \
+        DIR/class-NAME.png, as the editor's X does.
         """)
 
     @Argument(help: "A layout PNG (indexed, label ids or class colours).")
@@ -47,8 +55,8 @@ struct GenerateCommand: ParsableCommand {
     var size: String?
     @Option(name: .shortAndLong, help: "Output PNG of the chosen view.")
     var output: String?
-    @Option(help: "fused, global, local, weights or class:NAME.")
-    var view: GenerationView = .fused
+    @Option(help: "The view to write.")
+    var view: ViewArgument = ViewArgument(view: .fused)
     @Option(help: "Write every view into this directory.")
     var allViews: String?
     @Option(help: "Palette of a greyscale label-id layout (default: the model's).")
@@ -106,27 +114,25 @@ struct GenerateCommand: ParsableCommand {
             labels = labels.resized(width: width, height: height)
         }
         let views = try generator.generate(labels, seed: seed, shouldCancel: { false })
+        let milliseconds = String(format: "%.0f", views.seconds * 1000)
         if let output {
-            try Self.image(of: view, views: views, generator: generator, labels: labels).write(path: output)
-            print("wrote \(output) (\(Self.name(of: view)), \(labels.width)x\(labels.height), \(String(format: "%.0f", views.seconds * 1000)) ms)")
+            var inspected: Int?
+            if let name = view.className {
+                guard let cls = generator.palette.class(named: name) else {
+                    throw Failure("palette \(generator.palette.name) has no class '\(name)' (classes: \(generator.palette.classes.map(\.name).joined(separator: ", ")))")
+                }
+                inspected = cls.id
+            }
+            let composed = ViewComposer.compose(view.view, views: views, labels: labels, palette: generator.palette, inspectedClass: inspected)
+            guard composed.isAvailable else { throw Failure("cannot write the \(view.view.title) view: \(composed.caption)") }
+            try composed.image.write(path: output)
+            let name = view.className.map { "class-" + $0 } ?? view.view.name
+            print("wrote \(output) (\(name), \(labels.width)x\(labels.height), \(milliseconds) ms)")
         }
         if let allViews {
             try AtomicFile.ensureDirectory(allViews)
-            var written: [String] = []
-            func write(_ image: RGBImage, _ name: String) throws {
-                try image.write(path: allViews + "/" + name + ".png")
-                written.append(name)
-            }
-            try write(labels.colorized(with: generator.palette), "layout")
-            for v in [GenerationView.fused, .global, .local, .weights] {
-                if let image = try? Self.image(of: v, views: views, generator: generator, labels: labels) {
-                    try write(image, Self.name(of: v))
-                }
-            }
-            for (id, image) in views.classOutputs.sorted(by: { $0.key < $1.key }) {
-                try write(image, "class-" + (generator.palette.class(id: id)?.name ?? String(id)))
-            }
-            print("wrote \(written.count) views to \(allViews) (\(String(format: "%.0f", views.seconds * 1000)) ms)")
+            let written = try ViewExporter(directory: allViews, baseName: "").exportAll(views: views, labels: labels, palette: generator.palette)
+            print("wrote \(written.count) views to \(allViews) (\(milliseconds) ms)")
         }
     }
 
@@ -144,40 +150,7 @@ struct GenerateCommand: ParsableCommand {
         } catch let error as LayoutError where explicit == nil && error.message.hasPrefix("greyscale label-id PNG") {
             layout = try LayoutFile.read(path: path, palette: generator.palette)
         }
-        try ModelLoader.checkCompatible(layoutPalette: layout.palette, modelPalette: generator.palette, modelSource: modelPath)
+        try PaletteCompatibility.check(layout.palette, of: "the layout", against: generator.palette, of: modelPath)
         return layout
-    }
-
-    static func name(of view: GenerationView) -> String {
-        switch view {
-        case .fused: return "fused"
-        case .global: return "global"
-        case .local: return "local"
-        case .weights: return "weights"
-        case .classOutput(let name): return "class-" + name
-        }
-    }
-
-    static func image(of view: GenerationView, views: GeneratedViews, generator: LGGANGenerator, labels: LabelMap) throws -> RGBImage {
-        switch view {
-        case .fused: return views.fused
-        case .global:
-            guard let g = views.global else { throw Failure("this model has no global generator") }
-            return g
-        case .local:
-            guard let l = views.local else { throw Failure("this model has no local generator") }
-            return l
-        case .weights:
-            guard let w = views.localWeight else { throw Failure("this model has no weight-map generator") }
-            return TensorImages.weightImage(localWeight: w, width: labels.width, height: labels.height)
-        case .classOutput(let name):
-            guard let cls = generator.palette.class(named: name) else {
-                throw Failure("palette \(generator.palette.name) has no class '\(name)' (classes: \(generator.palette.classes.map(\.name).joined(separator: ", ")))")
-            }
-            guard let image = views.classOutputs[cls.id] else {
-                throw Failure("class '\(cls.name)' is not in the layout, so its sub-generator has no output here")
-            }
-            return image
-        }
     }
 }

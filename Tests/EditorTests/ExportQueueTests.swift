@@ -1,7 +1,6 @@
 import Editor
 import Foundation
 import Layouts
-import Models
 import XCTest
 
 final class ExportQueueTests: XCTestCase {

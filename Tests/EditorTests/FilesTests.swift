@@ -1,7 +1,6 @@
 import Editor
 import Foundation
 import Layouts
-import Models
 import XCTest
 
 final class FilesTests: XCTestCase {
@@ -64,13 +63,4 @@ final class FilesTests: XCTestCase {
         XCTAssertEqual(RecoveryStore.standard(environment: ["HOME": "/h"]).directory, "/h/.local/state/scenepaint/recovery")
     }
 
-    func testPaletteMismatchIsRefusedWithOneLine() throws {
-        let other = try Palette(name: "other", classes: [PaletteClass(id: 0, name: "road", color: RGBColor(1, 2, 3))])
-        XCTAssertNoThrow(try GeneratorLoader.checkPalette(model: Fixture.palette, modelPath: "m", layout: Fixture.palette, layoutPath: "a.png"))
-        XCTAssertThrowsError(try GeneratorLoader.checkPalette(model: other, modelPath: "m.safetensors", layout: Fixture.palette, layoutPath: "a.png")) { error in
-            let text = String(describing: error)
-            XCTAssertEqual(text, "a.png uses palette \"test\" but model m.safetensors was trained on palette \"other\": open a layout painted with \"other\" or choose another model")
-        }
-        XCTAssertThrowsError(try GeneratorLoader.load(modelPath: "m.safetensors"))
-    }
 }

@@ -1,6 +1,6 @@
 import Editor
+import Generation
 import Layouts
-import Models
 import XCTest
 
 final class PreviewSchedulerTests: XCTestCase {

@@ -1,6 +1,6 @@
 import Editor
+import Generation
 import Layouts
-import Models
 import XCTest
 
 /// Small fixtures shared by the editor tests.

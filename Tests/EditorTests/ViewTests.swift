@@ -1,6 +1,6 @@
 import Editor
+import Generation
 import Layouts
-import Models
 import XCTest
 
 final class ViewTests: XCTestCase {
@@ -12,7 +12,7 @@ final class ViewTests: XCTestCase {
 
     func testEachViewShowsItsOwnImage() throws {
         let v = try views()
-        func compose(_ view: PreviewView, _ cls: Int? = nil) -> ComposedView {
+        func compose(_ view: SceneView, _ cls: Int? = nil) -> ComposedView {
             ViewComposer.compose(view, views: v, labels: layout.labels, palette: layout.palette, inspectedClass: cls)
         }
         XCTAssertEqual(compose(.fused).image[0, 0], RGBColor(1, 1, 1))
@@ -25,7 +25,7 @@ final class ViewTests: XCTestCase {
         XCTAssertEqual(side.width, 8)
         XCTAssertEqual(side[2, 0], RGBColor(20, 60, 200), "left half is the layout in class colours")
         XCTAssertEqual(side[4, 0], RGBColor(1, 1, 1), "right half is the fused image")
-        let images = PreviewView.allCases.filter { $0 != .classView && $0 != .sideBySide }.map { compose($0).image }
+        let images = SceneView.all.filter { $0 != .classView && $0 != .sideBySide }.map { compose($0).image }
         XCTAssertEqual(Set(images.map { $0.pixels }).count, images.count, "views differ")
     }
 

@@ -1,6 +1,7 @@
 import Datasets
 import Evaluation
 import Foundation
+import Generation
 import Layouts
 import Models
 import Tensor
@@ -164,7 +165,11 @@ final class EvalTests: XCTestCase {
         let dataset = try PairedDataset(directory: test, palette: TinySegmentationData.palette)
         XCTAssertThrowsError(try GenerationEvaluation.run(generator: PaletteColorGenerator(palette: other), segmenter: segmenter,
                                                           dataset: dataset, options: EvaluationOptions())) { error in
-            XCTAssertTrue("\(error)".contains("the model uses palette other (1 classes)"), "\(error)")
+            let mismatch = error as? PaletteMismatch
+            XCTAssertEqual(mismatch?.subject, "the model", "\(error)")
+            XCTAssertEqual(mismatch?.palette.name, "other")
+            XCTAssertEqual(mismatch?.judge, "the evaluator")
+            XCTAssertEqual("\(error)", "the model uses palette 'other' (1 classes) but the evaluator was trained on palette 'tiny' (4 classes)")
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Generation
 import Layouts
 import Models
 import Support

@@ -1,4 +1,5 @@
 import Foundation
+import Generation
 import Layouts
 import Models
 import Support
@@ -138,12 +139,12 @@ final class LGGANTrainingTests: XCTestCase {
     func testPaletteMismatchIsOneClearError() throws {
         let other = try Palette(name: "other", classes: [PaletteClass(id: 0, name: "sky", color: RGBColor(1, 2, 3)),
                                                          PaletteClass(id: 1, name: "lava", color: RGBColor(200, 20, 0))])
-        XCTAssertThrowsError(try ModelLoader.checkCompatible(layoutPalette: other, modelPalette: palette, modelSource: "m.safetensors")) {
+        XCTAssertThrowsError(try PaletteCompatibility.check(other, of: "the layout", against: palette, of: "m.safetensors")) {
             XCTAssertTrue($0 is UserFacingError)
             let text = "\($0)"
             XCTAssertTrue(text.contains("'other'") && text.contains("'test-scenes'") && text.contains("m.safetensors"), text)
         }
-        XCTAssertNoThrow(try ModelLoader.checkCompatible(layoutPalette: palette, modelPalette: palette, modelSource: "m"))
+        XCTAssertNoThrow(try PaletteCompatibility.check(palette, of: "the layout", against: palette, of: "m"))
         // Ids the model's palette does not have are refused, naming the pixel.
         let generator = LGGANGenerator(network: try LGGANNetwork(config: .tiny(classCount: palette.count)), palette: palette)
         var labels = SyntheticScenes.layout(0)

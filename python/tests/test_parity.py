@@ -53,15 +53,11 @@ def test_swift_generate_gives_the_same_images_as_pytorch(name, scenepaint_bin, t
     write_grey_layout(ids, layout)
     swift = swift_views(scenepaint_bin, model, layout, str(tmp_path / "views"))
     mine = generate_views(network, palette, indices)
-    compared = 0
-    for view, t in mine.items():
-        if view == "weights":
-            continue
-        diff = np.abs(swift[view].astype(int) - rgb_bytes(t).astype(int))
+    # Swift's --all-views writes the editor's views: fused, global and local are the raw images
+    # (class views are composed with their mask; the float test in Swift covers the class outputs).
+    for view in ("fused", "global", "local"):
+        diff = np.abs(swift[view].astype(int) - rgb_bytes(mine[view]).astype(int))
         assert diff.max() <= 1, f"{view}: {diff.max()} levels apart"
-        compared += 1
-    assert compared == len(mine) - 1 >= 7
-
 
 def test_swift_trained_model_gives_the_same_images_here(scenepaint_bin, tmp_path):
     model = os.path.join(REPO, "models", "landscape-lggan.safetensors")

@@ -1,7 +1,7 @@
 import Editor
 import Foundation
+import Generation
 import Layouts
-import Models
 
 /// Open, save, new, export and recovery.
 extension EditorApp {
@@ -97,7 +97,7 @@ extension EditorApp {
 
     func checkModelPalette(_ palette: Palette, layoutPath: String?) throws {
         guard let model = options.modelPath else { return }
-        try GeneratorLoader.checkPalette(model: generator.palette, modelPath: model, layout: palette, layoutPath: layoutPath)
+        try PaletteCompatibility.check(palette, of: layoutPath ?? "the new layout", against: generator.palette, of: "model \(model)")
     }
 
     func recover(_ entry: RecoveryStore.Entry) {

@@ -1,6 +1,7 @@
 import CNCurses
 import Editor
 import Foundation
+import Generation
 import Layouts
 
 /// What each key and mouse event does (the list in EditorKeyBindings).
@@ -114,7 +115,7 @@ extension EditorApp {
         case ascii("U"), 25, 18:
             message = state.redo().map { "redid \($0.name)" } ?? "nothing to redo"
         case ascii("1"), ascii("2"), ascii("3"), ascii("4"), ascii("5"), ascii("6"), ascii("7"):
-            if let view = PreviewView.forKey(Character(Unicode.Scalar(UInt8(key)))) { state.view = view }
+            if let view = SceneView.forKey(Character(Unicode.Scalar(UInt8(key)))) { state.view = view }
         case ascii("v"): state.view = state.view.next
         case ascii("t"): setMode(.table)
         case ascii("?"): setMode(.help(page: 0))

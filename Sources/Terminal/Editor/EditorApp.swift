@@ -1,8 +1,8 @@
 import CNCurses
 import Editor
 import Foundation
+import Generation
 import Layouts
-import Models
 
 /// The full-screen editor: ncurses for text and cells, the preview pane for
 /// the image, the Editor module for everything that is not drawing. One
@@ -32,7 +32,7 @@ public final class EditorApp {
     var requestedRevision = -1
     var requestedSeed: UInt64 = 0
     var latest: PreviewResult?
-    var composedKey: (requestID: Int, view: PreviewView, inspected: Int?)?
+    var composedKey: (requestID: Int, view: SceneView, inspected: Int?)?
     var caption = ""
     var mouseDown = false
     var quitting = false

@@ -1,6 +1,6 @@
 import Editor
+import Generation
 import Layouts
-import Models
 
 /// What `scenepaint edit` hands the front end.
 public struct EditorLaunchOptions {

@@ -1,5 +1,4 @@
 import Layouts
-import Models
 
 /// A view ready to show or export, with a one-line caption for the pane title.
 public struct ComposedView: Sendable {
@@ -7,51 +6,54 @@ public struct ComposedView: Sendable {
     public var caption: String
     /// False when the model lacks what the view needs (the image is then a placeholder).
     public var isAvailable: Bool
+
+    public init(image: RGBImage, caption: String, isAvailable: Bool) {
+        self.image = image
+        self.caption = caption
+        self.isAvailable = isAvailable
+    }
 }
 
-/// Builds the image for each preview view from one generation's outputs and
-/// the label map it was generated from.
+/// Draws the views of `SceneView` from one generation's outputs and the label
+/// map it was generated from. Weight maps are drawn one way everywhere: the
+/// `HeatMap` ramp.
 public enum ViewComposer {
     static let placeholderGrey = RGBColor(48, 48, 48)
 
-    public static func compose(_ view: PreviewView, views: GeneratedViews, labels: LabelMap, palette: Palette,
+    public static func compose(_ view: SceneView, views: GeneratedViews, labels: LabelMap, palette: Palette,
                                inspectedClass: Int?) -> ComposedView {
-        let w = views.fused.width, h = views.fused.height
-        func missing(_ what: String) -> ComposedView {
-            ComposedView(image: RGBImage(width: w, height: h, fill: placeholderGrey),
-                         caption: "this model has no \(what)", isAvailable: false)
-        }
-        switch view {
-        case .fused:
-            return ComposedView(image: views.fused, caption: "fused", isAvailable: true)
-        case .global:
-            guard let g = views.global else { return missing("global output") }
-            return ComposedView(image: g, caption: "global generator", isAvailable: true)
-        case .local:
-            guard let l = views.local else { return missing("local output") }
-            return ComposedView(image: l, caption: "local generator", isAvailable: true)
-        case .globalWeight:
-            guard let m = views.globalWeight, m.count == w * h else { return missing("weight maps") }
-            return ComposedView(image: HeatMap.image(m, width: w, height: h),
-                                caption: "mean \(format(mean(m)))", isAvailable: true)
-        case .localWeight:
-            guard let m = views.localWeight, m.count == w * h else { return missing("weight maps") }
-            return ComposedView(image: HeatMap.image(m, width: w, height: h),
-                                caption: "mean \(format(mean(m)))", isAvailable: true)
-        case .sideBySide:
-            let layoutImage = labels.resized(width: w, height: h).colorized(with: palette)
-            return ComposedView(image: sideBySide([layoutImage, views.fused]), caption: "layout | fused", isAvailable: true)
-        case .classView:
-            return classView(views: views, labels: labels, palette: palette, inspectedClass: inspectedClass)
-        }
+        view.render(ViewSource(views: views, labels: labels, palette: palette, inspectedClass: inspectedClass))
+    }
+
+    static func missing(_ what: String, source: ViewSource) -> ComposedView {
+        ComposedView(image: RGBImage(width: source.views.fused.width, height: source.views.fused.height, fill: placeholderGrey),
+                     caption: "this model has no \(what)", isAvailable: false)
+    }
+
+    static func image(_ image: RGBImage?, caption: String, missing what: String, source: ViewSource) -> ComposedView {
+        guard let image else { return missing(what, source: source) }
+        return ComposedView(image: image, caption: caption, isAvailable: true)
+    }
+
+    static func weightMap(_ map: [Float]?, source: ViewSource) -> ComposedView {
+        let w = source.views.fused.width, h = source.views.fused.height
+        guard let m = map, m.count == w * h else { return missing("weight maps", source: source) }
+        return ComposedView(image: HeatMap.image(m, width: w, height: h), caption: "mean \(format(mean(m)))", isAvailable: true)
+    }
+
+    static func sideBySide(_ source: ViewSource) -> ComposedView {
+        let w = source.views.fused.width, h = source.views.fused.height
+        let layoutImage = source.labels.resized(width: w, height: h).colorized(with: source.palette)
+        return ComposedView(image: sideBySide([layoutImage, source.views.fused]), caption: "layout | fused", isAvailable: true)
     }
 
     /// Three panels: the class's sub-generator output (dimmed outside its
     /// mask), the mask, and the local weight inside the mask as a heat map.
-    static func classView(views: GeneratedViews, labels: LabelMap, palette: Palette, inspectedClass: Int?) -> ComposedView {
+    static func classView(_ source: ViewSource) -> ComposedView {
+        let views = source.views, labels = source.labels, palette = source.palette
         let w = views.fused.width, h = views.fused.height
         let grey = RGBImage(width: w, height: h, fill: placeholderGrey)
-        guard let id = inspectedClass else {
+        guard let id = source.inspectedClass else {
             return ComposedView(image: sideBySide([grey, grey, grey]), caption: "class view: no class chosen", isAvailable: false)
         }
         let name = palette.class(id: id)?.name ?? "id \(id)"

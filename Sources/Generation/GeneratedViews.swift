@@ -15,33 +15,21 @@ public struct GeneratedViews: Sendable {
     public var localWeight: [Float]?
     /// Each present class's sub-generator output, keyed by class id.
     public var classOutputs: [Int: RGBImage]
+    /// Images a model adds under view names of its own (shown by `SceneView.image(named:title:)`).
+    public var extra: [String: RGBImage]
     /// Wall time of the generation in seconds.
     public var seconds: Double
 
     public init(fused: RGBImage, global: RGBImage? = nil, local: RGBImage? = nil,
                 globalWeight: [Float]? = nil, localWeight: [Float]? = nil,
-                classOutputs: [Int: RGBImage] = [:], seconds: Double = 0) {
+                classOutputs: [Int: RGBImage] = [:], extra: [String: RGBImage] = [:], seconds: Double = 0) {
         self.fused = fused
         self.global = global
         self.local = local
         self.globalWeight = globalWeight
         self.localWeight = localWeight
         self.classOutputs = classOutputs
+        self.extra = extra
         self.seconds = seconds
     }
-}
-
-/// Anything that turns a layout into an image: a trained LGGAN, ECGAN, or a
-/// plain colouring for tests. Implementations must be safe to call from a
-/// background thread; `shouldCancel` is polled between stages so a stale
-/// request in the editor can stop early (it then throws `GenerationCancelled`).
-public protocol SceneGenerator: Sendable {
-    var palette: Palette { get }
-    /// True when different seeds give different images.
-    var hasNoiseInput: Bool { get }
-    func generate(_ labels: LabelMap, seed: UInt64, shouldCancel: @Sendable () -> Bool) throws -> GeneratedViews
-}
-
-public struct GenerationCancelled: Error {
-    public init() {}
 }

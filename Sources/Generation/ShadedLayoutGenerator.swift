@@ -1,6 +1,5 @@
 import Foundation
 import Layouts
-import Models
 
 /// A stand-in for a trained model, so the editor works (and every view can be
 /// tried) before LGGAN exists. It is NOT a neural network: class colours with

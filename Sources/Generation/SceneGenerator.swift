@@ -1,0 +1,16 @@
+import Layouts
+
+/// Anything that turns a layout into an image: a trained LGGAN, ECGAN, or a
+/// plain colouring for tests. Implementations must be safe to call from a
+/// background thread; `shouldCancel` is polled between stages so a stale
+/// request in the editor can stop early (it then throws `GenerationCancelled`).
+public protocol SceneGenerator: Sendable {
+    var palette: Palette { get }
+    /// True when different seeds give different images.
+    var hasNoiseInput: Bool { get }
+    func generate(_ labels: LabelMap, seed: UInt64, shouldCancel: @Sendable () -> Bool) throws -> GeneratedViews
+}
+
+public struct GenerationCancelled: Error {
+    public init() {}
+}

@@ -44,7 +44,7 @@ final class RealDatasetCLITests: XCTestCase {
 
         let wrongFormat = try cli.run(["train", "lggan", "--data", root + "/data", "--out", root + "/run2", "--format", "ade20k"])
         XCTAssertEqual(wrongFormat.status, 1)
-        XCTAssertTrue(wrongFormat.stderr.contains("no ade20k pairs"), wrongFormat.stderr)
+        XCTAssertTrue(wrongFormat.stderr.contains("no layout/image pairs (expected DIR/ADEChallengeData2016"), wrongFormat.stderr)
         XCTAssertEqual(wrongFormat.stderr.split(separator: "\n").count, 1, wrongFormat.stderr)
         let badSize = try cli.run(["train", "lggan", "--data", root + "/data", "--out", root + "/run3", "--size", "36x16"])
         XCTAssertNotEqual(badSize.status, 0)

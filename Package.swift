@@ -2,7 +2,7 @@
 // scenepaint: a terminal scene editor with an embedded CPU LGGAN generator.
 // The module graph: each target below lists exactly the modules its files import
 // (Tests/CLITests/PackageGraphTests checks both the targets and these lines).
-//   Tensor <- CBLAS, Support
+//   Tensor <- CBLAS, CDNNL, Support
 //   Layouts <- CPNG, CJPEG, Support
 //   Datasets <- Layouts, Support
 //   Landscapes <- Datasets, Layouts, Support
@@ -44,11 +44,16 @@ let package = Package(
         // bridge owns the setjmp and hands back error strings.
         .target(name: "CPNG", path: "Sources/CPNG",
                 linkerSettings: [.linkedLibrary("png16"), .linkedLibrary("z")]),
-        // libjpeg-turbo's error_exit must not return: the same kind of setjmp bridge.
+        // oneDNN (libdnnl-dev 2.6, no pkg-config file): a C bridge, because its C API passes
+        // dimensions as fixed arrays and layouts as opaque descriptors that need careful release.
+        .target(name: "CDNNL", path: "Sources/CDNNL",
+                linkerSettings: [.linkedLibrary("dnnl"), .linkedLibrary("gomp")]),
+
+        // libjpeg-turbo's error_exit must not return: the same kind of setjmp bridge as CPNG.
         .target(name: "CJPEG", path: "Sources/CJPEG", linkerSettings: [.linkedLibrary("jpeg")]),
 
         .target(name: "Support", swiftSettings: [v5]),
-        .target(name: "Tensor", dependencies: ["CBLAS", "Support"], swiftSettings: fastMath + [v5]),
+        .target(name: "Tensor", dependencies: ["CBLAS", "CDNNL", "Support"], swiftSettings: fastMath + [v5]),
         .target(name: "Layouts", dependencies: ["CPNG", "CJPEG", "Support"], swiftSettings: fastMath + [v5]),
         .target(name: "Datasets", dependencies: ["Layouts", "Support"], swiftSettings: [v5]),
         .target(name: "Landscapes", dependencies: ["Datasets", "Layouts", "Support"], swiftSettings: fastMath + [v5]),

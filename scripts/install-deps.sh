@@ -2,7 +2,7 @@
 # Installs the Debian packages scenepaint needs, only those that are missing.
 # Used by `make run` and `make test`; safe to run repeatedly.
 set -euo pipefail
-packages=(pkg-config libncursesw5-dev libopenblas-dev libpng-dev libjpeg62-turbo-dev libsixel-dev libsixel-bin tmux)
+packages=(pkg-config libncursesw5-dev libopenblas-dev libdnnl-dev libpng-dev libjpeg62-turbo-dev libsixel-dev libsixel-bin tmux)
 missing=()
 for p in "${packages[@]}"; do
     if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

@@ -13,13 +13,17 @@ public final class LGGANGenerator: SceneGenerator, @unchecked Sendable {
     public let network: LGGANNetwork
     /// Where the model came from (for messages), if a file.
     public let source: String
+    /// Number format of the convolutions while generating (bf16: weights and
+    /// activations rounded to bf16, f32 accumulation; see docs/engine.md).
+    public let precision: ConvolutionPrecision
     private let lock = NSLock()
 
-    public init(network: LGGANNetwork, palette: Palette, source: String = "model") {
+    public init(network: LGGANNetwork, palette: Palette, source: String = "model", precision: ConvolutionPrecision = .f32) {
         precondition(palette.count == network.config.classCount, "palette \(palette.name) has \(palette.count) classes, model \(network.config.classCount)")
         self.palette = palette
         self.network = network
         self.source = source
+        self.precision = precision
         network.eval()
     }
 
@@ -36,11 +40,11 @@ public final class LGGANGenerator: SceneGenerator, @unchecked Sendable {
                                               toWidth: paddedW, toHeight: paddedH)
         let input = SemanticInput(indices: padded, batch: 1, height: paddedH, width: paddedW, classCount: palette.count)
         let output: LGGANOutput = try lock.withLock {
-            try GradMode.withoutGrad {
+            try GradMode.withoutGrad { try ConvolutionSettings.with(precision: precision) {
                 try network.forward(input, noise: network.noise(batch: 1, seed: seed)) { _ in
                     if shouldCancel() { throw GenerationCancelled() }
                 }
-            }
+            } }
         }
         let (w, h) = (labels.width, labels.height)
         var views = GeneratedViews(fused: TensorImages.rgbImage(output.fused, width: w, height: h))

@@ -2,6 +2,7 @@ import Foundation
 import Generation
 import Layouts
 import Support
+import Tensor
 
 /// Opens model files for the editor and the CLI.
 public enum ModelLoader {
@@ -16,17 +17,18 @@ public enum ModelLoader {
     }
 
     /// Loads and validates a model file; a malformed file gives one clear error naming it.
-    public static func load(path: String) throws -> any SceneGenerator {
-        try loadLGGAN(path: path)
+    /// `precision`: the number format its inference convolutions run in.
+    public static func load(path: String, precision: ConvolutionPrecision = .f32) throws -> any SceneGenerator {
+        try loadLGGAN(path: path, precision: precision)
     }
 
     /// The concrete LGGAN (for tools that need its network or config).
-    public static func loadLGGAN(path: String) throws -> LGGANGenerator {
+    public static func loadLGGAN(path: String, precision: ConvolutionPrecision = .f32) throws -> LGGANGenerator {
         guard FileManager.default.fileExists(atPath: path) else {
             throw ModelFileError(path: path, reason: "no such file")
         }
         let (network, palette, _) = try LGGANModelFile.read(path: path)
-        return LGGANGenerator(network: network, palette: palette, source: path)
+        return LGGANGenerator(network: network, palette: palette, source: path, precision: precision)
     }
 
     /// The default model, or an error saying where it was looked for.

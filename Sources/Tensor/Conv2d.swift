@@ -44,17 +44,36 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Int
     let geometry = TapGeometry.convolution(channels: cin, inH: h, inW: w, kernelH: kh, kernelW: kw,
                                            stride: stride, padding: padding, reflect: paddingMode == .reflect)
     let out = Tensor.uninitialized([n, cout, geometry.outH, geometry.outW])
-    convolutionForward(x.data, batch: n, geometry, weight: weight.data, outChannels: cout, out: out.data)
-    if let bias {
-        addChannelBias(out.data, bias: bias.data, batch: n, channels: cout, planeSize: geometry.outH * geometry.outW)
-    }
     let inputs = [x, weight] + (bias.map { [$0] } ?? [])
-    guard Tensor.needsGraph(inputs) else { return out }
+    let training = Tensor.needsGraph(inputs)
+    convolutionForward(x.data, batch: n, geometry, weight: weight.data, outChannels: cout, bias: bias?.data,
+                       out: out.data, training: training)
+    guard training else { return out }
     let xs = x.detach(), ws = weight.detach()
+    // Decided now, under the forward's settings: backward may run elsewhere.
+    let plan = OneDNNConvolution.plan(geometry, batch: n, outChannels: cout)
     return Tensor.record(out, inputs: inputs) { g in
         var grads: [Tensor?] = [nil, nil]
         let biasGrad: () -> Tensor? = {
             bias?.requiresGrad == true ? channelSums(g.data, batch: n, channels: cout, planeSize: geometry.outH * geometry.outW) : nil
+        }
+        if let plan {
+            if x.requiresGrad {
+                let gx = Tensor.uninitialized(x.shape)
+                if OneDNNConvolution.backwardData(plan, gradOutput: g.data, weight: ws.data, gradInput: gx.data) {
+                    grads[0] = gx
+                }
+            }
+            if weight.requiresGrad {
+                let gw = Tensor.uninitialized(weight.shape)
+                if OneDNNConvolution.backwardWeights(plan, x: xs.data, gradOutput: g.data, gradWeight: gw.data) {
+                    grads[1] = gw
+                }
+            }
+            // Done unless oneDNN refused a pass (then the engine computes that one below).
+            if (grads[0] != nil || !x.requiresGrad) && (grads[1] != nil || !weight.requiresGrad) {
+                return grads + (bias != nil ? [biasGrad()] : [])
+            }
         }
         if TapConvolution.applies(geometry, outChannels: cout) {
             // Both gradients from one adjoint shift.
@@ -64,7 +83,7 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Int
                                     gradInput: gx?.data, gradWeight: gw?.data)
             return [gx, gw] + (bias != nil ? [biasGrad()] : [])
         }
-        if x.requiresGrad {
+        if x.requiresGrad && grads[0] == nil {
             if paddingMode == .zeros && cin >= ConvTuning.transposedBackwardMinimumChannels && Parallel.threads > 1 {
                 // With zero padding, d/dx is the transposed convolution of the
                 // output gradient with the same weights: phase-split GEMMs as
@@ -80,7 +99,7 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Int
                 grads[0] = gx
             }
         }
-        if weight.requiresGrad {
+        if weight.requiresGrad && grads[1] == nil {
             let gw = Tensor.zeros(weight.shape)
             convolutionBackwardWeight(xs.data, gradOutput: g.data, batch: n, geometry, outChannels: cout, gradWeight: gw.data)
             grads[1] = gw
@@ -90,9 +109,22 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Int
     }
 }
 
-/// out[n] = W [Cout, K] x columns(x[n]) for every image; no bias.
+/// out[n] = W [Cout, K] x columns(x[n]) (+ bias) for every image: on oneDNN
+/// where it has a kernel for the layer, else on the engine's own.
 func convolutionForward(_ x: UnsafePointer<Float>, batch: Int, _ g: TapGeometry, weight: UnsafePointer<Float>,
-                        outChannels cout: Int, out: UnsafeMutablePointer<Float>) {
+                        outChannels cout: Int, bias: UnsafePointer<Float>? = nil, out: UnsafeMutablePointer<Float>,
+                        training: Bool = false) {
+    if let plan = OneDNNConvolution.plan(g, batch: batch, outChannels: cout),
+       OneDNNConvolution.forward(plan, x: x, weight: weight, bias: bias, out: out, training: training) {
+        return
+    }
+    engineConvolutionForward(x, batch: batch, g, weight: weight, outChannels: cout, out: out)
+    if let bias { addChannelBias(out, bias: bias, batch: batch, channels: cout, planeSize: g.outH * g.outW) }
+}
+
+/// out[n] = W [Cout, K] x columns(x[n]) on the engine's kernels; no bias.
+func engineConvolutionForward(_ x: UnsafePointer<Float>, batch: Int, _ g: TapGeometry, weight: UnsafePointer<Float>,
+                              outChannels cout: Int, out: UnsafeMutablePointer<Float>) {
     let inPlane = g.channels * g.inH * g.inW
     let outPlane = g.outH * g.outW
     let k = g.rows
@@ -158,6 +190,16 @@ func convolutionBackwardData(_ gOut: UnsafePointer<Float>, batch: Int, _ g: TapG
 /// roles of input and output gradient exchanged.)
 func convolutionBackwardWeight(_ x: UnsafePointer<Float>, gradOutput gOut: UnsafePointer<Float>, batch: Int,
                                _ g: TapGeometry, outChannels cout: Int, gradWeight: UnsafeMutablePointer<Float>) {
+    if let plan = OneDNNConvolution.plan(g, batch: batch, outChannels: cout) {
+        // oneDNN overwrites; the contract here is +=.
+        let scratch = ScratchBuffer()
+        let count = cout * g.rows
+        let fresh = scratch.floats(count)
+        if OneDNNConvolution.backwardWeights(plan, x: x, gradOutput: gOut, gradWeight: fresh) {
+            addInPlace(gradWeight, fresh, count)
+            return
+        }
+    }
     let inPlane = g.channels * g.inH * g.inW
     let outPlane = g.outH * g.outW
     let k = g.rows

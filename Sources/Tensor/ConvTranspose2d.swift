@@ -33,8 +33,10 @@ public func convTranspose2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, st
                               reflect: false)
     return Tensor.record(out, inputs: inputs) { g in
         var grads: [Tensor?] = [nil, nil]
+        // (On oneDNN the two gradients are separate kernels, each faster than the shared columns.)
         if x.requiresGrad && weight.requiresGrad && !adjoint.isIdentity
-            && !TapConvolution.applies(adjoint, outChannels: cin) {
+            && !TapConvolution.applies(adjoint, outChannels: cin)
+            && OneDNNConvolution.plan(adjoint, batch: n, outChannels: cin) == nil {
             // Both gradients read the same columns of the output gradient: build them once.
             let gx = Tensor.uninitialized(x.shape)
             let gw = Tensor.zeros(weight.shape)
@@ -98,6 +100,12 @@ func transposedConvolutionForward(_ x: UnsafePointer<Float>, batch: Int, inChann
             let colPhase = TransposedPhase(phase: px, stride: stride, padding: padding, kernel: kw, outSize: outW)
             if rowPhase.count > 0 && colPhase.count > 0 && (rowPhase.taps.isEmpty || colPhase.taps.isEmpty) { coversAll = false }
         }
+    }
+    if coversAll && stride > 1,
+       transposedConvolutionOnOneDNN(x, batch: batch, inChannels: cin, inH: inH, inW: inW, weight: weight,
+                                     outChannels: cout, kernelH: kh, kernelW: kw, stride: stride, padding: padding,
+                                     outH: outH, outW: outW, bias: bias, out: out) {
+        return
     }
     if !coversAll {
         for i in 0..<(batch * cout) { (out + i * outPlane).update(repeating: bias?[i % cout] ?? 0, count: outPlane) }
@@ -204,4 +212,69 @@ func transposedConvolutionForward(_ x: UnsafePointer<Float>, batch: Int, inChann
             }
         }
     }
+}
+
+/// The same phase split on oneDNN: each (row phase, column phase) is a
+/// stride-1 convolution with its own sub-kernel and asymmetric padding, run
+/// batched into a phase buffer, then interleaved into the output (a pixel
+/// shuffle) with the bias. oneDNN's own transposed convolution is slower
+/// (measured, docs/benchmarks.md). False, with nothing written, when oneDNN
+/// refuses any phase.
+private func transposedConvolutionOnOneDNN(
+    _ x: UnsafePointer<Float>, batch: Int, inChannels cin: Int, inH: Int, inW: Int, weight: UnsafePointer<Float>,
+    outChannels cout: Int, kernelH kh: Int, kernelW kw: Int, stride: Int, padding: Int, outH: Int, outW: Int,
+    bias: UnsafePointer<Float>?, out: UnsafeMutablePointer<Float>
+) -> Bool {
+    let rowPhases = (0..<stride).map { TransposedPhase(phase: $0, stride: stride, padding: padding, kernel: kh, outSize: outH) }
+    let colPhases = (0..<stride).map { TransposedPhase(phase: $0, stride: stride, padding: padding, kernel: kw, outSize: outW) }
+    struct Phase { let py, px: Int; let plan: OneDNNConvolution.Plan; let kernel: [Float] }
+    var phases: [Phase] = []
+    for (py, rowPhase) in rowPhases.enumerated() where rowPhase.count > 0 {
+        for (px, colPhase) in colPhases.enumerated() where colPhase.count > 0 {
+            let g = TapGeometry(channels: cin, inH: inH, inW: inW, outH: rowPhase.count, outW: colPhase.count,
+                                stride: 1, offsetsY: rowPhase.offsets, offsetsX: colPhase.offsets, reflect: false)
+            guard let plan = OneDNNConvolution.plan(g, batch: batch, outChannels: cout) else { return false }
+            let (ty, tx) = (rowPhase.taps.count, colPhase.taps.count)
+            // Sub-kernel [Cout, Cin, ty, tx] (OIHW) of the taps landing on this phase.
+            var sub = [Float](repeating: 0, count: cout * cin * ty * tx)
+            for co in 0..<cout {
+                for ci in 0..<cin {
+                    for (a, ky) in rowPhase.taps.enumerated() {
+                        for (b, kx) in colPhase.taps.enumerated() {
+                            sub[((co * cin + ci) * ty + a) * tx + b] = weight[((ci * cout + co) * kh + ky) * kw + kx]
+                        }
+                    }
+                }
+            }
+            phases.append(Phase(py: py, px: px, plan: plan, kernel: sub))
+        }
+    }
+    let sizes = phases.map { batch * cout * rowPhases[$0.py].count * colPhases[$0.px].count }
+    let scratch = ScratchBuffer()
+    let base = scratch.floats(sizes.reduce(0, +))
+    var offset = 0
+    var buffers: [UnsafeMutablePointer<Float>] = []
+    for (phase, size) in zip(phases, sizes) {
+        let buffer = base + offset
+        offset += size
+        let done = phase.kernel.withUnsafeBufferPointer {
+            OneDNNConvolution.forward(phase.plan, x: x, weight: $0.baseAddress!, bias: nil, out: buffer, training: false)
+        }
+        guard done else { return false }
+        buffers.append(buffer)
+    }
+    Parallel.forEach(batch * cout, costPerItem: outH * outW, minimumWork: Parallel.memoryBoundMinimum) { nc in
+        let b = bias?[nc % cout] ?? 0
+        let dst = out + nc * outH * outW
+        for (phase, buffer) in zip(phases, buffers) {
+            let rows = rowPhases[phase.py].count, cols = colPhases[phase.px].count
+            let src = buffer + nc * rows * cols
+            for m in 0..<rows {
+                let d = dst + (m * stride + phase.py) * outW + phase.px
+                let s = src + m * cols
+                for q in 0..<cols { d[q * stride] = s[q] + b }
+            }
+        }
+    }
+    return true
 }

@@ -1,64 +1,113 @@
 import Foundation
+import Support
 
-/// `scenepaint bench engine`: how close the engine's convolutions come to raw
-/// sgemm on the same GEMM shapes, how backward compares with forward, and the
-/// reference graph's forward time at 1 and 2 threads. Variants are measured
-/// interleaved (this machine's speed drifts up to 2x within minutes) and
-/// reported as medians, with ratios taken within the same run.
+/// `scenepaint bench engine`: the engine's own convolution kernels against
+/// oneDNN's (direct, Winograd, bf16) per layer, forward and backward, and the
+/// reference graph's forward time and a training step on both. Variants are
+/// measured interleaved (this machine's speed drifts up to 2x within minutes)
+/// and reported as medians, with ratios taken within the same run.
 public enum EngineBenchmark {
+    /// The convolution variants compared per layer.
+    public enum Variant: String, CaseIterable, Sendable {
+        case engine = "engine"
+        case direct = "oneDNN direct"
+        case winograd = "oneDNN wino"
+        case bf16 = "oneDNN bf16"
+
+        func run<R>(_ body: () -> R) -> R {
+            switch self {
+            case .engine: return ConvolutionSettings.with(backend: .engine, body)
+            case .direct: return ConvolutionSettings.with(backend: .onednn) { ConvolutionSettings.with(winograd: false, body) }
+            case .winograd: return ConvolutionSettings.with(backend: .onednn, body)
+            case .bf16: return ConvolutionSettings.with(backend: .onednn) { ConvolutionSettings.with(precision: .bf16, body) }
+            }
+        }
+    }
+
     /// One convolution layer's figures (seconds are medians).
     public struct LayerResult: Sendable {
         public let name: String
-        /// The GEMMs the layer performs, "MxNxK" each.
-        public let gemmShapes: [(m: Int, n: Int, k: Int)]
         public let flops: Double
-        public let sgemmSeconds: Double
-        public let forwardSeconds: Double
-        public let backwardSeconds: Double
-        /// Median over repetitions of each repetition's own ratio (sgemm time /
-        /// forward time, backward time / forward time): robust to drift.
-        public let forwardOverSgemm: Double
-        public let backwardOverForward: Double
+        /// The oneDNN kernel for the forward (nil: the engine's kernel runs the layer).
+        public let kernel: String?
+        public let forwardSeconds: [Variant: Double]
+        /// Input and weight gradients, engine and oneDNN (f32).
+        public let backwardEngineSeconds: Double
+        public let backwardOneDNNSeconds: Double
+        /// Median of per-repetition ratios engine time / oneDNN time (default f32 choice).
+        public let forwardSpeedup: Double
+        public let backwardSpeedup: Double
 
-        public var sgemmGFlops: Double { flops / sgemmSeconds / 1e9 }
-        public var forwardGFlops: Double { flops / forwardSeconds / 1e9 }
-        /// Input and weight gradients: twice the forward's multiply-adds.
-        public var backwardGFlops: Double { 2 * flops / backwardSeconds / 1e9 }
+        public func gflops(_ v: Variant) -> Double { flops / (forwardSeconds[v] ?? .nan) / 1e9 }
+    }
+
+    /// The FP32 peak the report compares with, and how it was arrived at.
+    public struct Peak: Sendable {
+        public let gflopsPerCore: Double
+        public let how: String
+
+        /// FLOP per cycle per core from the CPU's vendor and vector units times an assumed clock
+        /// (/proc/cpuinfo shows only the nominal clock under a hypervisor).
+        public static func assumed(clockGHz: Double) -> Peak {
+            let cpu = CPUFeatures.current()
+            let amd = cpu.modelName.contains("AMD")
+            // Zen 4 executes AVX-512 FMAs on two 256-bit pipes: 2 x 8 x 2 = 32 FP32 FLOP/cycle;
+            // Intel server cores with two 512-bit FMA units: 64; AVX2 cores: 32.
+            let wide = cpu.hasAVX512 && !amd
+            let perCycle: Double = wide ? 64 : 32
+            return Peak(gflopsPerCore: perCycle * clockGHz,
+                        how: String(format: "%.0f FP32 FLOP/cycle/core (%@) x %.2f GHz assumed clock", perCycle,
+                                    wide ? "two 512-bit FMA units" : "two 256-bit FMA pipes", clockGHz))
+        }
     }
 
     public struct Report: Sendable {
-        public let coreName: String
+        public let header: String
         public let threads: Int
         public let repeats: Int
+        public let peak: Peak
         public let layers: [LayerResult]
         public let graphFlops: Double
-        /// Median and best forward seconds of the reference graph per thread count.
-        public let graphSeconds: [(threads: Int, seconds: Double, best: Double)]
-        /// Median and best seconds of one training step of the reference graph
-        /// (forward with graph, L1 loss, backward to all weights and the input) at `threads`.
-        public let trainingStep: (seconds: Double, best: Double)
+        /// Median forward seconds of the reference graph per thread count and variant.
+        public let graphSeconds: [(threads: Int, seconds: [Variant: Double])]
+        /// Median seconds of one training step of the reference graph (forward with graph,
+        /// L1 loss, backward to all weights and the input), engine and oneDNN, and the median per-step ratio.
+        public let trainingStep: (engine: Double, onednn: Double, speedup: Double)
+        public let loadBefore: String
+        public let loadAfter: String
 
         public var text: String {
-            var lines: [String] = []
-            lines.append("OpenBLAS core: \(coreName), threads: \(threads) (layers measured at \(threads) threads, median of \(repeats), interleaved)")
+            var lines: [String] = [header]
+            lines.append("threads: \(threads) (layers at \(threads) threads, median of \(repeats), interleaved); load average before: \(loadBefore)")
+            lines.append(String(format: "peak assumed: %.0f GFLOP/s FP32 per core, %.0f for %d threads (%@)", peak.gflopsPerCore,
+                                peak.gflopsPerCore * Double(threads), threads, peak.how))
             lines.append("")
-            lines.append(pad("layer", 34) + pad("GEMM MxNxK", 30) + pad("sgemm", 9) + pad("fwd", 9) + pad("fwd/sgemm", 11) + pad("bwd", 9) + "bwd/fwd time")
+            lines.append(pad("layer", 32) + Variant.allCases.map { pad($0.rawValue, 14) }.joined() + pad("f32 %peak", 10)
+                         + pad("fwd x", 7) + pad("bwd eng", 9) + pad("bwd dnnl", 9) + pad("bwd x", 7) + "oneDNN kernel")
             for l in layers {
-                let shapes = l.gemmShapes.map { "\($0.m)x\($0.n)x\($0.k)" }.joined(separator: "+")
-                lines.append(pad(l.name, 34) + pad(shapes, 30) + pad(gf(l.sgemmGFlops), 9) + pad(gf(l.forwardGFlops), 9)
-                             + pad(String(format: "%.0f%%", 100 * l.forwardOverSgemm), 11) + pad(gf(l.backwardGFlops), 9)
-                             + String(format: "%.2fx", l.backwardOverForward))
+                let bestF32 = max(l.gflops(.direct), l.gflops(.winograd))
+                lines.append(pad(l.name, 32) + Variant.allCases.map { pad(gf(l.gflops($0)), 14) }.joined()
+                             + pad(String(format: "%.0f%%", 100 * bestF32 / (peak.gflopsPerCore * Double(threads))), 10)
+                             + pad(String(format: "%.2f", l.forwardSpeedup), 7)
+                             + pad(gf(2 * l.flops / l.backwardEngineSeconds / 1e9), 9)
+                             + pad(gf(2 * l.flops / l.backwardOneDNNSeconds / 1e9), 9)
+                             + pad(String(format: "%.2f", l.backwardSpeedup), 7) + (l.kernel ?? "- (engine kernel)"))
             }
-            lines.append("(GFLOP/s from median times; bwd = input + weight gradients, 2x the forward's FLOPs;")
-            lines.append(" ratios are medians of per-repetition ratios of back-to-back runs)")
+            lines.append("(forward GFLOP/s from median times; %peak: the better f32 oneDNN variant against the peak above;")
+            lines.append(" fwd x / bwd x: engine time / oneDNN time as used by default, median of per-repetition ratios;")
+            lines.append(" Winograd FLOP/s count the direct method's FLOPs; bwd = input + weight gradients, 2x the forward's FLOPs)")
             lines.append("")
-            lines.append(String(format: "reference graph forward (1x16x128x128 -> ... -> 1x3x256x256, %.2f GFLOP):", graphFlops / 1e9))
-            for (t, s, best) in graphSeconds {
-                lines.append(String(format: "  %d thread%@: median %.1f ms (%.0f GFLOP/s), best %.1f ms", t, t == 1 ? " " : "s",
-                                    s * 1e3, graphFlops / s / 1e9, best * 1e3))
+            lines.append(String(format: "reference graph forward (1x16x128x128 -> ... -> 1x3x256x256, %.2f GFLOP), median ms:", graphFlops / 1e9))
+            for (t, seconds) in graphSeconds {
+                let parts = Variant.allCases.filter { seconds[$0] != nil }.map { String(format: "%@ %.1f", $0.rawValue, seconds[$0]! * 1e3) }
+                lines.append(String(format: "  %d thread%@: ", t, t == 1 ? " " : "s") + parts.joined(separator: ", ")
+                             + String(format: "; engine/oneDNN f32 %.2fx, engine/bf16 %.2fx",
+                                      (seconds[.engine] ?? .nan) / (seconds[.winograd] ?? .nan),
+                                      (seconds[.engine] ?? .nan) / (seconds[.bf16] ?? .nan)))
             }
-            lines.append(String(format: "training step (forward + backward, %d threads): median %.1f ms, best %.1f ms",
-                                threads, trainingStep.seconds * 1e3, trainingStep.best * 1e3))
+            lines.append(String(format: "training step (forward + backward, %d threads), median ms: engine %.1f, oneDNN %.1f; speed-up %.2fx",
+                                threads, trainingStep.engine * 1e3, trainingStep.onednn * 1e3, trainingStep.speedup))
+            lines.append("load average after: \(loadAfter)")
             return lines.joined(separator: "\n")
         }
 
@@ -80,21 +129,6 @@ public enum EngineBenchmark {
         /// 2 * multiply-adds actually needed (no zero-stuffing for transposed).
         var flops: Double {
             transposed ? 2 * Double(n * cin * cout * k * k * h * w) : 2 * Double(n * cout * cin * k * k * outH * outW)
-        }
-        /// The GEMMs an im2col formulation performs: for transposed stride 2, k 3,
-        /// the four phase sub-convolutions (1, 2, 2, 4 taps).
-        var gemmShapes: [(m: Int, n: Int, k: Int)] {
-            if !transposed { return [(cout, outH * outW, cin * k * k)] }
-            var shapes: [(m: Int, n: Int, k: Int)] = []
-            for py in 0..<stride {
-                for px in 0..<stride {
-                    let ty = (0..<k).filter { (py + padding - $0) % stride == 0 }.count
-                    let tx = (0..<k).filter { (px + padding - $0) % stride == 0 }.count
-                    let rows = (outH - py + stride - 1) / stride, cols = (outW - px + stride - 1) / stride
-                    if ty * tx > 0 { shapes.append((cout, rows * cols, cin * ty * tx)) }
-                }
-            }
-            return shapes
         }
     }
 
@@ -119,8 +153,15 @@ public enum EngineBenchmark {
         return s.isEmpty ? .nan : (s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2)
     }
 
+    public static func loadAverage() -> String {
+        ((try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? "unknown")
+            .split(separator: " ").prefix(3).joined(separator: " ")
+    }
+
     /// Runs everything; `log` receives progress lines.
-    public static func run(repeats: Int = 7, threadCounts: [Int] = [1, 2], log: (String) -> Void = { _ in }) -> Report {
+    public static func run(repeats: Int = 7, threadCounts: [Int] = [1, 2], peak: Peak,
+                           log: (String) -> Void = { _ in }) -> Report {
+        let loadBefore = loadAverage()
         let threads = BLASInfo.threads
         var rng = RandomGenerator(seed: 1)
         var results: [LayerResult] = []
@@ -136,60 +177,72 @@ public enum EngineBenchmark {
                     : conv2d(x, weight: weight, bias: bias, stride: spec.stride, padding: spec.padding,
                              paddingMode: spec.reflect ? .reflect : .zeros)
             }
-            let outShape = [spec.n, spec.cout, spec.outH, spec.outW]
-            let seed = Tensor.randomNormal(outShape, using: &rng)
-            // Raw sgemm operands of the same shapes, allocated once.
-            let gemms = spec.gemmShapes.map { s in
-                (s, Tensor.randomNormal([s.m * s.k], using: &rng), Tensor.randomNormal([s.k * s.n], using: &rng), Tensor.zeros([s.m * s.n]))
-            }
-            func rawGemm() {
-                for _ in 0..<spec.n {
-                    for (s, a, b, c) in gemms {
-                        sgemm(m: s.m, n: s.n, k: s.k, a: a.data, lda: s.k, b: b.data, ldb: s.n, c: c.data, ldc: s.n)
-                    }
+            let seed = Tensor.randomNormal([spec.n, spec.cout, spec.outH, spec.outW], using: &rng)
+            x.requiresGrad = true
+            var forwardTimes: [Variant: [Double]] = [:]
+            var backwardEngine: [Double] = [], backwardOneDNN: [Double] = []
+            func backwardTime(_ v: Variant) -> Double {
+                v.run {
+                    let y = forward()
+                    weight.grad = nil; x.grad = nil; bias.grad = nil
+                    return seconds { y.backward(gradient: seed) }
                 }
             }
-            x.requiresGrad = true
-            var tg: [Double] = [], tf: [Double] = [], tb: [Double] = []
             for rep in 0...repeats {
-                let g = seconds(rawGemm)
-                let f = seconds { _ = GradMode.withoutGrad { forward() } }
-                let y = forward()
-                weight.grad = nil; x.grad = nil; bias.grad = nil
-                let b = seconds { y.backward(gradient: seed) }
-                if rep > 0 { tg.append(g); tf.append(f); tb.append(b) }  // rep 0 warms caches and the allocator
+                for v in Variant.allCases {
+                    let f = seconds { _ = v.run { GradMode.withoutGrad { forward() } } }
+                    if rep > 0 { forwardTimes[v, default: []].append(f) }  // rep 0 warms caches and the allocator
+                }
+                let be = backwardTime(.engine), bo = backwardTime(.winograd)
+                if rep > 0 { backwardEngine.append(be); backwardOneDNN.append(bo) }
             }
-            results.append(LayerResult(name: spec.name, gemmShapes: spec.gemmShapes, flops: spec.flops,
-                                       sgemmSeconds: median(tg), forwardSeconds: median(tf), backwardSeconds: median(tb),
-                                       forwardOverSgemm: median(zip(tg, tf).map { $0 / $1 }),
-                                       backwardOverForward: median(zip(tb, tf).map { $0 / $1 })))
+            let kernel = spec.transposed
+                ? ConvolutionLibrary.kernel(input: [spec.n, spec.cin, spec.h, spec.w], weight: [spec.cout, spec.cin, 2, 2], padding: 0)
+                    .map { "4 phase convs: \($0)" }
+                : (spec.reflect ? nil : ConvolutionLibrary.kernel(input: x.shape, weight: [spec.cout, spec.cin, spec.k, spec.k],
+                                                                 stride: spec.stride, padding: spec.padding))
+            let engineTimes = forwardTimes[.engine]!, defaultTimes = forwardTimes[.winograd]!
+            results.append(LayerResult(
+                name: spec.name, flops: spec.flops, kernel: kernel,
+                forwardSeconds: forwardTimes.mapValues(median),
+                backwardEngineSeconds: median(backwardEngine), backwardOneDNNSeconds: median(backwardOneDNN),
+                forwardSpeedup: median(zip(engineTimes, defaultTimes).map { $0 / $1 }),
+                backwardSpeedup: median(zip(backwardEngine, backwardOneDNN).map { $0 / $1 })))
         }
 
         log("measuring the reference graph")
         let graph = ReferenceGraph(using: &rng)
         let input = Tensor.randomNormal([1, 16, 128, 128], using: &rng)
-        var times: [Int: [Double]] = [:]
+        let graphVariants: [Variant] = [.engine, .winograd, .bf16]
+        var times: [Int: [Variant: [Double]]] = [:]
         for rep in 0...repeats {
             for t in threadCounts {
                 BLASInfo.setThreads(t)
-                let s = seconds { _ = GradMode.withoutGrad { graph(input) } }
-                if rep > 0 { times[t, default: []].append(s) }
+                for v in graphVariants {
+                    let s = seconds { _ = v.run { GradMode.withoutGrad { graph(input) } } }
+                    if rep > 0 { times[t, default: [:]][v, default: []].append(s) }
+                }
             }
         }
         BLASInfo.setThreads(threads)
         log("measuring a training step")
         let target = Tensor.randomNormal([1, 3, 256, 256], using: &rng)
         input.requiresGrad = true
-        var steps: [Double] = []
+        var engineSteps: [Double] = [], onednnSteps: [Double] = []
         for rep in 0...repeats {
-            graph.zeroGrad()
-            input.grad = nil
-            let s = seconds { l1Loss(graph(input), target).backward() }
-            if rep > 0 { steps.append(s) }
+            for v in [Variant.engine, .winograd] {
+                graph.zeroGrad()
+                input.grad = nil
+                let s = seconds { v.run { l1Loss(graph(input), target).backward() } }
+                if rep > 0 { v == .engine ? engineSteps.append(s) : onednnSteps.append(s) }
+            }
         }
-        return Report(coreName: BLASInfo.coreName, threads: threads, repeats: repeats, layers: results,
-                      graphFlops: ReferenceGraph.flops, graphSeconds: threadCounts.map { ($0, median(times[$0] ?? []), (times[$0] ?? []).min() ?? .nan) },
-                      trainingStep: (median(steps), steps.min() ?? .nan))
+        return Report(header: "BLAS: \(BLASInfo.coreName); convolutions: \(ConvolutionLibrary.description)",
+                      threads: threads, repeats: repeats, peak: peak, layers: results,
+                      graphFlops: ReferenceGraph.flops,
+                      graphSeconds: threadCounts.map { t in (t, (times[t] ?? [:]).mapValues(median)) },
+                      trainingStep: (median(engineSteps), median(onednnSteps), median(zip(engineSteps, onednnSteps).map { $0 / $1 })),
+                      loadBefore: loadBefore, loadAfter: loadAverage())
     }
 }
 

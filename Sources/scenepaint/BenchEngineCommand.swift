@@ -3,13 +3,13 @@ import Foundation
 import Support
 import Tensor
 
-/// `scenepaint bench engine`: raw sgemm vs the engine's convolutions (forward
-/// and backward) on the same GEMM shapes, the reference graph's forward time at
-/// 1 and 2 threads, and a training step, with the OpenBLAS core in use.
+/// `scenepaint bench engine`: the engine's convolution kernels against oneDNN's
+/// per layer (forward and backward), the reference graph's forward time at
+/// 1 and 2 threads and a training step on both, with the OpenBLAS core in use.
 struct BenchEngineCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "engine",
-        abstract: "Measure the tensor engine: conv forward/backward vs raw sgemm, reference graph time.",
+        abstract: "Measure the convolutions: engine vs oneDNN (direct, Winograd, bf16) per layer, reference graph, training step.",
         discussion: """
             OpenBLAS picks its kernels when it loads, so --core-types runs this benchmark \
             once per core type in a child process (e.g. --core-types Haswell,SkylakeX).
@@ -24,8 +24,12 @@ struct BenchEngineCommand: ParsableCommand {
     @Option(name: .long, help: "OpenBLAS core types to compare, comma-separated (each in its own process).")
     var coreTypes: String?
 
+    @Option(name: .long, help: "Clock (GHz) the FP32 peak is computed from (/proc/cpuinfo shows only the nominal clock in a VM).")
+    var clockGhz: Double = 3.6
+
     func validate() throws {
         guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1") }
+        guard clockGhz > 0 && clockGhz < 10 else { throw ValidationError("--clock-ghz must be between 0 and 10, got \(clockGhz)") }
         guard parsedThreads != nil else { throw ValidationError("--graph-threads must be positive integers like 1,2") }
         if let coreTypes, coreTypes.split(separator: ",").isEmpty {
             throw ValidationError("--core-types needs names like Haswell,SkylakeX")
@@ -44,7 +48,8 @@ struct BenchEngineCommand: ParsableCommand {
             return
         }
         print("BLAS: \(BLASInfo.coreName) (\(BLASEnvironment.coreTypeSource)); \(BLASInfo.config)")
-        let report = EngineBenchmark.run(repeats: repeats, threadCounts: parsedThreads ?? [1, 2]) { line in
+        let report = EngineBenchmark.run(repeats: repeats, threadCounts: parsedThreads ?? [1, 2],
+                                         peak: .assumed(clockGHz: clockGhz)) { line in
             FileHandle.standardError.write((line + "\n").data(using: .utf8)!)
         }
         print(report.text)
@@ -65,7 +70,7 @@ struct BenchEngineCommand: ParsableCommand {
             process.arguments = arguments
             var environment = ProcessInfo.processInfo.environment
             environment[BLASEnvironment.coreTypeVariable] = core
-            environment[BLASEnvironment.marker] = "1"
+            environment[BLASEnvironment.marker] = BLASEnvironment.coreTypeVariable
             process.environment = environment
             let pipe = Pipe()
             process.standardOutput = pipe

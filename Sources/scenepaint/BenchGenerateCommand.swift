@@ -21,62 +21,82 @@ struct BenchGenerateCommand: ParsableCommand {
     @Option(help: "Timed runs per thread count (after one warm-up each).")
     var repeats: Int = 9
 
+    /// What is compared, interleaved: the engine's own kernels, oneDNN in f32, oneDNN in bf16.
+    enum Variant: String, CaseIterable {
+        case engine = "engine f32"
+        case onednn = "oneDNN f32"
+        case bf16 = "oneDNN bf16"
+    }
+
     func run() throws {
-        let (generator, modelName) = try loadGenerator()
-        let (labels, layoutName) = try loadLayout(palette: generator.palette)
+        let (loaded, modelName) = try loadGenerator()
+        let (labels, layoutName) = try loadLayout(palette: loaded.palette)
         let classes = labels.idsPresent.count
-        print("model:   \(modelName) (ngf \(generator.network.config.baseWidth), \(generator.network.parameterCount) parameters)")
+        print("model:   \(modelName) (ngf \(loaded.network.config.baseWidth), \(loaded.network.parameterCount) parameters)")
         print("layout:  \(layoutName), \(labels.width)x\(labels.height), \(classes) classes present")
-        print("blas:    \(BLASInfo.coreName) (\(BLASEnvironment.coreTypeSource))")
+        print("blas:    \(BLASInfo.coreName) (\(BLASEnvironment.coreTypeSource)); convolutions: \(ConvolutionLibrary.description)")
+        print("load average before: \(EngineBenchmark.loadAverage())")
+        let generators: [Variant: LGGANGenerator] = Dictionary(uniqueKeysWithValues: Variant.allCases.map { v in
+            (v, LGGANGenerator(network: loaded.network, palette: loaded.palette, source: loaded.source,
+                               precision: v == .bf16 ? .bf16 : .f32))
+        })
+        func generate(_ v: Variant, _ shouldCancel: @escaping @Sendable () -> Bool) throws -> GeneratedViews {
+            try ConvolutionSettings.with(backend: v == .engine ? .engine : .onednn) {
+                try generators[v]!.generate(labels, seed: 0, shouldCancel: shouldCancel)
+            }
+        }
         let threadCounts = [1, 2]
-        var times: [Int: [Double]] = [:]
-        var stageTimes: [Int: [[Double]]] = [:]
+        struct Key: Hashable { let threads: Int; let variant: Variant }
+        var times: [Key: [Double]] = [:]
+        var stageTimes: [Key: [[Double]]] = [:]
         for t in threadCounts {
             BLASInfo.setThreads(t)
-            _ = try generator.generate(labels, seed: 0, shouldCancel: { false })
+            for v in Variant.allCases { _ = try generate(v, { false }) }
         }
         for _ in 0..<repeats {
             for t in threadCounts {
                 BLASInfo.setThreads(t)
-                let clock = StageClock()
-                let start = DispatchTime.now().uptimeNanoseconds
-                let views = try generator.generate(labels, seed: 0, shouldCancel: { clock.mark(); return false })
-                let end = DispatchTime.now().uptimeNanoseconds
-                precondition(views.classOutputs.count == classes)
-                times[t, default: []].append(Double(end - start) / 1e6)
-                // Marks: before the encoder, then after the encoder, each global block, the global
-                // generator, the local features, the local generator and the fusion; the rest is making the views.
-                let marks = clock.marks + [end]
-                stageTimes[t, default: []].append(zip(marks.dropFirst(), marks).map { Double($0 - $1) / 1e6 })
-            }
-        }
-        var medians: [Int: Double] = [:]
-        for t in threadCounts {
-            let sorted = times[t]!.sorted()
-            medians[t] = sorted[sorted.count / 2]
-            print(String(format: "%d thread%@: median %.1f ms (min %.1f, max %.1f, %d runs)", t, t == 1 ? " " : "s",
-                         medians[t]!, sorted.first!, sorted.last!, sorted.count))
-            let runs = stageTimes[t]!
-            let depth = generator.network.config.globalDepth
-            let names = ["encoder"] + (0..<depth).map { "global block \($0)" }
-                + ["global to RGB", "local features", "class convs + local fusion", "weights + fusion", "views"]
-            if runs.allSatisfy({ $0.count == names.count }) {
-                let stageMedians = (0..<names.count).map { k -> Double in
-                    let v = runs.map { $0[k] }.sorted()
-                    return v[v.count / 2]
+                for v in Variant.allCases {
+                    let clock = StageClock()
+                    let start = DispatchTime.now().uptimeNanoseconds
+                    let views = try generate(v, { clock.mark(); return false })
+                    let end = DispatchTime.now().uptimeNanoseconds
+                    precondition(views.classOutputs.count == classes)
+                    let key = Key(threads: t, variant: v)
+                    times[key, default: []].append(Double(end - start) / 1e6)
+                    // Marks: before the encoder, then after the encoder, each global block, the global
+                    // generator, the local features, the local generator and the fusion; the rest is making the views.
+                    let marks = clock.marks + [end]
+                    stageTimes[key, default: []].append(zip(marks.dropFirst(), marks).map { Double($0 - $1) / 1e6 })
                 }
-                let parts = zip(names, stageMedians).map { String(format: "%@ %.1f", $0, $1) }
-                print("           stage medians (ms): " + parts.joined(separator: ", "))
-                // What a stale generation may still run before it notices it was cancelled.
-                let checked = stageMedians.dropLast()
-                let wholeGlobal = stageMedians[1...(depth + 1)].reduce(0, +)
-                let wholeLocal = stageMedians[depth + 2] + stageMedians[depth + 3]
-                print(String(format: "           longest stretch between cancellation checks: %.1f ms "
-                             + "(with checks only between the 4 stages: %.1f ms)",
-                             checked.max()!, max(stageMedians[0], wholeGlobal, wholeLocal, stageMedians[depth + 4])))
             }
         }
-        print(String(format: "speed-up 2 threads / 1 thread: %.2fx", medians[1]! / medians[2]!))
+        func median(_ v: [Double]) -> Double { v.sorted()[v.count / 2] }
+        for t in threadCounts {
+            for v in Variant.allCases {
+                let key = Key(threads: t, variant: v)
+                let sorted = times[key]!.sorted()
+                print(String(format: "%d thread%@, %@: median %.1f ms (min %.1f, max %.1f, %d runs)", t, t == 1 ? " " : "s",
+                             v.rawValue, median(sorted), sorted.first!, sorted.last!, sorted.count))
+                let runs = stageTimes[key]!
+                let depth = loaded.network.config.globalDepth
+                let names = ["encoder"] + (0..<depth).map { "global block \($0)" }
+                    + ["global to RGB", "local features", "class convs + local fusion", "weights + fusion", "views"]
+                if runs.allSatisfy({ $0.count == names.count }) {
+                    let stageMedians = (0..<names.count).map { k in median(runs.map { $0[k] }) }
+                    let parts = zip(names, stageMedians).map { String(format: "%@ %.1f", $0, $1) }
+                    print("           stage medians (ms): " + parts.joined(separator: ", "))
+                }
+            }
+            // Ratios of per-run times taken back to back (robust to the machine's drift).
+            let engine = times[Key(threads: t, variant: .engine)]!
+            for v in [Variant.onednn, .bf16] {
+                let ratios = zip(engine, times[Key(threads: t, variant: v)]!).map { $0 / $1 }
+                print(String(format: "           speed-up %@ over engine f32 at %d thread%@: %.2fx (median of per-run ratios)",
+                             v.rawValue, t, t == 1 ? "" : "s", median(ratios)))
+            }
+        }
+        print("load average after: \(EngineBenchmark.loadAverage())")
         print("all views = fused, global, local, weight maps and every present class's output")
     }
 

@@ -5,6 +5,7 @@ import Generation
 import Layouts
 import Models
 import Support
+import Tensor
 import Terminal
 
 /// `scenepaint edit [LAYOUT]`: the full-screen scene editor.
@@ -30,6 +31,7 @@ struct EditCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("Append editor timing lines to this file (benchmarks).", visibility: .hidden))
     var trace: String?
+    @OptionGroup var precisionOption: PrecisionOption
 
     func run() throws {
         guard isatty(STDIN_FILENO) != 0, isatty(STDOUT_FILENO) != 0 else {
@@ -62,16 +64,17 @@ struct EditCommand: ParsableCommand {
             if layoutPath?.isEmpty == true { layoutPath = nil }
         }
 
+        let precision = try precisionOption.resolved()
         let generator: SceneGenerator
         let label: String
         var modelPath = model == "none" ? nil : model
         var note: String? = nil
         if let explicit = modelPath {
-            generator = try ModelLoader.load(path: explicit)
+            generator = try ModelLoader.load(path: explicit, precision: precision)
             try PaletteCompatibility.check(initial.palette, of: layoutPath ?? "the new layout", against: generator.palette, of: "model \(explicit)")
             label = URL(fileURLWithPath: explicit).lastPathComponent
         } else if model == nil, let bundled = ModelLoader.defaultModelPath(locator: locator),
-                  let loaded = try? ModelLoader.load(path: bundled),
+                  let loaded = try? ModelLoader.load(path: bundled, precision: precision),
                   PaletteCompatibility.compatible(loaded.palette, initial.palette) {
             // The shipped model, when it speaks the layout's palette.
             generator = loaded

@@ -7,6 +7,7 @@ import Generation
 import Layouts
 import Models
 import Support
+import Tensor
 import Training
 
 /// `scenepaint eval`: how good a generator's images are, measured by the
@@ -34,6 +35,7 @@ struct EvalCommand: ParsableCommand {
     @Option(name: .long, help: "Resize test layouts to WxH (or S) before generating, e.g. the model's training size (default: as stored).") var size: TrainSegmenterCommand.Size?
     @Flag(name: .long, help: "Also score the model's global and local branches on their own (LGGAN).") var branches = false
     @Option(name: .customLong("small-share"), help: "Classes under this pixel share are small-object classes.") var smallShare: Double = 0.02
+    @OptionGroup var precisionOption: PrecisionOption
 
     static let defaultEvaluator = "landscape-segmenter.safetensors"
 
@@ -47,7 +49,7 @@ struct EvalCommand: ParsableCommand {
         guard let modelSpec = model ?? ModelLoader.defaultModelPath() else {
             throw Failure("no --model given and models/\(ModelLoader.defaultModelName) not found")
         }
-        let generator = try Self.loadGenerator(modelSpec, palette: palette)
+        let generator = try Self.loadGenerator(modelSpec, palette: palette, precision: try precisionOption.resolved(fallback: "f32"))
 
         var options = EvaluationOptions()
         options.count = count
@@ -85,9 +87,9 @@ struct EvalCommand: ParsableCommand {
     }
 
     /// The generator named by --model.
-    static func loadGenerator(_ spec: String, palette: Palette) throws -> any SceneGenerator {
+    static func loadGenerator(_ spec: String, palette: Palette, precision: ConvolutionPrecision) throws -> any SceneGenerator {
         if spec == "flat" { return PaletteColorGenerator(palette: palette) }
         if spec == "shaded" { return ShadedLayoutGenerator(palette: palette) }
-        return try ModelLoader.load(path: spec)  // palettes are checked by GenerationEvaluation
+        return try ModelLoader.load(path: spec, precision: precision)  // palettes are checked by GenerationEvaluation
     }
 }

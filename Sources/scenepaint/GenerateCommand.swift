@@ -63,6 +63,7 @@ struct GenerateCommand: ParsableCommand {
     var palette: String?
     @Option(help: "BLAS/engine threads.")
     var threads: Int = 2
+    @OptionGroup var precisionOption: PrecisionOption
     @Option(help: "Instead of one layout: measure how the views differ over a dataset's first --count pairs (per-class local weight, L1 and detail of each view; Markdown).")
     var report: String?
     @Option(help: "Pairs for --report.")
@@ -92,7 +93,7 @@ struct GenerateCommand: ParsableCommand {
             }
             modelPath = found
         }
-        let generator = try ModelLoader.loadLGGAN(path: modelPath)
+        let generator = try ModelLoader.loadLGGAN(path: modelPath, precision: try precisionOption.resolved())
         if let report {
             let dataset = try PairedDataset(directory: report, palette: generator.palette)
             if let sheet {

@@ -1,0 +1,48 @@
+/* A thin bridge over oneDNN's C API (libdnnl 2.6, dnnl.h) for the tensor
+ * engine's convolutions. Every call takes and returns plain NCHW / OIHW f32
+ * buffers; inside, oneDNN picks its own (channel-blocked) layouts and the
+ * bridge reorders at the boundary. Each call builds its primitive (oneDNN's
+ * primitive cache makes repeated shapes cheap) and keeps no state of its own.
+ * Return values: 0 done, 1 refused (oneDNN has only a reference kernel or no
+ * kernel for this shape; the caller uses its own), negative: an oneDNN error. */
+#ifndef SCENEPAINT_DNNL_BRIDGE_H
+#define SCENEPAINT_DNNL_BRIDGE_H
+#include <stddef.h>
+
+typedef struct {
+    int batch, in_channels, in_h, in_w;
+    int out_channels, out_h, out_w;
+    int kernel_h, kernel_w, stride;
+    /* Zero padding before the first row / column; after the last follows from the output size. */
+    int pad_top, pad_left;
+    /* Forward only: bf16 source and weights (converted here), f32 accumulation and output. */
+    int bf16;
+    /* Forward only: ask for Winograd (3x3, stride 1); refused when oneDNN has none. */
+    int winograd;
+    /* Forward only: 1 when a backward pass will follow (oneDNN's forward_training). */
+    int training;
+} spd_conv_shape;
+
+/* dst = conv(src, weights) + bias (bias may be NULL). src [N, Cin, H, W],
+ * weights [Cout, Cin, kH, kW], dst [N, Cout, outH, outW]. */
+int spd_conv_forward(const spd_conv_shape *shape, const float *src, const float *weights, const float *bias,
+                     float *dst, char *impl, size_t impl_len);
+/* diff_src = the input gradient from diff_dst (overwritten). */
+int spd_conv_backward_data(const spd_conv_shape *shape, const float *diff_dst, const float *weights,
+                           float *diff_src, char *impl, size_t impl_len);
+/* diff_weights = the weight gradient (overwritten). */
+int spd_conv_backward_weights(const spd_conv_shape *shape, const float *src, const float *diff_dst,
+                              float *diff_weights, char *impl, size_t impl_len);
+/* Which kernel oneDNN would use (0 forward, 1 backward data, 2 backward weights), without running it. */
+int spd_conv_query(const spd_conv_shape *shape, int pass, char *impl, size_t impl_len);
+
+/* OpenMP threads oneDNN uses for calls from the calling thread. */
+void spd_set_threads(int threads);
+int spd_max_threads(void);
+/* 1 when oneDNN's bf16 convolution kernels run natively here (avx512_bf16 or AMX). */
+int spd_has_native_bf16(void);
+/* oneDNN's version, e.g. 2, 6, 3. */
+void spd_version(int *major, int *minor, int *patch);
+/* The instruction set oneDNN dispatches to, e.g. "avx512_core_bf16". */
+const char *spd_cpu_isa(void);
+#endif

@@ -1,0 +1,174 @@
+import CDNNL
+import Foundation
+
+/// Which kernels run the engine's convolutions. Scoped per task/thread like
+/// GradMode, so a benchmark or test can compare both in one process.
+public enum ConvolutionBackend: String, Sendable, CaseIterable {
+    /// oneDNN where it has a tuned kernel for the layer (see `OneDNNConvolution.plan`), the engine elsewhere.
+    case onednn
+    /// The engine's own im2col + OpenBLAS and tap-GEMM kernels only.
+    case engine
+}
+
+/// Number format of inference convolutions (training is always f32).
+public enum ConvolutionPrecision: String, Sendable, CaseIterable {
+    case f32
+    /// bf16 inputs and weights, f32 accumulation and output (oneDNN layers only).
+    case bf16
+}
+
+extension ConvolutionPrecision {
+    /// The precision a user asked for: "f32", "bf16" or "auto" (bf16 where the
+    /// CPU computes it natively, else f32); nil (no flag) reads the environment
+    /// variable SCENEPAINT_PRECISION, then means "auto". nil for anything else.
+    public static func resolve(_ requested: String?) -> ConvolutionPrecision? {
+        let text = requested ?? ProcessInfo.processInfo.environment["SCENEPAINT_PRECISION"] ?? "auto"
+        if text == "auto" { return ConvolutionSettings.fastestInferencePrecision }
+        return ConvolutionPrecision(rawValue: text)
+    }
+}
+
+/// The convolution settings in force for the current task/thread.
+public enum ConvolutionSettings {
+    /// `SCENEPAINT_CONVOLUTIONS=engine` turns oneDNN off for the whole process.
+    @TaskLocal static var backend: ConvolutionBackend =
+        ProcessInfo.processInfo.environment["SCENEPAINT_CONVOLUTIONS"] == "engine" ? .engine : .onednn
+    @TaskLocal static var precision: ConvolutionPrecision = .f32
+    /// Off only to measure the direct kernel against Winograd.
+    @TaskLocal static var winograd = true
+
+    public static var currentBackend: ConvolutionBackend { backend }
+    public static var currentPrecision: ConvolutionPrecision { precision }
+
+    public static func with<R>(backend: ConvolutionBackend, _ body: () throws -> R) rethrows -> R {
+        try $backend.withValue(backend, operation: body)
+    }
+
+    public static func with<R>(precision: ConvolutionPrecision, _ body: () throws -> R) rethrows -> R {
+        try $precision.withValue(precision, operation: body)
+    }
+
+    public static func with<R>(winograd: Bool, _ body: () throws -> R) rethrows -> R {
+        try $winograd.withValue(winograd, operation: body)
+    }
+
+    /// bf16 where the CPU computes it natively (avx512_bf16 or AMX), else f32:
+    /// emulated bf16 is slower than f32 and no more accurate.
+    public static var fastestInferencePrecision: ConvolutionPrecision {
+        spd_has_native_bf16() != 0 ? .bf16 : .f32
+    }
+}
+
+/// The engine's convolutions on oneDNN (libdnnl 2.6 through the CDNNL bridge):
+/// NCHW in and out, oneDNN's channel-blocked layouts inside each call.
+/// Every call checks the kernel oneDNN picked and refuses reference kernels
+/// (`ref:`, up to 100x slower), returning false so the caller runs its own.
+enum OneDNNConvolution {
+    /// What oneDNN runs for one layer, or nil when the engine's kernel is used.
+    struct Plan {
+        var shape: spd_conv_shape
+    }
+
+    /// The layer decision (measured per layer with `bench engine`, table in
+    /// docs/benchmarks.md): oneDNN for zero-padded convolutions with more than
+    /// `TapConvolution.maxOutputChannels` outputs and a kernel larger than 1x1;
+    /// the engine's tap GEMM for the few-channel heads, plain GEMMs for 1x1,
+    /// and the engine for reflect padding (oneDNN has none).
+    static func plan(_ g: TapGeometry, batch: Int, outChannels cout: Int) -> Plan? {
+        guard ConvolutionSettings.backend == .onednn, !g.reflect, !g.isIdentity,
+              !TapConvolution.applies(g, outChannels: cout),
+              TapConvolution.isConsecutive(g.offsetsY), TapConvolution.isConsecutive(g.offsetsX) else { return nil }
+        let kh = g.offsetsY.count, kw = g.offsetsX.count
+        let padTop = -g.offsetsY[0], padLeft = -g.offsetsX[0]
+        let padBottom = (g.outH - 1) * g.stride + g.offsetsY[kh - 1] - (g.inH - 1)
+        let padRight = (g.outW - 1) * g.stride + g.offsetsX[kw - 1] - (g.inW - 1)
+        guard padTop >= 0, padLeft >= 0, padBottom >= 0, padRight >= 0,
+              padTop < kh, padLeft < kw, padBottom < kh, padRight < kw else { return nil }
+        let shape = spd_conv_shape(
+            batch: Int32(batch), in_channels: Int32(g.channels), in_h: Int32(g.inH), in_w: Int32(g.inW),
+            out_channels: Int32(cout), out_h: Int32(g.outH), out_w: Int32(g.outW),
+            kernel_h: Int32(kh), kernel_w: Int32(kw), stride: Int32(g.stride),
+            pad_top: Int32(padTop), pad_left: Int32(padLeft), bf16: 0, winograd: 0, training: 0)
+        return Plan(shape: shape)
+    }
+
+    /// Winograd (F(4x4, 3x3)) for 3x3 stride-1 layers of at least 32 channels
+    /// each way (measured faster there; errors ~2e-5 relative, within float
+    /// tolerance of the direct kernel); the direct kernel elsewhere.
+    static func prefersWinograd(_ s: spd_conv_shape) -> Bool {
+        s.kernel_h == 3 && s.kernel_w == 3 && s.stride == 1 && s.in_channels >= 32 && s.out_channels >= 32
+    }
+
+    /// out = conv(x, weight) (+ bias); false when oneDNN refused (nothing written).
+    static func forward(_ plan: Plan, x: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+                        out: UnsafeMutablePointer<Float>, training: Bool) -> Bool {
+        var s = plan.shape
+        s.training = training ? 1 : 0
+        s.bf16 = !training && ConvolutionSettings.precision == .bf16 ? 1 : 0
+        spd_set_threads(Int32(Parallel.threads))
+        if s.bf16 == 0 && ConvolutionSettings.winograd && prefersWinograd(s) {
+            var w = s
+            w.winograd = 1
+            if spd_conv_forward(&w, x, weight, bias, out, nil, 0) == 0 { return true }
+        }
+        return spd_conv_forward(&s, x, weight, bias, out, nil, 0) == 0
+    }
+
+    /// gradInput = d/dx (overwritten); false when refused.
+    static func backwardData(_ plan: Plan, gradOutput: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+                             gradInput: UnsafeMutablePointer<Float>) -> Bool {
+        var s = plan.shape
+        spd_set_threads(Int32(Parallel.threads))
+        return spd_conv_backward_data(&s, gradOutput, weight, gradInput, nil, 0) == 0
+    }
+
+    /// gradWeight = d/dW (overwritten); false when refused.
+    static func backwardWeights(_ plan: Plan, x: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
+                                gradWeight: UnsafeMutablePointer<Float>) -> Bool {
+        var s = plan.shape
+        spd_set_threads(Int32(Parallel.threads))
+        return spd_conv_backward_weights(&s, x, gradOutput, gradWeight, nil, 0) == 0
+    }
+
+    /// The kernel oneDNN picks for a layer and pass ("" when it refuses), for tests and the bench.
+    static func implementation(_ plan: Plan, pass: Pass, precision: ConvolutionPrecision = .f32,
+                               winograd: Bool = false, training: Bool = false) -> String {
+        var s = plan.shape
+        s.bf16 = precision == .bf16 ? 1 : 0
+        s.winograd = winograd ? 1 : 0
+        s.training = training ? 1 : 0
+        var buffer = [CChar](repeating: 0, count: 256)
+        let status = spd_conv_query(&s, Int32(pass.rawValue), &buffer, buffer.count)
+        return status == 0 ? String(cString: buffer) : ""
+    }
+
+    enum Pass: Int { case forward = 0, backwardData = 1, backwardWeights = 2 }
+
+    /// "oneDNN 2.6.3 (avx512_core_bf16)".
+    static var versionDescription: String {
+        var major: Int32 = 0, minor: Int32 = 0, patch: Int32 = 0
+        spd_version(&major, &minor, &patch)
+        return "oneDNN \(major).\(minor).\(patch) (\(String(cString: spd_cpu_isa())))"
+    }
+}
+
+/// What runs the convolutions, for tests, `bench` headers and the docs.
+public enum ConvolutionLibrary {
+    /// "oneDNN 2.6.3 (avx512_core_bf16)".
+    public static var description: String { OneDNNConvolution.versionDescription }
+
+    public enum Pass: Sendable { case forward, backwardData, backwardWeights }
+
+    /// The oneDNN kernel (its implementation string, e.g. "brgconv:avx512_core")
+    /// that a zero-padded conv2d of these shapes runs for `pass` under the
+    /// current settings, or nil when the engine's own kernel runs it.
+    public static func kernel(input: [Int], weight: [Int], stride: Int = 1, padding: Int = 0, pass: Pass = .forward,
+                              precision: ConvolutionPrecision = .f32, winograd: Bool = false) -> String? {
+        let g = TapGeometry.convolution(channels: input[1], inH: input[2], inW: input[3], kernelH: weight[2],
+                                        kernelW: weight[3], stride: stride, padding: padding, reflect: false)
+        guard let plan = OneDNNConvolution.plan(g, batch: input[0], outChannels: weight[0]) else { return nil }
+        let p: OneDNNConvolution.Pass = pass == .forward ? .forward : (pass == .backwardData ? .backwardData : .backwardWeights)
+        let name = OneDNNConvolution.implementation(plan, pass: p, precision: precision, winograd: winograd)
+        return name.isEmpty ? nil : name
+    }
+}

@@ -32,7 +32,7 @@ def test_committed_fixture_is_reproduced(name):
 
 
 def swift_views(binary, model, layout_png, out_dir):
-    result = subprocess.run([binary, "generate", layout_png, "--model", model, "--all-views", out_dir],
+    result = subprocess.run([binary, "generate", layout_png, "--model", model, "--all-views", out_dir, "--precision", "f32"],
                             capture_output=True, text=True, env={**os.environ, "OPENBLAS_NUM_THREADS": "1"})
     assert result.returncode == 0, result.stderr
     return {os.path.splitext(n)[0]: np.array(Image.open(os.path.join(out_dir, n)).convert("RGB"))

@@ -19,7 +19,8 @@ run: build
 
 # Installs what is missing and runs every test (unit, CLI, tmux end-to-end)
 # in release mode: the numeric tests train small networks.
-test: deps
+test:
+	@bash scripts/install-deps.sh --test
 	$(SWIFT) build -c release --product scenepaint
 	SCENEPAINT_BIN=$(CURDIR)/$(RELEASE_BIN) $(SWIFT) test -c release --disable-swift-testing
 	@if $(PYTHON) -c 'import torch, safetensors, PIL, numpy, pytest' 2>/dev/null; then \

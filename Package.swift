@@ -11,7 +11,7 @@
 //   Training <- Datasets, Generation, Models, Tensor, Layouts, Support
 //   Evaluation <- Datasets, Generation, Models, Layouts, Support, CBLAS   (not Training)
 //   Editor <- Generation, Layouts, Support   (not Models, not Tensor)
-//   Terminal <- Editor, Generation, Layouts, Support, CNCurses, CSixel
+//   Terminal <- Editor, Generation, Layouts, Support, CNCurses, CSixel, CChafa
 //   scenepaint <- Support, Tensor, Layouts, Datasets, Landscapes, Generation, Models, Training, Evaluation, Editor, Terminal, ArgumentParser
 // Support, CPNG, CJPEG and the system-library shims depend on nothing here.
 import PackageDescription
@@ -40,6 +40,8 @@ let package = Package(
                        providers: [.apt(["libncursesw5-dev"])]),
         .systemLibrary(name: "CSixel", path: "Sources/CSixel", pkgConfig: "libsixel",
                        providers: [.apt(["libsixel-dev"])]),
+        .systemLibrary(name: "CChafa", path: "Sources/CChafa", pkgConfig: "chafa",
+                       providers: [.apt(["libchafa-dev", "libglib2.0-dev"])]),
         // libpng reports errors with longjmp, which Swift cannot catch: a thin C
         // bridge owns the setjmp and hands back error strings.
         .target(name: "CPNG", path: "Sources/CPNG",
@@ -64,7 +66,7 @@ let package = Package(
         .target(name: "Evaluation", dependencies: ["Datasets", "Generation", "Models", "Layouts", "Support", "CBLAS"],
                 swiftSettings: fastMath + [v5]),
         .target(name: "Editor", dependencies: ["Generation", "Layouts", "Support"], swiftSettings: [v5]),
-        .target(name: "Terminal", dependencies: ["Editor", "Generation", "Layouts", "Support", "CNCurses", "CSixel"],
+        .target(name: "Terminal", dependencies: ["Editor", "Generation", "Layouts", "Support", "CNCurses", "CSixel", "CChafa"],
                 swiftSettings: [v5]),
         .executableTarget(
             name: "scenepaint",
@@ -84,7 +86,7 @@ let package = Package(
                     swiftSettings: [v5]),
         .testTarget(name: "GenerationTests", dependencies: ["Generation", "Layouts"], swiftSettings: [v5]),
         .testTarget(name: "EditorTests", dependencies: ["Editor", "Generation", "Layouts"], swiftSettings: [v5]),
-        .testTarget(name: "TerminalTests", dependencies: ["Terminal", "Layouts"], swiftSettings: [v5]),
+        .testTarget(name: "TerminalTests", dependencies: ["Terminal", "Editor", "Layouts"], swiftSettings: [v5]),
         // Runs the built binary as a process (and in tmux): exit codes, messages, files.
         .testTarget(name: "CLITests", dependencies: ["Layouts", "Support"], swiftSettings: [v5]),
     ]

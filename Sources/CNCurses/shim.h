@@ -4,3 +4,5 @@
 #define NCURSES_WIDECHAR 1
 #include <locale.h>
 #include <ncursesw/curses.h>
+/* From term.h (not included whole: its macros clash with common names). */
+extern int setupterm(const char *term, int filedes, int *errret);

@@ -22,7 +22,8 @@ struct DatasetCommand: ParsableCommand {
             height = h
         }
         init(width: Int, height: Int) { self.width = width; self.height = height }
-        static var defaultValueDescription: String { "256x256" }
+        /// Help shows the default as it is typed ("256x256", not the struct).
+        var defaultValueDescription: String { "\(width)x\(height)" }
     }
 
     enum Split: String, ExpressibleByArgument, CaseIterable { case train, val, test }
@@ -37,14 +38,14 @@ struct DatasetCommand: ParsableCommand {
         @Option(name: .long, help: "Image size WxH (square or 2:1 work best).") var size: Size = Size(width: 256, height: 256)
         @Option(name: .long, help: "Dataset seed.") var seed: UInt64 = 1
         @Option(name: .long, help: "Write into DIR/SPLIT; the split also enters every pair's seed.") var split: Split?
-        @Option(name: .long, help: "Worker threads (default: all cores).") var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+        @Option(name: .long, help: "Worker threads (default: all cores).") var jobs: Int?
         @Option(name: .long, help: "PNG zlib level 0-9 (1 is fast).") var compression: Int = 1
 
         func run() throws {
             let directory = split.map { out + "/" + $0.rawValue } ?? out
             guard (0...9).contains(compression) else { throw ValidationError("--compression must be 0-9") }
             let synthesis = DatasetSynthesis(directory: directory, seed: seed, count: count, width: size.width, height: size.height,
-                                             split: split?.rawValue, jobs: jobs, compressionLevel: compression)
+                                             split: split?.rawValue, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, compressionLevel: compression)
             let bar = ProgressBox(ProgressBar(total: count, label: "synth"))
             let start = Date()
             let manifest = try synthesis.run { done, _, _ in bar.update(done) }

@@ -20,7 +20,7 @@ struct EditCommand: ParsableCommand {
     @Option(help: "Trained model to generate with (default: models/landscape-lggan.safetensors when the layout uses its palette; \"none\" for the stand-in generator, shown as \"no model\").")
     var model: String?
 
-    @Option(help: "Force the image output: sixel, truecolor or 256 (default: ask the terminal).")
+    @Option(help: "Force the graphics (default: ask the terminal; `scenepaint doctor` says what it answers).")
     var graphics: GraphicsMode?
 
     @Option(help: "Palette of a new layout, or of a greyscale label-id PNG.")

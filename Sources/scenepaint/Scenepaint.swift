@@ -22,5 +22,5 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure speed (figures and ratios from one run; see docs/benchmarks.md).",
-        subcommands: [BenchEngineCommand.self, BenchGenerateCommand.self])
+        subcommands: [BenchEngineCommand.self, BenchGenerateCommand.self, BenchCellsCommand.self])
 }

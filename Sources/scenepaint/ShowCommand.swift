@@ -9,12 +9,12 @@ extension GraphicsMode: ExpressibleByArgument {}
 struct ShowCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "show",
-        abstract: "Draw a layout or an image in the terminal (sixel, else truecolor or 256-colour half blocks).")
+        abstract: "Draw a layout or an image in the terminal (kitty, iTerm2 or sixel images, else text cells).")
 
     @Argument(help: "A layout PNG or any image PNG.")
     var file: String
 
-    @Option(help: "Force a graphics mode: sixel, truecolor or 256 (default: ask the terminal).")
+    @Option(help: "Force a graphics mode (default: ask the terminal; `scenepaint doctor` says what it answers).")
     var mode: GraphicsMode?
 
     @Option(help: "Palette for a greyscale label-id PNG (shows it as a layout).")
@@ -26,19 +26,30 @@ struct ShowCommand: ParsableCommand {
         let onTerminal = isatty(STDOUT_FILENO) != 0
         let caps = onTerminal ? TerminalProbe.probe() : TerminalCapabilities(truecolor: TerminalCapabilities.truecolorFromEnvironment())
         let chosen = mode ?? (onTerminal ? GraphicsMode.best(for: caps) : .truecolor)
+        let depth = chosen.colorDepth(detected: onTerminal ? caps.colorDepth : .truecolor)
         var shown = image
         if onTerminal {
             // Leave two rows for the caption and the prompt.
             let rows = max(1, caps.rows - 2)
             let box: (Int, Int)
-            switch chosen {
-            case .sixel: box = (caps.columns * (caps.cellWidth ?? 10), rows * (caps.cellHeight ?? 20))
-            case .truecolor, .ansi256: box = (caps.columns, rows * 2)
+            if chosen.isImage {
+                box = (caps.columns * (caps.cellWidth ?? 10), rows * (caps.cellHeight ?? 20))
+            } else {
+                box = (caps.columns, rows * 2)
             }
             let size = ImageFit.fit(width: image.width, height: image.height, into: box.0, box.1)
-            shown = image.resized(width: size.width, height: size.height)
+            shown = chosen == .symbols ? image : image.resized(width: size.width, height: size.height)
+            if chosen == .symbols {
+                // libchafa reads the full image and fits it into the cells itself.
+                let grid = image.cells(columns: size.width, rows: (size.height + 1) / 2, mode: .symbols, depth: depth)
+                var bytes = Array(grid.lines(depth: depth).joined(separator: "\r\n").utf8)
+                bytes.append(contentsOf: Array("\r\n".utf8))
+                FileHandle.standardOutput.write(Data(bytes))
+                print("\(file): \(image.width)x\(image.height) \(image.labels != nil ? "layout" : "image"), shown with symbols (\(depth.rawValue))")
+                return
+            }
         }
-        var bytes = try shown.encoded(mode: chosen)
+        var bytes = try shown.encoded(mode: chosen, depth: depth)
         bytes.append(contentsOf: Array("\r\n".utf8))
         FileHandle.standardOutput.write(Data(bytes))
         if onTerminal {

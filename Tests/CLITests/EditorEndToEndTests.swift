@@ -249,6 +249,24 @@ final class EditorEndToEndTests: XCTestCase {
         fresh.waitFor("EXITED 0")
     }
 
+    /// An 8-colour terminal (TERM=screen, no COLORTERM; tmux answers no colour
+    /// query): sky and water share blue, so water's cells and its palette
+    /// swatch carry its letter, and the list says which is which.
+    func testEightColourCanvasMarksCollidingClasses() throws {
+        let command = "cd \(shellQuote(home)) && env -u COLORTERM TERM=screen SCENEPAINT_HOME=\(shellQuote(home)) SCENEPAINT_RECOVERY_DIR=\(shellQuote(recoveryDir)) "
+            + "\(shellQuote(CLIRunner.binary)) edit \(shellQuote(layoutPath))"
+        let session = try EditorTmuxSession(command: command)
+        defer { session.close() }
+        let screen = session.waitFor("| 16")
+        let lines = screen.split(separator: "\n").map(String.init)
+        // Rows 4-7 of the 20x12 layout are water: one dot a cell, each a "w".
+        XCTAssertTrue(lines.contains { $0.hasPrefix("wwwwwwwwwwwwwwwwwwww") }, "water cells carry its letter:\n\(screen)")
+        XCTAssertTrue(lines.contains { $0.contains("ww*  1 water") }, "the palette row shows the same cells:\n\(screen)")
+        XCTAssertTrue(lines.contains { $0.contains("  *  0 sky") && !$0.contains("ss*") }, "sky, first on blue, stays plain:\n\(screen)")
+        try session.send("q")
+        session.waitFor("EXITED 0")
+    }
+
     /// The sixel path: the bytes the editor writes are captured with script(1)
     /// and the preview image is decoded with libsixel's sixel2png.
     func testSixelPreviewDecodesToAnImage() throws {
@@ -262,37 +280,56 @@ final class EditorEndToEndTests: XCTestCase {
         defer { session.close() }
         session.waitFor("? help")
         session.waitFor("gen ")
-        // The image is encoded in the background: wait until script(1) has seen it.
-        let deadline = Date().addingTimeInterval(20)
-        while Date() < deadline {
-            if let data = FileManager.default.contents(atPath: typescript), !Self.sixelSequences(in: [UInt8](data)).isEmpty { break }
-            usleep(50_000)
+        // The canvas and swatch sixels come at once, the preview when it is
+        // generated and encoded (background): wait until script(1) has seen a
+        // sixel with a shaded scene in it.
+        var decoded: [RGBImage] = []
+        func decode(_ sixel: [UInt8], _ name: String) throws -> RGBImage {
+            let sixelPath = home + "/\(name).six", pngPath = home + "/\(name).png"
+            try Data(sixel).write(to: URL(fileURLWithPath: sixelPath))
+            let decode = Process()
+            decode.executableURL = URL(fileURLWithPath: "/usr/bin/sixel2png")
+            decode.arguments = ["-i", sixelPath, "-o", pngPath]
+            try decode.run()
+            decode.waitUntilExit()
+            XCTAssertEqual(decode.terminationStatus, 0)
+            return try RGBImage.read(path: pngPath)
+        }
+        func colours(_ image: RGBImage) -> Set<UInt32> {
+            var result = Set<UInt32>()
+            for i in stride(from: 0, to: image.pixels.count, by: 3) {
+                result.insert(UInt32(image.pixels[i]) << 16 | UInt32(image.pixels[i + 1]) << 8 | UInt32(image.pixels[i + 2]))
+            }
+            return result
+        }
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline, !decoded.contains(where: { colours($0).count > 8 }) {
+            let seen = FileManager.default.contents(atPath: typescript).map { Self.sixelSequences(in: [UInt8]($0)) } ?? []
+            // Only whole images (the last one may still be on its way).
+            for i in decoded.count..<seen.count {
+                guard Array(seen[i].suffix(2)) == [0x1B, 0x5C] else { break }
+                decoded.append(try decode(seen[i], "image\(i)"))
+            }
+            usleep(100_000)
         }
         try session.send("q")
         session.waitFor("EXITED 0")
-        let bytes = try Data(contentsOf: URL(fileURLWithPath: typescript))
-        let sixels = Self.sixelSequences(in: [UInt8](bytes))
-        XCTAssertFalse(sixels.isEmpty, "no sixel image in the editor's output")
-        let last = try XCTUnwrap(sixels.last)
-        let sixelPath = home + "/preview.six", pngPath = home + "/preview.png"
-        try Data(last).write(to: URL(fileURLWithPath: sixelPath))
-        let decode = Process()
-        decode.executableURL = URL(fileURLWithPath: "/usr/bin/sixel2png")
-        decode.arguments = ["-i", sixelPath, "-o", pngPath]
-        try decode.run()
-        decode.waitUntilExit()
-        XCTAssertEqual(decode.terminationStatus, 0)
-        let image = try RGBImage.read(path: pngPath)
+        XCTAssertFalse(decoded.isEmpty, "no sixel image in the editor's output")
+        let image = try XCTUnwrap(decoded.first { colours($0).count > 8 }, "a shaded scene, not a flat fill")
         // The 20x12 layout is enlarged to fill the pane, keeping its aspect
         // (sixel bands may pad the height to a multiple of 6).
         let expectedHeight = Double(image.width) * 12 / 20
         XCTAssertLessThanOrEqual(abs(Double(image.height) - expectedHeight), 6, "aspect kept: \(image.width)x\(image.height)")
         XCTAssertGreaterThanOrEqual(image.width, 40)
-        var colours = Set<UInt32>()
-        for i in stride(from: 0, to: image.pixels.count, by: 3) {
-            colours.insert(UInt32(image.pixels[i]) << 16 | UInt32(image.pixels[i + 1]) << 8 | UInt32(image.pixels[i + 2]))
+        // The canvas is a sixel image too, in the class colours (sixel stores
+        // colours as percentages: within 2 levels) plus the brush outline.
+        let classColours = palette.classes.map(\.color) + [RGBColor(28, 28, 28), RGBColor(0, 0, 0), RGBColor(255, 255, 255)]
+        let canvas = decoded.first { image in
+            image.width > 100 && colours(image).allSatisfy { c in
+                classColours.contains { abs(Int($0.r) - Int(c >> 16)) <= 2 && abs(Int($0.g) - Int((c >> 8) & 255)) <= 2 && abs(Int($0.b) - Int(c & 255)) <= 2 }
+            }
         }
-        XCTAssertGreaterThan(colours.count, 8, "a shaded scene, not a flat fill")
+        XCTAssertNotNil(canvas, "the canvas is drawn as a sixel image in exact class colours")
     }
 
     /// Pids whose parent is `pid` (from /proc).

@@ -165,7 +165,7 @@ final class FoundationCLITests: XCTestCase {
         let (home, _) = try makeHome()
         let result = try CLIRunner(environment: ["SCENEPAINT_HOME": home]).run(["doctor"])
         XCTAssertEqual(result.status, 0, result.stderr)
-        for key in ["blas core:", "blas threads:", "sixel", "truecolor:", "cell pixels:", "palettes:      \(home)/palettes"] {
+        for key in ["blas core:", "blas threads:", "image protocols not probed", "colours:", "graphics:", "cell pixels:", "palettes:      \(home)/palettes"] {
             XCTAssertTrue(result.text.contains(key), "missing \(key) in\n\(result.text)")
         }
     }

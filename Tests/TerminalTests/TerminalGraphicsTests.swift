@@ -18,7 +18,7 @@ final class TerminalGraphicsTests: XCTestCase {
 
     func testModeChoiceFollowsCapabilities() {
         XCTAssertEqual(GraphicsMode.best(for: TerminalCapabilities(sixel: true, truecolor: true)), .sixel)
-        XCTAssertEqual(GraphicsMode.best(for: TerminalCapabilities(sixel: false, truecolor: true)), .truecolor)
+        XCTAssertEqual(GraphicsMode.best(for: TerminalCapabilities(sixel: false, truecolor: true)), GraphicsMode.textCells)
         XCTAssertEqual(GraphicsMode.best(for: TerminalCapabilities(sixel: false, truecolor: false)), .ansi256)
         XCTAssertTrue(TerminalCapabilities.truecolorFromEnvironment(["COLORTERM": "truecolor"]))
         XCTAssertFalse(TerminalCapabilities.truecolorFromEnvironment(["TERM": "xterm"]))
@@ -29,22 +29,22 @@ final class TerminalGraphicsTests: XCTestCase {
         image[0, 0] = RGBColor(255, 0, 0); image[1, 0] = RGBColor(255, 0, 0)
         image[0, 1] = RGBColor(0, 0, 255); image[1, 1] = RGBColor(0, 255, 0)
         image[0, 2] = RGBColor(9, 9, 9); image[1, 2] = RGBColor(9, 9, 9)
-        let lines = HalfBlockRenderer(palette: .truecolor).lines(image)
+        let lines = HalfBlockRenderer(depth: .truecolor).lines(image)
         XCTAssertEqual(lines.count, 2)
         XCTAssertEqual(lines[0], "\u{1B}[38;2;255;0;0m\u{1B}[48;2;0;0;255m\u{2580}\u{1B}[48;2;0;255;0m\u{2580}\u{1B}[0m")
         XCTAssertEqual(lines[1], "\u{1B}[38;2;9;9;9m\u{1B}[48;2;0;0;0m\u{2580}\u{2580}\u{1B}[0m")
     }
 
     func testXterm256Approximation() {
-        XCTAssertEqual(HalfBlockRenderer.xterm256Index(RGBColor(0, 0, 0)), 16)
-        XCTAssertEqual(HalfBlockRenderer.xterm256Index(RGBColor(255, 255, 255)), 231)
-        XCTAssertEqual(HalfBlockRenderer.xterm256Index(RGBColor(255, 0, 0)), 196)
-        XCTAssertEqual(HalfBlockRenderer.xterm256Index(RGBColor(128, 128, 128)), 244)
+        XCTAssertEqual(ColorDepth.xterm256Index(RGBColor(0, 0, 0)), 16)
+        XCTAssertEqual(ColorDepth.xterm256Index(RGBColor(255, 255, 255)), 231)
+        XCTAssertEqual(ColorDepth.xterm256Index(RGBColor(255, 0, 0)), 196)
+        XCTAssertEqual(ColorDepth.xterm256Index(RGBColor(128, 128, 128)), 244)
         // Every index maps back to a colour that maps to itself.
         for i in 16...255 {
-            let c = HalfBlockRenderer.xterm256Color(i)
-            let j = HalfBlockRenderer.xterm256Index(c)
-            XCTAssertEqual(HalfBlockRenderer.xterm256Color(j), c, "index \(i)")
+            let c = ColorDepth.xterm256Color(i)
+            let j = ColorDepth.xterm256Index(c)
+            XCTAssertEqual(ColorDepth.xterm256Color(j), c, "index \(i)")
         }
     }
 
@@ -86,6 +86,18 @@ final class TerminalGraphicsTests: XCTestCase {
         let expected = layout.colorized()
         XCTAssertLessThanOrEqual(maxChannelDifference(decoded, expected), 2)
         XCTAssertEqual(nearestClasses(decoded, palette), labels.ids, "every pixel decodes to its own class colour")
+    }
+
+    /// libsixel's decoder in-process (used by `bench cells`) agrees with sixel2png.
+    func testSixelDecoderAgreesWithSixel2png() throws {
+        var image = RGBImage(width: 37, height: 20)
+        for y in 0..<20 { for x in 0..<37 { image[x, y] = RGBColor(UInt8(x * 7), UInt8(y * 12), UInt8((x * y) % 256)) } }
+        let bytes = try TerminalImage(rgb: image).encoded(mode: .sixel)
+        let inProcess = try SixelDecoder.decode(bytes)
+        let tool = try decodeSixel(bytes)
+        XCTAssertEqual(inProcess.width, tool.width)
+        XCTAssertEqual(inProcess.height, tool.height)
+        XCTAssertEqual(inProcess.pixels, tool.pixels)
     }
 
     func testPhotoSixelDecodesCloseToSource() throws {

@@ -6,8 +6,6 @@ import Layouts
 /// Drawing what ncurses owns: titles, canvas, rules, palette, message and
 /// status lines, popups. The preview rectangle is left alone.
 extension EditorApp {
-    static let outsideColor = RGBColor(28, 28, 28)
-
     func drawScreen(_ screen: EditorScreenLayout) {
         let titlePair = curses.pair(-1, -1)
         let layoutTitle = " \(ExportNaming.baseName(layoutPath: state.filePath)) \(state.layout.width)x\(state.layout.height) \(state.viewport.zoomLabel)"
@@ -21,7 +19,6 @@ extension EditorApp {
                 curses.put("\u{2502}", row: row, column: column, pair: titlePair)
             }
         }
-        drawCanvas(screen.canvas)
         drawPalette(screen.palette)
         drawMessage(screen)
         drawStatus(screen)
@@ -32,43 +29,28 @@ extension EditorApp {
         }
     }
 
-    func drawCanvas(_ rect: EditorScreenLayout.Rect) {
-        let labels = state.labels
-        let table = state.palette.colorTable.map { curses.colorIndex($0) }
-        let outside = curses.colorIndex(Self.outsideColor)
-        var overlay: [Bool]? = nil
-        if !state.shapePreview.isEmpty {
-            var marks = [Bool](repeating: false, count: labels.ids.count)
-            for i in state.shapePreview { marks[i] = true }
-            overlay = marks
-        }
-        let current = table[state.currentClass]
-        func color(_ p: PixelPoint) -> Int32 {
-            guard labels.contains(x: p.x, y: p.y) else { return outside }
-            let i = p.y * labels.width + p.x
-            if let overlay, overlay[i] { return current }
-            return table[Int(labels.ids[i])]
-        }
-        let viewport = state.viewport
-        let cursorDot = viewport.dot(ofPixel: state.cursor)
-        let cursorCell = (x: cursorDot.x, y: cursorDot.y / 2)
-        for row in 0..<rect.height {
-            for column in 0..<rect.width {
-                let top = color(viewport.pixel(atDotX: column, dotY: 2 * row))
-                let bottom = color(viewport.pixel(atDotX: column, dotY: 2 * row + 1))
-                if column == cursorCell.x && row == cursorCell.y {
-                    // The brush cursor: a cross in black or white over the pixel colour.
-                    let c = state.palette.color(id: Int(labels[state.cursor.x, state.cursor.y]))
-                    let light = Int(c.r) * 3 + Int(c.g) * 6 + Int(c.b) > 1280
-                    let marker: Unicode.Scalar = state.penDown ? "\u{25CF}" : (state.shapeAnchor != nil ? "\u{25C7}" : "\u{253C}")
-                    curses.put(marker, row: rect.y + row, column: rect.x + column,
-                               pair: curses.pair(curses.colorIndex(light ? RGBColor(0, 0, 0) : RGBColor(255, 255, 255)), top),
-                               attributes: EditorCurses.attrBold)
-                } else {
-                    curses.put("\u{2580}", row: rect.y + row, column: rect.x + column, pair: curses.pair(top, bottom))
-                }
+    /// Writes the canvas and the palette swatches (cells ncurses leaves
+    /// blank) when they changed since the last frame; after wrefresh.
+    func drawCanvasAndSwatches(_ screen: EditorScreenLayout) {
+        let renderer = canvasRenderer
+        let canvas = renderer.canvasFrame(state, rect: screen.canvas)
+        var out: [UInt8] = []
+        if canvas != shownCanvas {
+            if let bytes = try? renderer.bytes(canvas, at: (screen.canvas.x, screen.canvas.y), imageID: EditorCanvasRenderer.canvasImageID) {
+                out += bytes
+                shownCanvas = canvas
             }
         }
+        let first = paletteFirstRow(rect: screen.palette)
+        let shown = Array(state.palette.classes.dropFirst(first).prefix(screen.palette.height))
+        let swatches = renderer.swatchFrame(shown, palette: state.palette)
+        if !shown.isEmpty, shownSwatches?.frame != swatches || shownSwatches?.row != first {
+            if let bytes = try? renderer.bytes(swatches, at: (screen.palette.x + 1, screen.palette.y), imageID: EditorCanvasRenderer.swatchImageID) {
+                out += bytes
+                shownSwatches = (swatches, first)
+            }
+        }
+        if !out.isEmpty { EditorPreviewPane.writeAll(out) }
     }
 
     func drawPalette(_ rect: EditorScreenLayout.Rect) {
@@ -81,10 +63,8 @@ extension EditorApp {
             guard index < classes.count else { break }
             let cls = classes[index]
             let selected = index == position
-            let swatch = curses.pair(curses.colorIndex(cls.color), -1)
+            // Columns 1-2 are the swatch, drawn in exact colours by drawCanvasAndSwatches.
             curses.put(selected ? "\u{25B6}" : " ", row: rect.y + row, column: rect.x, pair: 0, attributes: EditorCurses.attrBold)
-            curses.put("\u{2588}", row: rect.y + row, column: rect.x + 1, pair: swatch)
-            curses.put("\u{2588}", row: rect.y + row, column: rect.x + 2, pair: swatch)
             let mark = present.contains(cls.id) ? "*" : " "
             curses.text("\(mark)\(String(format: "%3d", cls.id)) \(cls.name)", row: rect.y + row, column: rect.x + 3,
                         width: rect.width - 4, attributes: selected ? EditorCurses.attrReverse : 0)

@@ -151,7 +151,8 @@ extension EditorApp {
             break
         }
         if state.cursor != before, let screen {
-            state.viewport.reveal(state.cursor, dotsWide: screen.canvas.width, dotsHigh: screen.canvas.height * 2)
+            let dots = canvasRenderer.dots(in: screen.canvas)
+            state.viewport.reveal(state.cursor, dotsWide: dots.wide, dotsHigh: dots.high)
             clampViewport()
         }
     }
@@ -165,8 +166,9 @@ extension EditorApp {
 
     private func pan(dx: Int, dy: Int) {
         guard let screen else { return }
-        let stepX = max(1, state.viewport.pixelsSpanned(byDots: screen.canvas.width) / 4)
-        let stepY = max(1, state.viewport.pixelsSpanned(byDots: screen.canvas.height * 2) / 4)
+        let dots = canvasRenderer.dots(in: screen.canvas)
+        let stepX = max(1, state.viewport.pixelsSpanned(byDots: dots.wide) / 4)
+        let stepY = max(1, state.viewport.pixelsSpanned(byDots: dots.high) / 4)
         state.viewport.originX += dx * stepX
         state.viewport.originY += dy * stepY
         clampViewport()
@@ -174,8 +176,9 @@ extension EditorApp {
 
     func clampViewport() {
         guard let screen else { return }
+        let dots = canvasRenderer.dots(in: screen.canvas)
         state.viewport.clamp(layoutWidth: state.layout.width, layoutHeight: state.layout.height,
-                             dotsWide: screen.canvas.width, dotsHigh: screen.canvas.height * 2)
+                             dotsWide: dots.wide, dotsHigh: dots.high)
     }
 
     // MARK: mouse
@@ -189,10 +192,10 @@ extension EditorApp {
         if b & EditorCurses.button5Pressed != 0 { state.setBrushSize(state.brushSize - 1); return }
         let canvas = screen.canvas
         let inCanvas = canvas.contains(column: column, row: row)
-        // Pixel under the top half of the cell; outside the canvas, clamp (for drags).
-        let dotX = min(max(column - canvas.x, 0), canvas.width - 1)
-        let dotY = 2 * (min(max(row - canvas.y, 0), canvas.height - 1))
-        let pixel = state.viewport.pixel(atDotX: dotX, dotY: dotY)
+        // Pixel under the cell (its top half in half blocks); outside the canvas, clamp (for drags).
+        let dot = canvasRenderer.dot(column: min(max(column - canvas.x, 0), canvas.width - 1),
+                                     row: min(max(row - canvas.y, 0), canvas.height - 1))
+        let pixel = state.viewport.pixel(atDotX: dot.x, dotY: dot.y)
         if b & (EditorCurses.button3Pressed | EditorCurses.button3Clicked) != 0 {
             if inCanvas {
                 state.eyedrop(at: pixel)

@@ -28,6 +28,10 @@ public final class EditorApp {
     var scheduler: PreviewScheduler!
     var exports: ExportQueue!
     var graphicsMode: GraphicsMode = .truecolor
+    var canvasRenderer = EditorCanvasRenderer(mode: .truecolor, depth: .truecolor, cellWidth: 10, cellHeight: 20)
+    /// The canvas and swatch frames on screen (nil: draw again).
+    var shownCanvas: EditorCanvasRenderer.Frame?
+    var shownSwatches: (frame: EditorCanvasRenderer.Frame, row: Int)?
     var message = ""
     var requestedRevision = -1
     var requestedSeed: UInt64 = 0
@@ -59,6 +63,8 @@ public final class EditorApp {
         signalRead = EditorTerminalGuard.install()
         let caps = TerminalProbe.probe()
         graphicsMode = options.graphics ?? GraphicsMode.best(for: caps)
+        canvasRenderer = EditorCanvasRenderer(mode: graphicsMode, depth: graphicsMode.colorDepth(detected: caps.colorDepth),
+                                              cellWidth: caps.cellWidth ?? 10, cellHeight: caps.cellHeight ?? 20)
         trace = options.tracePath.map(EditorTrace.init(path:))
         var fds: [Int32] = [-1, -1]
         if pipe(&fds) == 0 {
@@ -72,7 +78,7 @@ public final class EditorApp {
             var byte: UInt8 = 1
             _ = write(wakeFD, &byte, 1)
         }
-        pane = EditorPreviewPane(mode: graphicsMode, cellWidth: caps.cellWidth ?? 10, cellHeight: caps.cellHeight ?? 20, wake: wake)
+        pane = EditorPreviewPane(mode: graphicsMode, depth: canvasRenderer.depth, cellWidth: caps.cellWidth ?? 10, cellHeight: caps.cellHeight ?? 20, wake: wake)
         scheduler = makeScheduler()
         exports = ExportQueue(onFinish: wake)
         curses = EditorCurses.start()
@@ -102,6 +108,7 @@ public final class EditorApp {
         trace?.finished(scheduler.statistics)
         scheduler.stop()
         pane.finishWriting()
+        if graphicsMode == .kitty { EditorPreviewPane.writeAll(KittyGraphics.deleteAll) }
         EditorCurses.stop()
         EditorPreviewPane.writeAll(Array(EditorTerminalGuard.restoreSequence.utf8))
         EditorTerminalGuard.uninstall()
@@ -217,10 +224,13 @@ public final class EditorApp {
         if let window = TerminalProbe.windowSize(), window.xPixels > 0, window.yPixels > 0 {
             pane.cellWidth = window.xPixels / window.columns
             pane.cellHeight = window.yPixels / window.rows
+            canvasRenderer.cellWidth = pane.cellWidth
+            canvasRenderer.cellHeight = pane.cellHeight
         }
         if let screen {
+            let dots = canvasRenderer.dots(in: screen.canvas)
             state.viewport = Viewport.fitting(layoutWidth: state.layout.width, layoutHeight: state.layout.height,
-                                              dotsWide: screen.canvas.width, dotsHigh: screen.canvas.height * 2)
+                                              dotsWide: dots.wide, dotsHigh: dots.high)
         }
         pane.resetCache()
         needsFullClear = true
@@ -233,9 +243,13 @@ public final class EditorApp {
     func render() -> Bool {
         guard !pane.isWriting else { return false }
         if needsFullClear {
+            // Kitty images lie over the text: a popup or a cleared screen needs them gone.
+            if graphicsMode == .kitty { EditorPreviewPane.writeAll(KittyGraphics.deleteAll) }
             clearok(stdscr, true)
             needsFullClear = false
             pane.invalidate()
+            shownCanvas = nil
+            shownSwatches = nil
         }
         werase(stdscr)
         guard let screen else {
@@ -250,9 +264,12 @@ public final class EditorApp {
             // A smaller image than the one shown: only a cleared screen drops the rest.
             clearok(stdscr, true)
             pane.invalidate()
+            shownCanvas = nil
+            shownSwatches = nil
         }
         drawScreen(screen)
         wrefresh(stdscr)
+        if !Self.coversPreview(mode) { drawCanvasAndSwatches(screen) }
         if !Self.coversPreview(mode), pane.emitIfNeeded(in: screen.preview) > 0 { trace?.imageWriteStarted() }
         return true
     }

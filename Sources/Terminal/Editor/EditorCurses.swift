@@ -56,7 +56,7 @@ struct EditorCurses {
 
     /// The terminal colour index nearest to an RGB colour.
     func colorIndex(_ c: RGBColor) -> Int32 {
-        if colorCount >= 256 { return Int32(HalfBlockRenderer.xterm256Index(c)) }
+        if colorCount >= 256 { return Int32(ColorDepth.xterm256Index(c)) }
         if colorCount >= 8 {
             let r = c.r > 127 ? 1 : 0, g = c.g > 127 ? 1 : 0, b = c.b > 127 ? 1 : 0
             return Int32(r | g << 1 | b << 2)

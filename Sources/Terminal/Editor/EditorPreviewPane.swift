@@ -17,6 +17,8 @@ final class EditorPreviewPane {
     typealias Rect = EditorScreenLayout.Rect
 
     let mode: GraphicsMode
+    /// Colours of text cells.
+    let depth: ColorDepth
     /// Pixel size of one cell (sixel sizing); from TIOCGWINSZ, else a guess.
     var cellWidth: Int
     var cellHeight: Int
@@ -53,8 +55,9 @@ final class EditorPreviewPane {
     /// Cells covered by the image last written (nil after a screen clear).
     private(set) var shownFootprint: Rect?
 
-    init(mode: GraphicsMode, cellWidth: Int, cellHeight: Int, wake: @escaping @Sendable () -> Void) {
+    init(mode: GraphicsMode, depth: ColorDepth, cellWidth: Int, cellHeight: Int, wake: @escaping @Sendable () -> Void) {
         self.mode = mode
+        self.depth = depth
         self.cellWidth = cellWidth
         self.cellHeight = cellHeight
         self.wake = wake
@@ -111,13 +114,13 @@ final class EditorPreviewPane {
     static func footprint(width: Int, height: Int, in rect: Rect, mode: GraphicsMode, cell: (Int, Int)) -> Rect? {
         guard rect.width > 0, rect.height > 0 else { return nil }
         switch mode {
-        case .sixel:
+        case .sixel, .kitty, .iterm:
             // Sixel rows come in bands of 6 pixels: stay inside the rectangle.
             let size = fill(width: width, height: height, into: rect.width * cell.0, (rect.height * cell.1 / 6) * 6)
             let columns = (size.width + cell.0 - 1) / cell.0
             let rows = (size.height + cell.1 - 1) / cell.1
             return Rect(x: rect.x + max(0, (rect.width - columns) / 2), y: rect.y, width: columns, height: rows)
-        case .truecolor, .ansi256:
+        case .symbols, .truecolor, .ansi256, .ansi16:
             let size = fill(width: width, height: height, into: rect.width, rect.height * 2)
             return Rect(x: rect.x + max(0, (rect.width - size.width) / 2), y: rect.y, width: size.width, height: (size.height + 1) / 2)
         }
@@ -163,11 +166,11 @@ final class EditorPreviewPane {
         }
         if let encoding, encoding.version == version, encoding.rect == rect { return 0 }
         encoding = (version, rect)
-        let job = (version: version, mode: mode, cell: (cellWidth, cellHeight))
+        let job = (version: version, mode: mode, depth: depth, cell: (cellWidth, cellHeight))
         let queued = PreviewScheduler.now()
         queue.async { [weak self] in
             let start = PreviewScheduler.now()
-            guard let bytes = try? Self.encode(image, in: rect, mode: job.mode, cell: job.cell) else { return }
+            guard let bytes = try? Self.encode(image, in: rect, mode: job.mode, depth: job.depth, cell: job.cell) else { return }
             let end = PreviewScheduler.now()
             guard let self else { return }
             self.lock.lock()
@@ -180,7 +183,7 @@ final class EditorPreviewPane {
     }
 
     /// Positioned bytes for the image fitted into `rect`, centred horizontally.
-    static func encode(_ image: RGBImage, in rect: Rect, mode: GraphicsMode, cell: (Int, Int)) throws -> [UInt8] {
+    static func encode(_ image: RGBImage, in rect: Rect, mode: GraphicsMode, depth: ColorDepth, cell: (Int, Int)) throws -> [UInt8] {
         guard let place = footprint(width: image.width, height: image.height, in: rect, mode: mode, cell: cell) else { return [] }
         var out = Array("\u{1B}7".utf8)
         switch mode {
@@ -194,10 +197,18 @@ final class EditorPreviewPane {
                 out += try SixelEncoder.encode(indices: EditorSixelQuantizer.indices(fitted), width: fitted.width,
                                                height: fitted.height, palette: EditorSixelQuantizer.palette)
             }
-        case .truecolor, .ansi256:
+        case .kitty:
+            // The generator's pixels as they are; kitty scales them to the cells.
+            out += cursorPosition(row: place.y, column: place.x)
+            out += KittyGraphics.place(.rgb(image), id: 1, cells: (place.width, place.height))
+        case .iterm:
+            let size = fill(width: image.width, height: image.height, into: rect.width * cell.0, (rect.height * cell.1 / 6) * 6)
+            out += cursorPosition(row: place.y, column: place.x)
+            out += try TerminalImage(rgb: image.resized(width: size.width, height: size.height)).encoded(mode: mode, imageID: 1)
+        case .symbols, .truecolor, .ansi256, .ansi16:
             let size = fill(width: image.width, height: image.height, into: rect.width, rect.height * 2)
-            let renderer = HalfBlockRenderer(palette: mode == .truecolor ? .truecolor : .ansi256)
-            for (i, line) in renderer.lines(image.resized(width: size.width, height: size.height)).enumerated() where i < rect.height {
+            let grid = TerminalImage(rgb: image).cells(columns: size.width, rows: (size.height + 1) / 2, mode: mode, depth: depth)
+            for (i, line) in grid.lines(depth: mode.colorDepth(detected: depth)).enumerated() where i < rect.height {
                 out += cursorPosition(row: place.y + i, column: place.x)
                 out += Array(line.utf8)
             }

@@ -10,6 +10,9 @@
 public struct EditorScreenLayout: Equatable, Sendable {
     public struct Rect: Equatable, Sendable {
         public var x: Int, y: Int, width: Int, height: Int
+        public init(x: Int, y: Int, width: Int, height: Int) {
+            self.x = x; self.y = y; self.width = width; self.height = height
+        }
         public func contains(column: Int, row: Int) -> Bool {
             column >= x && column < x + width && row >= y && row < y + height
         }

@@ -5,11 +5,11 @@ import Layouts
 /// channel. libsixel's own path builds a median-cut palette and
 /// error-diffuses every frame, which costs 30-60 ms for a pane-sized image;
 /// with a fixed palette it only has to write the sixel bytes.
-enum EditorSixelQuantizer {
+public enum EditorSixelQuantizer {
     static let levels = (r: 6, g: 7, b: 6)
 
     /// The cube's colours, index = r * 42 + g * 6 + b.
-    static let palette: [RGBColor] = {
+    public static let palette: [RGBColor] = {
         var colors: [RGBColor] = []
         for r in 0..<levels.r {
             for g in 0..<levels.g {
@@ -38,7 +38,7 @@ enum EditorSixelQuantizer {
 
     static let tables = (r: table(levels: levels.r), g: table(levels: levels.g), b: table(levels: levels.b))
 
-    static func indices(_ image: RGBImage) -> [UInt8] {
+    public static func indices(_ image: RGBImage) -> [UInt8] {
         var out = [UInt8](repeating: 0, count: image.width * image.height)
         let (tr, tg, tb) = tables
         image.pixels.withUnsafeBufferPointer { px in

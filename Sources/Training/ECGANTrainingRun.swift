@@ -29,7 +29,10 @@ public final class ECGANTrainingRun {
         self.trainer = trainer
         self.directory = directory
         self.samples = samples
-        for sub in ["", "/samples", "/models"] { try AtomicFile.ensureDirectory(directory + sub) }
+        for sub in ["", "/samples", "/models"] {
+            try AtomicFile.ensureDirectory(directory + sub)
+            AtomicFile.removeAbandonedTemporaries(in: directory + sub)
+        }
         batches = BatchPrefetcher(dataset: dataset, size: trainer.options.size, batch: trainer.options.batch,
                                   seed: trainer.options.seed)
         if trainer.config.useEdge { batches.edgeDirectory = DatasetEdges.directory(of: dataset.directory) }

@@ -132,7 +132,8 @@ public final class LGGANTrainer {
             terms.append(l1)
         }
         if let logits = out.classLogits, options.classificationWeight > 0 {
-            let ce = LGGANLosses.classification(logits: logits, pairs: out.classPairs, batch: n) * options.classificationWeight
+            let ce = LGGANLosses.classification(logits: logits, pairs: out.classPairs, batch: n,
+                                                ignoring: palette.ignoreID.flatMap { palette.position(ofID: $0) }) * options.classificationWeight
             record.classification = ce.scalar
             terms.append(ce)
         }

@@ -2,6 +2,8 @@
 SWIFT ?= swift
 RELEASE_BIN := .build/release/scenepaint
 SAMPLE ?= samples/lake.png
+# The Python that runs python/tests (the PyTorch twin), e.g. make test PYTHON=/work/venv-torch/bin/python
+PYTHON ?= python3
 
 .PHONY: run test deps build clean fuzz
 
@@ -21,6 +23,11 @@ test:
 	@bash scripts/install-deps.sh --test
 	$(SWIFT) build -c release --product scenepaint
 	SCENEPAINT_BIN=$(CURDIR)/$(RELEASE_BIN) $(SWIFT) test -c release --disable-swift-testing
+	@if $(PYTHON) -c 'import torch, safetensors, PIL, numpy, pytest' 2>/dev/null; then \
+		cd python && SCENEPAINT_BIN=$(CURDIR)/$(RELEASE_BIN) $(PYTHON) -m pytest -q tests; \
+	else \
+		echo "python/tests skipped: $(PYTHON) lacks torch, safetensors, pillow, numpy or pytest (pip install -e 'python[test]'; see docs/scale.md). The Swift parity test (ParityFixtureTests) ran above."; \
+	fi
 
 # libFuzzer harnesses for the file readers (Fuzz/, docs/reliability.md): builds
 # them with -sanitize=fuzzer,address into .build-fuzz and runs each for

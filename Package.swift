@@ -3,7 +3,7 @@
 // The module graph: each target below lists exactly the modules its files import
 // (Tests/CLITests/PackageGraphTests checks both the targets and these lines).
 //   Tensor <- CBLAS, CDNNL, Support
-//   Layouts <- CPNG, Support
+//   Layouts <- CPNG, CJPEG, Support
 //   Datasets <- Layouts, Support
 //   Landscapes <- Datasets, Layouts, Support
 //   Generation <- Layouts, Support   (SceneGenerator, GeneratedViews, the views, the palette rule)
@@ -13,7 +13,7 @@
 //   Editor <- Generation, Layouts, Support   (not Models, not Tensor)
 //   Terminal <- Editor, Generation, Layouts, Support, CNCurses, CSixel, CChafa
 //   scenepaint <- Support, Tensor, Layouts, Datasets, Landscapes, Generation, Models, Training, Evaluation, Editor, Terminal, ArgumentParser
-// Support, CPNG and the system-library shims depend on nothing here.
+// Support, CPNG, CJPEG and the system-library shims depend on nothing here.
 import PackageDescription
 
 // Hot loops are written with unsafe pointers; -Ounchecked removes the remaining
@@ -53,9 +53,12 @@ let package = Package(
         .target(name: "CDNNL", path: "Sources/CDNNL",
                 linkerSettings: [.linkedLibrary("dnnl"), .linkedLibrary("gomp")]),
 
+        // libjpeg-turbo's error_exit must not return: the same kind of setjmp bridge as CPNG.
+        .target(name: "CJPEG", path: "Sources/CJPEG", linkerSettings: [.linkedLibrary("jpeg")]),
+
         .target(name: "Support", swiftSettings: [v5]),
         .target(name: "Tensor", dependencies: ["CBLAS", "CDNNL", "Support"], swiftSettings: fastMath + [v5]),
-        .target(name: "Layouts", dependencies: ["CPNG", "Support"], swiftSettings: fastMath + [v5]),
+        .target(name: "Layouts", dependencies: ["CPNG", "CJPEG", "Support"], swiftSettings: fastMath + [v5]),
         .target(name: "Datasets", dependencies: ["Layouts", "Support"], swiftSettings: [v5]),
         .target(name: "Landscapes", dependencies: ["Datasets", "Layouts", "Support"], swiftSettings: fastMath + [v5]),
         .target(name: "Generation", dependencies: ["Layouts", "Support"], swiftSettings: [v5]),

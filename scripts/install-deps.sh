@@ -2,7 +2,7 @@
 # Installs the Debian packages scenepaint needs, only those that are missing.
 # Used by `make run` and `make test`; safe to run repeatedly.
 set -euo pipefail
-packages=(pkg-config libncursesw5-dev libopenblas-dev libdnnl-dev libpng-dev libsixel-dev libsixel-bin libchafa-dev libglib2.0-dev tmux)
+packages=(pkg-config libncursesw5-dev libopenblas-dev libdnnl-dev libpng-dev libjpeg62-turbo-dev libsixel-dev libsixel-bin libchafa-dev libglib2.0-dev tmux)
 # --test: also the real terminals the end-to-end tests drive on a virtual X
 # server (xterm, kitty with software GL), screenshots and keys.
 if [ "${1:-}" = "--test" ]; then

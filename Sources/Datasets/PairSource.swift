@@ -51,6 +51,9 @@ extension PairSource {
 public enum PairSources {
     public static let all: [any PairSource] = [
         LayoutsImagesSource(),
+        CityscapesSource(),
+        ADE20KSource(),
+        COCOStuffSource(),
     ]
 
     /// The source whose shape `directory` has, else the first (whose `pairs`

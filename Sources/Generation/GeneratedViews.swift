@@ -17,6 +17,8 @@ public struct GeneratedViews: Sendable {
     public var classOutputs: [Int: RGBImage]
     /// Images a model adds under view names of its own (shown by `SceneView.image(named:title:)`).
     public var extra: [String: RGBImage]
+    /// ECGAN's edge attention sigma(I'_e) per pixel, 0...1 (the `attention` view).
+    public var attention: [Float]?
     /// Wall time of the generation in seconds.
     public var seconds: Double
 

@@ -9,6 +9,15 @@ public protocol SceneGenerator: Sendable {
     /// True when different seeds give different images.
     var hasNoiseInput: Bool { get }
     func generate(_ labels: LabelMap, seed: UInt64, shouldCancel: @Sendable () -> Bool) throws -> GeneratedViews
+    /// The views this model fills, in the order of the editor's keys (default: LGGAN's).
+    var views: [SceneView] { get }
+    /// The model's kind for status lines ("LGGAN", "ECGAN++", ...).
+    var modelName: String { get }
+}
+
+extension SceneGenerator {
+    public var views: [SceneView] { SceneView.lgganViews }
+    public var modelName: String { "model" }
 }
 
 public struct GenerationCancelled: Error {

@@ -25,11 +25,17 @@ public struct SceneView: Hashable, Sendable, CustomStringConvertible {
     public func hash(into hasher: inout Hasher) { hasher.combine(name) }
     public var description: String { name }
 
-    /// Every view, in the order of the editor's keys 1-9 and of `v`.
-    public static let all: [SceneView] = [.fused, .global, .local, .globalWeight, .localWeight, .classView, .sideBySide]
+    /// Every view of every model (the command line's vocabulary): LGGAN's, then ECGAN's own.
+    public static let all: [SceneView] = lgganViews + [.edge, .attention, .coarse]
 
-    /// Old names still accepted on the command line.
-    static let synonyms = ["weights": "weight-local"]
+    /// The views of LGGAN (and of the stand-in generator), in the order of the editor's keys and of `v`.
+    public static let lgganViews: [SceneView] = [.fused, .global, .local, .globalWeight, .localWeight, .classView, .sideBySide]
+
+    /// The views of ECGAN / ECGAN++ ("fused" is its final image I'').
+    public static let ecganViews: [SceneView] = [.fused, .coarse, .edge, .attention, .classView, .sideBySide]
+
+    /// Old names and the paper's symbols, accepted on the command line.
+    static let synonyms = ["weights": "weight-local", "I'": "coarse", "I''": "fused", "final": "fused"]
 
     /// The view called `name` (or one of its old names), nil if there is none.
     public static func named(_ name: String) -> SceneView? {
@@ -37,20 +43,25 @@ public struct SceneView: Hashable, Sendable, CustomStringConvertible {
         return all.first { $0.name == name }
     }
 
-    /// The number key that selects the view ("1"-"9"; empty past the ninth).
-    public var key: String {
-        guard let index = Self.all.firstIndex(of: self), index < 9 else { return "" }
+    /// The number key that selects the view among `views` (a model's list; "1"-"9", empty past the ninth).
+    public func key(in views: [SceneView] = lgganViews) -> String {
+        guard let index = views.firstIndex(of: self), index < 9 else { return "" }
         return String(index + 1)
     }
 
-    public static func forKey(_ key: Character) -> SceneView? {
-        all.first { !$0.key.isEmpty && $0.key == String(key) }
+    public var key: String { key() }
+
+    public static func forKey(_ key: Character, in views: [SceneView] = lgganViews) -> SceneView? {
+        views.first { !$0.key(in: views).isEmpty && $0.key(in: views) == String(key) }
     }
 
-    public var next: SceneView {
-        let index = Self.all.firstIndex(of: self) ?? 0
-        return Self.all[(index + 1) % Self.all.count]
+    /// The view after this one in `views` (the first when this one is not among them).
+    public func next(in views: [SceneView] = lgganViews) -> SceneView {
+        guard let index = views.firstIndex(of: self) else { return views[0] }
+        return views[(index + 1) % views.count]
     }
+
+    public var next: SceneView { next() }
 }
 
 /// What a view is made from: one generation, the layout it came from, and
@@ -93,6 +104,15 @@ extension SceneView {
     public static let sideBySide = SceneView(name: "side-by-side", title: "layout | fused") {
         ViewComposer.sideBySide($0)
     }
+
+    /// ECGAN: the generated edge map I'_e.
+    public static let edge = image(named: "edge", title: "edge map")
+    /// ECGAN: sigma(I'_e), the attention that transfers the edges into the image (Eq. 1), as a heat map.
+    public static let attention = SceneView(name: "attention", title: "attention") {
+        ViewComposer.weightMap($0.views.attention, source: $0, missing: "edge attention")
+    }
+    /// ECGAN: I', the edge-guided image before the semantic preserving module.
+    public static let coarse = image(named: "coarse", title: "I' (before G_s)")
 
     /// A view of an image a model adds under `name` in `GeneratedViews.extra`.
     public static func image(named name: String, title: String) -> SceneView {

@@ -35,9 +35,9 @@ public enum ViewComposer {
         return ComposedView(image: image, caption: caption, isAvailable: true)
     }
 
-    static func weightMap(_ map: [Float]?, source: ViewSource) -> ComposedView {
+    static func weightMap(_ map: [Float]?, source: ViewSource, missing what: String = "weight maps") -> ComposedView {
         let w = source.views.fused.width, h = source.views.fused.height
-        guard let m = map, m.count == w * h else { return missing("weight maps", source: source) }
+        guard let m = map, m.count == w * h else { return missing(what, source: source) }
         return ComposedView(image: HeatMap.image(m, width: w, height: h), caption: "mean \(format(mean(m)))", isAvailable: true)
     }
 

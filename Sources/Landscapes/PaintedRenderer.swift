@@ -1,4 +1,5 @@
 import Layouts
+import Support
 
 /// Renders painted layouts: every class inside an arbitrary mask, with the cues that
 /// make it read as that class (see `PaintedMaterials`). Same alignment as the
@@ -9,7 +10,7 @@ public struct PaintedRenderer: Sendable {
     public let supersampling: Int
 
     public init(supersampling: Int = 3) {
-        precondition(supersampling >= 1 && supersampling % 2 == 1, "supersampling must be odd")
+        invariant(supersampling >= 1 && supersampling % 2 == 1, "supersampling must be odd")
         self.supersampling = supersampling
     }
 

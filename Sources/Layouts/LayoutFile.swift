@@ -16,6 +16,11 @@ public struct LayoutError: UserFacingError, Equatable {
     public let path: String
     public let message: String
     public var description: String { "\(path): \(message)" }
+
+    public init(path: String, message: String) {
+        self.path = path
+        self.message = message
+    }
 }
 
 /// Reading and writing layouts in any of the three encodings.

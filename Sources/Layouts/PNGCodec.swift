@@ -133,7 +133,7 @@ public enum PNGCodec {
         return Data(bytes: out, count: size)
     }
 
-    static func readFile(_ path: String) throws -> Data {
+    public static func readFile(_ path: String) throws -> Data {
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
             throw PNGError(path: path, kind: .io, message: "no such file")

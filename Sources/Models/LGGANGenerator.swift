@@ -33,6 +33,8 @@ public final class LGGANGenerator: SceneGenerator, @unchecked Sendable {
 
     public var hasNoiseInput: Bool { network.config.noiseChannels > 0 || network.config.styleChannels > 0 }
 
+    public var modelName: String { "LGGAN" }
+
     public func generate(_ labels: LabelMap, seed: UInt64, shouldCancel: @Sendable () -> Bool) throws -> GeneratedViews {
         try generate(labels, seed: seed, style: nil, shouldCancel: shouldCancel)
     }
@@ -43,13 +45,7 @@ public final class LGGANGenerator: SceneGenerator, @unchecked Sendable {
                          shouldCancel: @Sendable () -> Bool) throws -> GeneratedViews {
         let start = Date()
         if shouldCancel() { throw GenerationCancelled() }
-        let indices = try SemanticInput.indices(of: labels, palette: palette)
-        let multiple = network.config.sizeMultiple
-        let paddedW = (labels.width + multiple - 1) / multiple * multiple
-        let paddedH = (labels.height + multiple - 1) / multiple * multiple
-        let padded = Self.padByRepeatingEdges(indices, width: labels.width, height: labels.height,
-                                              toWidth: paddedW, toHeight: paddedH)
-        let input = SemanticInput(indices: padded, batch: 1, height: paddedH, width: paddedW, classCount: palette.count)
+        let (input, indices) = try SemanticInput.padded(labels, palette: palette, multiple: network.config.sizeMultiple)
         let output: LGGANOutput = try lock.withLock {
             try GradMode.withoutGrad { try ConvolutionSettings.with(precision: precision) {
                 let code = style.map { $0.code(seed: seed) } ?? network.styleCode(batch: 1, seed: seed)

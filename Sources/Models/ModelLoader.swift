@@ -8,6 +8,15 @@ import Tensor
 public enum ModelLoader {
     /// The shipped model's file name under models/.
     public static let defaultModelName = "landscape-lggan.safetensors"
+    /// The shipped ECGAN, which the editor loads beside the default model.
+    public static let ecganModelName = "landscape-ecgan.safetensors"
+
+    /// models/landscape-ecgan.safetensors where the resource locator finds models/, if it exists.
+    public static func bundledECGANPath(locator: ResourceLocator = .standard()) -> String? {
+        guard let directory = locator.modelsDirectory else { return nil }
+        let path = directory + "/" + ecganModelName
+        return FileManager.default.fileExists(atPath: path) ? path : nil
+    }
 
     /// models/landscape-lggan.safetensors where the resource locator finds models/, if it exists.
     public static func defaultModelPath(locator: ResourceLocator = .standard()) -> String? {
@@ -17,9 +26,22 @@ public enum ModelLoader {
     }
 
     /// Loads and validates a model file; a malformed file gives one clear error naming it.
-    /// `precision`: the number format its inference convolutions run in.
+    /// LGGAN or ECGAN, as the file's metadata says. `precision`: the number
+    /// format its inference convolutions run in.
     public static func load(path: String, precision: ConvolutionPrecision = .f32) throws -> any SceneGenerator {
-        try loadLGGAN(path: path, precision: precision)
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw ModelFileError(path: path, reason: "no such file")
+        }
+        if try ModelFileHeader.format(ofFileAt: path) == ECGANModelFile.format { return try loadECGAN(path: path, precision: precision) }
+        return try loadLGGAN(path: path, precision: precision)
+    }
+
+    public static func loadECGAN(path: String, precision: ConvolutionPrecision = .f32) throws -> ECGANGenerator {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw ModelFileError(path: path, reason: "no such file")
+        }
+        let (network, palette, _) = try ECGANModelFile.read(path: path)
+        return try ECGANGenerator(network: network, palette: palette, source: path, precision: precision)
     }
 
     /// The concrete LGGAN (for tools that need its network or config).

@@ -61,6 +61,17 @@ public struct SemanticInput {
                   height: labels.height, width: labels.width, classCount: palette.count)
     }
 
+    /// One layout for a generator: its palette positions (row-major, unpadded) and
+    /// the input padded to multiples of `multiple` by repeating the last row and column.
+    public static func padded(_ labels: LabelMap, palette: Palette, multiple: Int) throws -> (input: SemanticInput, indices: [Int]) {
+        let indices = try SemanticInput.indices(of: labels, palette: palette)
+        let paddedW = (labels.width + multiple - 1) / multiple * multiple
+        let paddedH = (labels.height + multiple - 1) / multiple * multiple
+        let padded = LGGANGenerator.padByRepeatingEdges(indices, width: labels.width, height: labels.height,
+                                                        toWidth: paddedW, toHeight: paddedH)
+        return (SemanticInput(indices: padded, batch: 1, height: paddedH, width: paddedW, classCount: palette.count), indices)
+    }
+
     /// Palette positions of a label map's ids.
     public static func indices(of labels: LabelMap, palette: Palette) throws -> [Int] {
         var table = [Int](repeating: -2, count: 256)

@@ -105,10 +105,13 @@ public enum LGGANLosses {
     /// Eq. 5 with void filtering: each present class's pooled feature should be
     /// classified as that class; per image the sum over present classes divided
     /// by their number, then the mean over images. Works at any batch size.
-    public static func classification(logits: Tensor, pairs: [(image: Int, classIndex: Int)], batch: Int) -> Tensor {
+    /// `ignoring`: the palette position of its ignore class (ADE20K 'other',
+    /// COCO-Stuff 'unlabeled'), an input channel but not a class to learn.
+    public static func classification(logits: Tensor, pairs: [(image: Int, classIndex: Int)], batch: Int,
+                                      ignoring: Int? = nil) -> Tensor {
         var perImage = [Int](repeating: 0, count: batch)
-        for p in pairs { perImage[p.image] += 1 }
-        let weights = pairs.map { 1 / Float(perImage[$0.image] * batch) }
+        for p in pairs where p.classIndex != ignoring { perImage[p.image] += 1 }
+        let weights = pairs.map { $0.classIndex == ignoring ? 0 : 1 / Float(perImage[$0.image] * batch) }
         return crossEntropy(logits: logits, targets: pairs.map(\.classIndex), weights: weights, reduction: .sum)
     }
 

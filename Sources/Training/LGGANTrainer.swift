@@ -4,14 +4,17 @@ import Models
 import Support
 import Tensor
 
-/// One training batch: layouts and the matching real images [N, 3, H, W] in -1...1.
+/// One training batch: layouts and the matching real images [N, 3, H, W] in -1...1
+/// (and, for ECGAN, their Canny edges [N, 3, H, W]: 1 on edges, -1 elsewhere).
 public struct TrainingBatch {
     public var input: SemanticInput
     public var real: Tensor
+    public var edges: Tensor?
 
-    public init(input: SemanticInput, real: Tensor) {
+    public init(input: SemanticInput, real: Tensor, edges: Tensor? = nil) {
         self.input = input
         self.real = real
+        self.edges = edges
     }
 }
 
@@ -150,7 +153,8 @@ public final class LGGANTrainer {
             terms.append(l1)
         }
         if let logits = out.classLogits, options.classificationWeight > 0 {
-            let ce = LGGANLosses.classification(logits: logits, pairs: out.classPairs, batch: n) * options.classificationWeight
+            let ce = LGGANLosses.classification(logits: logits, pairs: out.classPairs, batch: n,
+                                                ignoring: palette.ignoreID.flatMap { palette.position(ofID: $0) }) * options.classificationWeight
             record.classification = ce.scalar
             terms.append(ce)
         }
@@ -216,15 +220,10 @@ public final class LGGANTrainer {
         tensors.merge(discriminatorOptimizer.stateDict(prefix: "optD."), uniquingKeysWith: { a, _ in a })
         if let styleEncoder { tensors.merge(styleEncoder.stateDict(prefix: "S."), uniquingKeysWith: { a, _ in a }) }
         if let styleOptimizer { tensors.merge(styleOptimizer.stateDict(prefix: "optS."), uniquingKeysWith: { a, _ in a }) }
-        var metadata = [
-            "format": Self.checkpointFormat,
-            "config": config.encodedJSON(),
-            "palette": String(data: palette.encodeJSON(), encoding: .utf8) ?? "",
-            "options": options.encodedJSON(),
-            "step": String(step),
-            "optG.steps": String(generatorOptimizer.stepCount),
-            "optD.steps": String(discriminatorOptimizer.stepCount),
-        ]
+        var metadata = CheckpointHeader(configJSON: config.encodedJSON(), palette: palette, options: options, step: step,
+                                        generatorSteps: generatorOptimizer.stepCount,
+                                        discriminatorSteps: discriminatorOptimizer.stepCount)
+            .metadata(format: Self.checkpointFormat, optionsJSON: options.encodedJSON())
         if let styleOptimizer { metadata["optS.steps"] = String(styleOptimizer.stepCount) }
         try SafeTensors.write(tensors, metadata: metadata, to: path)
     }
@@ -233,27 +232,16 @@ public final class LGGANTrainer {
     /// do not affect the state (steps, intervals) before training continues.
     public static func load(from path: String, adjust: (inout LGGANTrainingOptions) -> Void = { _ in }) throws -> LGGANTrainer {
         let file = try SafeTensors.read(path)
-        func fail(_ reason: String) -> Failure { Failure("\(path): cannot resume training: \(reason)") }
-        guard file.metadata["format"] == checkpointFormat else { throw fail("not an LGGAN training checkpoint") }
-        guard let configJSON = file.metadata["config"], let paletteJSON = file.metadata["palette"],
-              let optionsJSON = file.metadata["options"], let step = file.metadata["step"].flatMap({ Int($0) }),
-              let gSteps = file.metadata["optG.steps"].flatMap({ Int($0) }),
-              let dSteps = file.metadata["optD.steps"].flatMap({ Int($0) }) else {
-            throw fail("its metadata is incomplete")
-        }
+        func fail(_ reason: String) -> Failure { CheckpointHeader<LGGANTrainingOptions>.failure(path, reason) }
+        let header = try CheckpointHeader<LGGANTrainingOptions>(file: file, path: path, format: checkpointFormat, model: "an LGGAN")
         let config: LGGANConfig
         do {
-            config = try LGGANConfig.decode(json: configJSON, fileTensors: file.tensors)
+            config = try LGGANConfig.decode(json: header.configJSON, fileTensors: file.tensors)
         } catch let error as ModelConfigError {
             throw fail(error.message)
         }
-        let palette = try Palette.decode(json: Data(paletteJSON.utf8), source: path)
-        var options: LGGANTrainingOptions
-        do {
-            options = try JSONDecoder().decode(LGGANTrainingOptions.self, from: Data(optionsJSON.utf8))
-        } catch {
-            throw fail("its training options are unreadable")
-        }
+        let (palette, step, gSteps, dSteps) = (header.palette, header.step, header.generatorSteps, header.discriminatorSteps)
+        var options = header.options
         adjust(&options)
         let trainer = try LGGANTrainer(config: config, palette: palette, options: options)
         do {

@@ -5,8 +5,10 @@ import Models
 /// loss weights, schedule of checkpoints, samples and logs. Saved in every
 /// checkpoint so a resumed run continues with the same settings.
 public struct LGGANTrainingOptions: Codable, Sendable, Equatable {
-    /// Training crop size (square) and images per step.
+    /// Training crop height (and width, unless `cropWidth` is set) and images per step.
     public var size: Int = 128
+    /// Width of non-square crops (Cityscapes trains at 512x256); nil: square.
+    public var cropWidth: Int?
     public var batch: Int = 4
     /// Total steps of the run (a resumed run continues to this number).
     public var steps: Int = 10_000
@@ -69,7 +71,7 @@ public struct LGGANTrainingOptions: Codable, Sendable, Equatable {
     public init() {}
 
     private enum CodingKeys: String, CodingKey {
-        case size, batch, steps, generatorLearningRate, discriminatorLearningRate, beta1, beta2, decayFrom, adversarialWeight, featureMatchingWeight, localL1Weight, globalL1Weight, classificationWeight, adversarialOnBranches, styleEncoder, klWeight, klFreeBits, klWarmupSteps, styleLearningRateFactor, discriminatorWarmupSteps, sampledDiscriminatorFakes, checkpointEvery, sampleEvery, logEvery, seed
+        case size, cropWidth, batch, steps, generatorLearningRate, discriminatorLearningRate, beta1, beta2, decayFrom, adversarialWeight, featureMatchingWeight, localL1Weight, globalL1Weight, classificationWeight, adversarialOnBranches, styleEncoder, klWeight, klFreeBits, klWarmupSteps, styleLearningRateFactor, discriminatorWarmupSteps, sampledDiscriminatorFakes, checkpointEvery, sampleEvery, logEvery, seed
     }
 
     /// Missing keys keep their defaults, so older checkpoints stay readable.
@@ -103,12 +105,12 @@ public struct LGGANTrainingOptions: Codable, Sendable, Equatable {
         try read(.logEvery, &logEvery)
         try read(.seed, &seed)
         decayFrom = try c.decodeIfPresent(Int.self, forKey: .decayFrom)
+        cropWidth = try c.decodeIfPresent(Int.self, forKey: .cropWidth)
     }
 
     /// The learning-rate factor at a step (1, or the linear decay).
     public func rateFactor(step: Int) -> Float {
-        guard let decayFrom, step >= decayFrom, steps > decayFrom else { return 1 }
-        return Swift.max(0, 1 - Float(step - decayFrom) / Float(steps - decayFrom))
+        LearningRateDecay.factor(step: step, decayFrom: decayFrom, steps: steps)
     }
 
     /// The KL weight at a step (annealed over `klWarmupSteps`).
@@ -117,9 +119,5 @@ public struct LGGANTrainingOptions: Codable, Sendable, Equatable {
         return klWeight * Swift.min(1, Float(step) / Float(klWarmupSteps))
     }
 
-    public func encodedJSON() -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return String(data: (try? encoder.encode(self)) ?? Data(), encoding: .utf8) ?? "{}"
-    }
+    public func encodedJSON() -> String { LearningRateDecay.sortedJSON(self) }
 }

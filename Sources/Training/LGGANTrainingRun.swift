@@ -42,7 +42,8 @@ public final class LGGANTrainingRun {
             try AtomicFile.ensureDirectory(directory + sub)
             AtomicFile.removeAbandonedTemporaries(in: directory + sub)
         }
-        batches = BatchPrefetcher(dataset: dataset, size: trainer.options.size, batch: trainer.options.batch,
+        batches = BatchPrefetcher(dataset: dataset, size: trainer.options.size, width: trainer.options.cropWidth,
+                                  batch: trainer.options.batch,
                                   seed: trainer.options.seed)
         log = try TrainingLog(path: directory + "/log.jsonl", keepingUpTo: trainer.step)
     }

@@ -6,7 +6,7 @@ import Layouts
 /// in a light colour and a moving average in a dark one, labelled with the
 /// term's name, its y range and the step range.
 public enum LossCurvePlot {
-    public static func render(entries: [TrainingLogEntry], panelWidth: Int = 300, panelHeight: Int = 110,
+    public static func render<Losses: NamedLosses>(entries: [LossLogEntry<Losses>], panelWidth: Int = 300, panelHeight: Int = 110,
                               columns: Int = 3) -> RGBImage {
         let series = (entries.first?.losses.named.map(\.0) ?? []).enumerated().map { index, name in
             (name, entries.map { Double($0.losses.named[index].1) })

@@ -4,28 +4,36 @@ import Layouts
 import Models
 import Tensor
 
-/// Random square crops resized to the training size, and horizontal flips.
-/// Crop sides are drawn between the training size (scale 1, the scale the
-/// model meets at inference on full-size layouts) and the image's shorter side
-/// (the whole scene, downscaled), so the model sees objects at both scales.
+/// Random crops of the training aspect resized to the training size, and
+/// horizontal flips. Crop heights are drawn between the training height (scale
+/// 1, the scale the model meets at inference on full-size layouts) and the
+/// largest crop of that aspect the image holds (the whole scene, downscaled),
+/// so the model sees objects at both scales. Square sizes give square crops;
+/// Cityscapes trains at 512x256.
 public enum TrainingAugmentation {
     public static func crop(labels: LabelMap, image: RGBImage, size: Int,
                             using rng: inout RandomGenerator) -> (labels: LabelMap, image: RGBImage) {
-        let shorter = Swift.min(labels.width, labels.height)
-        let low = Swift.min(size, shorter)
-        let side = low + rng.nextInt(below: shorter - low + 1)
-        let x0 = rng.nextInt(below: labels.width - side + 1), y0 = rng.nextInt(below: labels.height - side + 1)
+        crop(labels: labels, image: image, width: size, height: size, using: &rng)
+    }
+
+    public static func crop(labels: LabelMap, image: RGBImage, width: Int, height: Int,
+                            using rng: inout RandomGenerator) -> (labels: LabelMap, image: RGBImage) {
+        let fitHeight = Swift.min(labels.height, labels.width * height / width)
+        let low = Swift.min(height, fitHeight)
+        let cropHeight = low + rng.nextInt(below: fitHeight - low + 1)
+        let cropWidth = Swift.max(1, Swift.min(labels.width, cropHeight * width / height))
+        let x0 = rng.nextInt(below: labels.width - cropWidth + 1), y0 = rng.nextInt(below: labels.height - cropHeight + 1)
         let flip = rng.nextUniform() < 0.5
-        var croppedLabels = LabelMap(width: side, height: side)
-        var croppedImage = RGBImage(width: side, height: side)
-        for y in 0..<side {
-            for x in 0..<side {
-                let sx = flip ? x0 + side - 1 - x : x0 + x
+        var croppedLabels = LabelMap(width: cropWidth, height: cropHeight)
+        var croppedImage = RGBImage(width: cropWidth, height: cropHeight)
+        for y in 0..<cropHeight {
+            for x in 0..<cropWidth {
+                let sx = flip ? x0 + cropWidth - 1 - x : x0 + x
                 croppedLabels[x, y] = labels[sx, y0 + y]
                 croppedImage[x, y] = image[sx, y0 + y]
             }
         }
-        return (croppedLabels.resized(width: size, height: size), croppedImage.resized(width: size, height: size))
+        return (croppedLabels.resized(width: width, height: height), croppedImage.resized(width: width, height: height))
     }
 }
 
@@ -34,18 +42,23 @@ public enum TrainingAugmentation {
 /// prepares the next batches on a background thread while the current one trains.
 public final class BatchPrefetcher: @unchecked Sendable {
     public let dataset: PairedDataset
+    /// Training crop width and height.
+    public let width: Int
     public let size: Int
     public let batch: Int
     public let seed: UInt64
+    /// Where each pair's cached Canny edges are (DIR/edges/NAME.png), for ECGAN; nil: no edges.
+    public var edgeDirectory: String?
     private let queue = DispatchQueue(label: "scenepaint.lggan.batches", qos: .userInitiated)
     private let lock = NSCondition()
     private var ready: [Int: Result<TrainingBatch, Error>] = [:]
     private var requested = Set<Int>()
     private let depth = 2
 
-    public init(dataset: PairedDataset, size: Int, batch: Int, seed: UInt64) {
+    public init(dataset: PairedDataset, size: Int, width: Int? = nil, batch: Int, seed: UInt64) {
         self.dataset = dataset
         self.size = size
+        self.width = width ?? size
         self.batch = batch
         self.seed = seed
     }
@@ -81,14 +94,27 @@ public final class BatchPrefetcher: @unchecked Sendable {
         var rng = RandomGenerator(seed: LGGANTrainer.stepSeed(seed, step: step, stream: 3))
         var indices: [Int] = []
         var images: [RGBImage] = []
+        var edges: [RGBImage] = []
         for _ in 0..<batch {
-            let (labels, image) = try dataset.pair(rng.nextInt(below: dataset.count))
-            let (l, i) = TrainingAugmentation.crop(labels: labels, image: image, size: size, using: &rng)
+            let index = rng.nextInt(below: dataset.count)
+            let (labels, image) = try dataset.pair(index)
+            let cropRandomness = rng
+            let (l, i) = TrainingAugmentation.crop(labels: labels, image: image, width: width, height: size, using: &rng)
             indices += try SemanticInput.indices(of: l, palette: dataset.palette)
             images.append(i)
+            if let edgeDirectory {
+                // The same crop and flip (same random draws); an output pixel is an
+                // edge when any pixel of its (area-averaged) source block is one.
+                var same = cropRandomness
+                let edgeMap = try DatasetEdges.read(directory: edgeDirectory, name: dataset.names[index],
+                                                    width: image.width, height: image.height)
+                edges.append(DatasetEdges.binarized(TrainingAugmentation.crop(labels: labels, image: edgeMap, width: width, height: size,
+                                                                               using: &same).image))
+            }
         }
-        let input = SemanticInput(indices: indices, batch: batch, height: size, width: size,
+        let input = SemanticInput(indices: indices, batch: batch, height: size, width: width,
                                   classCount: dataset.palette.count)
-        return TrainingBatch(input: input, real: TensorImages.tensor(images))
+        return TrainingBatch(input: input, real: TensorImages.tensor(images),
+                             edges: edgeDirectory == nil ? nil : TensorImages.tensor(edges))
     }
 }

@@ -32,13 +32,12 @@ struct BenchGenerateCommand: ParsableCommand {
         let (loaded, modelName) = try loadGenerator()
         let (labels, layoutName) = try loadLayout(palette: loaded.palette)
         let classes = labels.idsPresent.count
-        print("model:   \(modelName) (ngf \(loaded.network.config.baseWidth), \(loaded.network.parameterCount) parameters)")
+        print("model:   \(modelName) (\(Self.describe(loaded)))")
         print("layout:  \(layoutName), \(labels.width)x\(labels.height), \(classes) classes present")
         print("blas:    \(BLASInfo.coreName) (\(BLASEnvironment.coreTypeSource)); convolutions: \(ConvolutionLibrary.description)")
         print("load average before: \(EngineBenchmark.loadAverage())")
-        let generators: [Variant: LGGANGenerator] = Dictionary(uniqueKeysWithValues: try Variant.allCases.map { v in
-            (v, try LGGANGenerator(network: loaded.network, palette: loaded.palette, source: loaded.source,
-                               precision: v == .bf16 ? .bf16 : .f32))
+        let generators: [Variant: any SceneGenerator] = Dictionary(uniqueKeysWithValues: try Variant.allCases.map { v in
+            (v, try Self.generator(like: loaded, precision: v == .bf16 ? .bf16 : .f32))
         })
         func generate(_ v: Variant, _ shouldCancel: @escaping @Sendable () -> Bool) throws -> GeneratedViews {
             try ConvolutionSettings.with(backend: v == .engine ? .engine : .onednn) {
@@ -61,7 +60,7 @@ struct BenchGenerateCommand: ParsableCommand {
                     let start = DispatchTime.now().uptimeNanoseconds
                     let views = try generate(v, { clock.mark(); return false })
                     let end = DispatchTime.now().uptimeNanoseconds
-                    precondition(views.classOutputs.count == classes)
+                    invariant(views.classOutputs.isEmpty || views.classOutputs.count == classes, "every present class has an output")
                     let key = Key(threads: t, variant: v)
                     times[key, default: []].append(Double(end - start) / 1e6)
                     // Marks: before the encoder, then after the encoder, each global block, the global
@@ -79,9 +78,7 @@ struct BenchGenerateCommand: ParsableCommand {
                 print(String(format: "%d thread%@, %@: median %.1f ms (min %.1f, max %.1f, %d runs)", t, t == 1 ? " " : "s",
                              v.rawValue, median(sorted), sorted.first!, sorted.last!, sorted.count))
                 let runs = stageTimes[key]!
-                let depth = loaded.network.config.globalDepth
-                let names = ["encoder"] + (0..<depth).map { "global block \($0)" }
-                    + ["global to RGB", "local features", "class convs + local fusion", "weights + fusion", "views"]
+                let names = Self.stageNames(loaded)
                 if runs.allSatisfy({ $0.count == names.count }) {
                     let stageMedians = (0..<names.count).map { k in median(runs.map { $0[k] }) }
                     let parts = zip(names, stageMedians).map { String(format: "%@ %.1f", $0, $1) }
@@ -100,9 +97,41 @@ struct BenchGenerateCommand: ParsableCommand {
         print("all views = fused, global, local, weight maps and every present class's output")
     }
 
-    func loadGenerator() throws -> (LGGANGenerator, String) {
+    /// Size of the network, for the header line.
+    static func describe(_ generator: any SceneGenerator) -> String {
+        if let g = generator as? LGGANGenerator {
+            return "LGGAN, ngf \(g.network.config.baseWidth), \(g.network.parameterCount) parameters"
+        }
+        if let g = generator as? ECGANGenerator {
+            return "\(g.modelName), ngf \(g.network.config.baseWidth), C \(g.network.config.featureWidth), \(g.network.parameterCount) parameters"
+        }
+        return generator.modelName
+    }
+
+    /// The same network generating at another precision.
+    static func generator(like g: any SceneGenerator, precision: ConvolutionPrecision) throws -> any SceneGenerator {
+        if let l = g as? LGGANGenerator { return try LGGANGenerator(network: l.network, palette: l.palette, source: l.source, precision: precision) }
+        if let e = g as? ECGANGenerator { return try ECGANGenerator(network: e.network, palette: e.palette, source: e.source, precision: precision) }
+        return g
+    }
+
+    /// The generator's cancellation checks, in order, and the view making after the last.
+    static func stageNames(_ generator: any SceneGenerator) -> [String] {
+        if let g = generator as? LGGANGenerator {
+            return ["encoder"] + (0..<g.network.config.globalDepth).map { "global block \($0)" }
+                + ["global to RGB", "local features", "class convs + local fusion", "weights + fusion", "views"]
+        }
+        if let g = generator as? ECGANGenerator {
+            let c = g.network.config
+            return ["encoder"] + (0..<c.globalDepth).map { "backbone block \($0)" } + ["G_e + G_i + G_t"]
+                + (c.useClassSpecific ? ["class-specific"] : []) + (c.useSemanticPreserving ? ["G_s"] : []) + ["views"]
+        }
+        return []
+    }
+
+    func loadGenerator() throws -> (any SceneGenerator, String) {
         if let path = model ?? ModelLoader.defaultModelPath() {
-            return (try ModelLoader.loadLGGAN(path: path), path)
+            return (try ModelLoader.load(path: path), path)
         }
         let palette = Self.benchmarkPalette()
         let network = try LGGANNetwork(config: .standard(classCount: palette.count))

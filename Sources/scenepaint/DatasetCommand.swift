@@ -10,7 +10,7 @@ struct DatasetCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dataset",
         abstract: "Make procedural landscape training data (layouts with photo-like renders).",
-        subcommands: [Synth.self, Sheet.self, Scene.self, Render.self, Styles.self])
+        subcommands: [Synth.self, Sheet.self, Scene.self, Render.self, DatasetEdgesCommand.self, Styles.self])
 
     /// WxH, e.g. 256x256 or 512x256.
     struct Size: ExpressibleByArgument {

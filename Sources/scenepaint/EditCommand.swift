@@ -20,6 +20,9 @@ struct EditCommand: ParsableCommand {
     @Option(help: "Trained model to generate with (default: models/landscape-lggan.safetensors when the layout uses its palette; \"none\" for the stand-in generator, shown as \"no model\").")
     var model: String?
 
+    @Option(name: .customLong("and-model"), help: "Another model to load beside --model; m switches between them (default: models/\(ModelLoader.ecganModelName) beside the bundled LGGAN, when it exists).")
+    var andModel: [String] = []
+
     @Option(help: "Force the graphics (default: ask the terminal; `scenepaint doctor` says what it answers).")
     var graphics: GraphicsMode?
 
@@ -96,6 +99,14 @@ struct EditCommand: ParsableCommand {
             ? "new \(initial.width)x\(initial.height) layout, palette \(initial.palette.name)" + (layoutPath.map { ": s saves it to \($0)" } ?? "")
             : "opened \(layoutPath ?? "")"
         if let note { options.startMessage = note }
+        // Further models for the m key: --and-model, or the bundled ECGAN beside the bundled LGGAN.
+        var others = andModel
+        if andModel.isEmpty, model == nil, modelPath != nil, let ecgan = ModelLoader.bundledECGANPath(locator: locator) { others = [ecgan] }
+        for path in others where modelPath != nil {
+            let other = try ModelLoader.load(path: path, precision: precision)
+            try PaletteCompatibility.check(initial.palette, of: layoutPath ?? "the new layout", against: other.palette, of: "model \(path)")
+            options.alternatives.append((other, URL(fileURLWithPath: path).lastPathComponent, path))
+        }
         let status = EditorApp(options: options).run()
         if status != 0 { throw ExitCode(status) }
     }

@@ -41,6 +41,9 @@ struct GenerateCommand: ParsableCommand {
         Views (the editor's, same names and pictures): fused (the final image, Eq. 7), global, local, \
         weight-global, weight-local (weight maps, dark = 0 to pale yellow = 1; 'weights' = weight-local), \
         class:NAME (that class's sub-generator output, its mask, its local weight), side-by-side. \
+        ECGAN models: fused (its final image I''), coarse (I' before the semantic preserving module; also 'I''), \
+        edge (the generated edge map), attention (sigma of the edge map, the Eq. 1 attention), class:NAME (ECGAN++'s \
+        class images), side-by-side. \
         --all-views DIR writes every view the model has, and the class view of each present class as \
         DIR/class-NAME.png, as the editor's X does.
         """)
@@ -108,17 +111,24 @@ struct GenerateCommand: ParsableCommand {
             }
             modelPath = found
         }
-        let generator = try ModelLoader.loadLGGAN(path: modelPath, precision: try precisionOption.resolved())
+        let generator = try ModelLoader.load(path: modelPath, precision: try precisionOption.resolved())
         if let report {
             let dataset = try PairedDataset(directory: report, palette: generator.palette)
             if let sheet {
                 let rows = try (sheetFrom ..< Swift.min(dataset.count, sheetFrom + sheetRows)).map { try dataset.pair($0) }
                 guard !rows.isEmpty else { throw ValidationError("--sheet-from \(sheetFrom) is past the \(dataset.count) pairs") }
-                try SampleSheet.render(generator: generator, samples: rows).write(path: sheet)
+                if let ecgan = generator as? ECGANGenerator {
+                    try ECGANSampleSheet.render(generator: ecgan, samples: rows).write(path: sheet)
+                } else if let lggan = generator as? LGGANGenerator {
+                    try SampleSheet.render(generator: lggan, samples: rows).write(path: sheet)
+                }
                 print("wrote \(sheet) (\(rows.count) rows)")
             }
             if count > 0 {
-                print(try ViewStatistics.measure(generator: generator, dataset: dataset, count: count).markdown)
+                guard let lggan = generator as? LGGANGenerator else {
+                    throw Failure("--report measures LGGAN's global and local branches; \(modelPath) is \(generator.modelName) (use --count 0 with --sheet)")
+                }
+                print(try ViewStatistics.measure(generator: lggan, dataset: dataset, count: count).markdown)
             }
             return
         }
@@ -129,17 +139,20 @@ struct GenerateCommand: ParsableCommand {
             }
             labels = labels.resized(width: width, height: height)
         }
+        let lggan = generator as? LGGANGenerator
         if let styleSheet {
+            guard let lggan else { throw Failure("--style-sheet needs an LGGAN model; \(modelPath) is \(generator.modelName)") }
             let seeds = sheetSeeds.split(separator: ",").compactMap { UInt64($0.trimmingCharacters(in: .whitespaces)) }
             guard !seeds.isEmpty else { throw ValidationError("--sheet-seeds must list seeds, e.g. 1,2,3,4") }
             let styles = try (sheetStyles?.split(separator: ",").map(String.init) ?? []).map { path in
-                (image: try RGBImage.read(path: path), style: try generator.styleReference(path: path))
+                (image: try RGBImage.read(path: path), style: try lggan.styleReference(path: path))
             }
-            try StyleSheet.render(generator: generator, labels: labels, seeds: seeds, styles: styles).write(path: styleSheet)
+            try StyleSheet.render(generator: lggan, labels: labels, seeds: seeds, styles: styles).write(path: styleSheet)
             print("wrote \(styleSheet) (\(seeds.count) seeds x \(styles.count + 1) rows)")
         }
-        let settings = try generationSettings(generator)
-        let views = try generator.generate(labels, settings: settings, shouldCancel: { false })
+        let settings = try generationSettings(lggan)
+        let views = try lggan.map { try $0.generate(labels, settings: settings, shouldCancel: { false }) }
+            ?? generator.generate(labels, seed: settings.seed, shouldCancel: { false })
         let milliseconds = String(format: "%.0f", views.seconds * 1000)
         if let output {
             var inspected: Int?
@@ -148,6 +161,9 @@ struct GenerateCommand: ParsableCommand {
                     throw Failure("palette \(generator.palette.name) has no class '\(name)' (classes: \(generator.palette.classes.map(\.name).joined(separator: ", ")))")
                 }
                 inspected = cls.id
+            }
+            guard generator.views.contains(view.view) else {
+                throw Failure("\(modelPath) is \(generator.modelName), which has no \(view.view.name) view (its views: \(generator.views.map { $0.isClassView ? "class:NAME" : $0.name }.joined(separator: ", ")))")
             }
             let composed = ViewComposer.compose(view.view, views: views, labels: labels, palette: generator.palette, inspectedClass: inspected)
             guard composed.isAvailable else { throw Failure("cannot write the \(view.view.title) view: \(composed.caption)") }
@@ -164,16 +180,26 @@ struct GenerateCommand: ParsableCommand {
     }
 
     /// The seed and style asked for: --settings-from's text chunks, or --seed and --style.
-    func generationSettings(_ generator: LGGANGenerator) throws -> GenerationSettings {
+    /// Styles need an LGGAN with a style encoder (`lggan` is nil for other models).
+    func generationSettings(_ lggan: LGGANGenerator?) throws -> GenerationSettings {
+        let settings: GenerationSettings
         if let settingsFrom {
-            return try GenerationSettings(pngText: try PNGTextChunks.read(path: settingsFrom), path: settingsFrom)
+            settings = try GenerationSettings(pngText: try PNGTextChunks.read(path: settingsFrom), path: settingsFrom)
+        } else {
+            settings = GenerationSettings(seed: seed ?? 0, style: try style.map { path in
+                guard let lggan else { throw StyleReferenceError(path: path, reason: "styles need an LGGAN model with a style encoder") }
+                return try lggan.styleReference(path: path)
+            })
         }
-        return GenerationSettings(seed: seed ?? 0, style: try style.map { try generator.styleReference(path: $0) })
+        if let style = settings.style, lggan == nil {
+            throw StyleReferenceError(path: style.source, reason: "styles need an LGGAN model with a style encoder")
+        }
+        return settings
     }
 
     /// Reads a layout and checks it uses the model's palette. Greyscale id
     /// PNGs carry no palette: they are read with --palette or the model's.
-    static func readLayout(_ path: String, palette name: String?, generator: LGGANGenerator, modelPath: String) throws -> Layout {
+    static func readLayout(_ path: String, palette name: String?, generator: any SceneGenerator, modelPath: String) throws -> Layout {
         let library = try? PaletteLibrary.bundled()
         var explicit: Palette?
         if let name { explicit = try (library ?? PaletteLibrary(palettes: [])).named(name) }

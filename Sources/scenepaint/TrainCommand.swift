@@ -10,12 +10,14 @@ import Training
 
 extension LGGANConfig.LocalFusion: ExpressibleByArgument {}
 extension LGGANConfig.Upsampling: ExpressibleByArgument {}
+extension DatasetFormat: ExpressibleByArgument {}
+extension LGGANPreset: ExpressibleByArgument {}
 
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
         abstract: "Train models on the CPU (resumable; see docs/models.md).",
-        subcommands: [LGGAN.self, TrainSegmenterCommand.self])
+        subcommands: [LGGAN.self, TrainECGANCommand.self, TrainSegmenterCommand.self])
 
     struct LGGAN: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -27,16 +29,20 @@ struct TrainCommand: ParsableCommand {
             RUN/loss-curves.png and RUN/samples/step-N.png (layout | global | local | weights | fused | real).
             """)
 
-        @Option(help: "Dataset directory (layouts/, images/, manifest.json from 'scenepaint dataset synth').")
+        @Option(help: "Dataset directory: layouts/+images/ ('scenepaint dataset synth'), Cityscapes, ADE20K or COCO-Stuff as distributed.")
         var data: String?
+        @Option(help: "Dataset layout: paired, cityscapes, ade20k, coco-stuff (default: detected from the directory).")
+        var format: DatasetFormat?
+        @Option(help: "Split of a real dataset (train/val; default: the training split).")
+        var split: String?
         @Option(help: "The dataset's palette (name or JSON file), when its manifest does not say.")
         var palette: String?
         @Option(help: "Run directory for checkpoints, logs and samples.")
         var out: String
         @Flag(help: "Continue from RUN/checkpoint.safetensors (its config and options; --steps and intervals may change).")
         var resume = false
-        @Option(help: "Training crop size in pixels (square, a multiple of 8).")
-        var size: Int = 128
+        @Option(help: "Training crop: N (square) or WxH (Cityscapes: 512x256), sides multiples of the model's size multiple (default 128).")
+        var size: String = "128"
         @Option(help: "Images per step.")
         var batch: Int = 4
         @Option(help: "Total steps of the run (default 10000; on --resume, the checkpoint's).")
@@ -68,18 +74,22 @@ struct TrainCommand: ParsableCommand {
         @Option(help: "BLAS/engine threads.")
         var threads: Int = 2
 
-        @Option(help: "Model width ngf (channels at full resolution).")
-        var width: Int = 16
-        @Option(help: "Local generator ResNet blocks at 1/4 resolution.")
-        var localBlocks: Int = 2
-        @Option(help: "Kernel of each class's own convolution.")
-        var classKernel: Int = 5
-        @Option(help: "SPADE hidden width (below full resolution).")
-        var spadeHidden: Int = 32
+        @Option(help: "Architecture: standard (the shipped CPU model), tiny, or authors (the paper's full size: ngf 64, 9 local blocks, 7x7 kernels, SPADE hidden 128, ndf 64). Options below override it.")
+        var preset: LGGANPreset = .standard
+        @Option(help: "Model config JSON file (LGGANConfig keys, as in a model file's metadata); replaces --preset.")
+        var config: String?
+        @Option(help: "Model width ngf (channels at full resolution; standard 16).")
+        var width: Int?
+        @Option(help: "Local generator ResNet blocks at 1/4 resolution (standard 2).")
+        var localBlocks: Int?
+        @Option(help: "Kernel of each class's own convolution (standard 5).")
+        var classKernel: Int?
+        @Option(help: "SPADE hidden width below full resolution (standard 32).")
+        var spadeHidden: Int?
         @Option(help: "Upsampling inside the global generator: nearest (SPADE) or bilinear.")
-        var globalUpsampling: LGGANConfig.Upsampling = .nearest
+        var globalUpsampling: LGGANConfig.Upsampling?
         @Option(help: "Local fusion: conv (Eq. 4) or sum (Eq. 3).")
-        var fusion: LGGANConfig.LocalFusion = .conv
+        var fusion: LGGANConfig.LocalFusion?
         @Flag(help: "Drop the class-discriminative loss (Eq. 5).")
         var noClassification = false
         @Flag(help: "Drop weight-map fusion (fused = mean of global and local).")
@@ -89,7 +99,7 @@ struct TrainCommand: ParsableCommand {
         @Flag(help: "Local generator only.")
         var noGlobal = false
         @Option(help: "Noise channels (0 = deterministic model).")
-        var noise: Int = 0
+        var noise: Int?
         @Flag(help: "Train a style encoder (SPADE's VAE): into the style code with --style-code (kept in the model file, for 'generate --style'), or into --noise.")
         var styleEncoder = false
         @Option(help: "Size of the per-image style code fed to every SPADE modulation and the local features (0 = none; docs/models.md).")
@@ -106,8 +116,8 @@ struct TrainCommand: ParsableCommand {
         var styleLearningRateFactor: Float?
         @Option(help: "First steps that train the discriminator only (default 200 with --init-from, else 0).")
         var discriminatorWarmup: Int?
-        @Option(help: "Discriminator width ndf.")
-        var discriminatorWidth: Int = 32
+        @Option(help: "Discriminator width ndf (standard 32).")
+        var discriminatorWidth: Int?
 
         @Option(help: "After training, also write the generator to this model file.")
         var exportTo: String?
@@ -131,14 +141,16 @@ struct TrainCommand: ParsableCommand {
                     if let globalL1Weight { options.globalL1Weight = globalL1Weight }
                 }
                 // The checkpoint knows its palette; the dataset must use it.
-                dataset = try PairedDataset(directory: dataDirectory, palette: trainer.palette, library: library)
+                dataset = try PairedDataset(directory: dataDirectory, palette: trainer.palette, library: library,
+                                            source: source(dataDirectory))
                 FileHandle.standardError.write(Data("resuming \(out) at step \(trainer.step) of \(trainer.options.steps)\n".utf8))
             } else {
                 if FileManager.default.fileExists(atPath: checkpointPath) {
                     throw Failure("\(out) already holds a checkpoint: pass --resume to continue it, or choose another --out")
                 }
                 let explicit = try palette.map { try (library ?? PaletteLibrary(palettes: [])).named($0) }
-                dataset = try PairedDataset(directory: dataDirectory, palette: explicit, library: library)
+                dataset = try PairedDataset(directory: dataDirectory, palette: explicit, library: library,
+                                            source: source(dataDirectory))
                 if let initFrom {
                     trainer = try warmStartedTrainer(from: initFrom, palette: dataset.palette)
                 } else {
@@ -146,13 +158,19 @@ struct TrainCommand: ParsableCommand {
                                                palette: dataset.palette, options: makeOptions())
                 }
             }
-            let sampleSet = try PairedDataset(directory: sampleData ?? dataDirectory, palette: dataset.palette, library: library)
-            let sampleRows = try (0..<Swift.min(samples, sampleSet.count)).map { try sampleSet.pair($0) }
+            let sampleSet = try sampleData.map { try PairedDataset(directory: $0, palette: dataset.palette, library: library) } ?? dataset
+            // Samples at the training size (real datasets' photos are 2048x1024 and larger).
+            let (cropW, cropH) = (trainer.options.cropWidth ?? trainer.options.size, trainer.options.size)
+            let sampleRows = try (0..<Swift.min(samples, sampleSet.count)).map { i in
+                let (labels, image) = try sampleSet.pair(i)
+                return labels.width * cropH == labels.height * cropW && labels.width <= 2 * cropW
+                    ? (labels, image) : (labels.resized(width: cropW, height: cropH), image.resized(width: cropW, height: cropH))
+            }
             let run = try LGGANTrainingRun(trainer: trainer, dataset: dataset, samples: sampleRows, directory: out)
             let parameters = trainer.generator.parameterCount, dParameters = trainer.discriminator.parameterCount
             FileHandle.standardError.write(Data("""
                 lggan: \(dataset.count) pairs in \(dataDirectory), palette \(trainer.palette.name) (\(trainer.palette.count) classes)
-                generator \(parameters) parameters, discriminator \(dParameters); crops \(trainer.options.size), batch \(trainer.options.batch); blas \(BLASInfo.coreName) x\(BLASInfo.threads)
+                generator \(parameters) parameters, discriminator \(dParameters); crops \(trainer.options.cropWidth ?? trainer.options.size)x\(trainer.options.size), batch \(trainer.options.batch); blas \(BLASInfo.coreName) x\(BLASInfo.threads)
 
                 """.utf8))
             let outcome = try run.run(interrupt: InterruptMonitor())
@@ -165,6 +183,11 @@ struct TrainCommand: ParsableCommand {
                 print("wrote \(exportTo)")
             }
             if case .interrupted = outcome { throw ExitCode(130) }
+        }
+
+        /// The directory's layout: --format, else detected; --split applies to real datasets.
+        func source(_ directory: String) -> any PairSource {
+            (format ?? DatasetFormat.detect(directory)).source(split: split)
         }
 
         func validate() throws {
@@ -189,29 +212,46 @@ struct TrainCommand: ParsableCommand {
         }
 
         func makeConfig(classCount: Int) throws -> LGGANConfig {
-            var c = LGGANConfig.standard(classCount: classCount)
-            c.baseWidth = width
-            c.localResBlocks = localBlocks
-            c.classKernel = classKernel
-            c.spadeHidden = spadeHidden
-            c.localFusion = fusion
-            c.globalUpsampling = globalUpsampling
-            c.useClassification = !noClassification
-            c.useWeightMap = !noWeightMap
-            c.useLocal = !noLocal
-            c.useGlobal = !noGlobal
-            c.noiseChannels = noise
+            var c = try config.map { try LGGANConfig.read(path: $0, classCount: classCount) } ?? preset.config(classCount: classCount)
+            if let width { c.baseWidth = width }
+            if let localBlocks { c.localResBlocks = localBlocks }
+            if let classKernel { c.classKernel = classKernel }
+            if let spadeHidden { c.spadeHidden = spadeHidden }
+            if let fusion { c.localFusion = fusion }
+            if let globalUpsampling { c.globalUpsampling = globalUpsampling }
+            if noClassification { c.useClassification = false }
+            if noWeightMap { c.useWeightMap = false }
+            if noLocal { c.useLocal = false }
+            if noGlobal { c.useGlobal = false }
+            if let noise { c.noiseChannels = noise }
+            if let discriminatorWidth { c.discriminatorWidth = discriminatorWidth }
             c.styleChannels = styleCode
             c.styleEncoder = styleEncoder && styleCode > 0
-            c.discriminatorWidth = discriminatorWidth
             try c.validate()
+            let (w, h) = try cropSize()
+            guard w % c.sizeMultiple == 0 && h % c.sizeMultiple == 0 else {
+                throw ValidationError("--size \(size): sides must be multiples of \(c.sizeMultiple) for this model")
+            }
             return c
         }
 
+        /// --size as (width, height): "N" or "WxH".
+        func cropSize() throws -> (Int, Int) {
+            if let n = Int(size), n > 0 { return (n, n) }
+            guard let (w, h) = SizeArgument.parse(size, maximumSide: 4096) else {
+                throw ValidationError("--size must be N or WxH, e.g. 128 or 512x256 (each side 1-4096)")
+            }
+            return (w, h)
+        }
+
         func makeOptions() throws -> LGGANTrainingOptions {
-            guard size > 0 && size % 8 == 0 && size <= 4096 else { throw ValidationError("--size must be a positive multiple of 8, at most 4096") }
+            let (w, h) = try cropSize()
+            guard w % 8 == 0 && h % 8 == 0 && w <= 4096 && h <= 4096 else {
+                throw ValidationError("--size sides must be positive multiples of 8, at most 4096")
+            }
             var o = LGGANTrainingOptions()
-            o.size = size
+            o.size = h
+            o.cropWidth = w == h ? nil : w
             o.batch = batch
             o.steps = steps ?? 10_000
             o.checkpointEvery = checkpointEvery ?? 200

@@ -8,9 +8,20 @@ final class SceneViewTests: XCTestCase {
                                                        PaletteClass(id: 1, name: "water", color: RGBColor(40, 90, 200))])
 
     func testNamesKeysAndOrder() {
-        XCTAssertEqual(SceneView.all.map(\.name), ["fused", "global", "local", "weight-global", "weight-local", "class", "side-by-side"])
+        XCTAssertEqual(SceneView.lgganViews.map(\.name), ["fused", "global", "local", "weight-global", "weight-local", "class", "side-by-side"])
+        XCTAssertEqual(SceneView.all, SceneView.lgganViews + [.edge, .attention, .coarse])
         XCTAssertEqual(Set(SceneView.all.map(\.name)).count, SceneView.all.count, "names are unique")
-        XCTAssertEqual(SceneView.all.map(\.key), ["1", "2", "3", "4", "5", "6", "7"])
+        XCTAssertEqual(SceneView.lgganViews.map(\.key), ["1", "2", "3", "4", "5", "6", "7"])
+        // ECGAN's own list: its keys and v follow it.
+        let ecgan = SceneView.ecganViews
+        XCTAssertEqual(ecgan.map(\.name), ["fused", "coarse", "edge", "attention", "class", "side-by-side"])
+        XCTAssertEqual(ecgan.map { $0.key(in: ecgan) }, ["1", "2", "3", "4", "5", "6"])
+        XCTAssertEqual(SceneView.forKey("3", in: ecgan), .edge)
+        XCTAssertNil(SceneView.forKey("7", in: ecgan))
+        XCTAssertEqual(SceneView.sideBySide.next(in: ecgan), .fused)
+        XCTAssertEqual(SceneView.global.next(in: ecgan), .fused, "a view the model lacks moves to its first")
+        XCTAssertEqual(SceneView.named("I'"), .coarse)
+        XCTAssertEqual(SceneView.named("I''"), .fused)
         XCTAssertEqual(SceneView.forKey("5"), .localWeight)
         XCTAssertNil(SceneView.forKey("0"))
         XCTAssertEqual(SceneView.sideBySide.next, .fused)

@@ -11,7 +11,7 @@ extension EditorApp {
         let layoutTitle = " \(ExportNaming.baseName(layoutPath: state.filePath)) \(state.layout.width)x\(state.layout.height) \(state.viewport.zoomLabel)"
         curses.text(layoutTitle, row: 0, column: screen.canvas.x, width: screen.canvas.width, pair: titlePair, attributes: EditorCurses.attrBold)
         let detail = latest == nil ? "generating..." : (caption == state.view.title ? "" : caption)
-        let viewTitle = " \(state.view.key) \(state.view.title)" + (detail.isEmpty ? "" : ": " + detail)
+        let viewTitle = " \(state.view.key(in: generator.views)) \(state.view.title)" + (detail.isEmpty ? "" : ": " + detail)
         curses.text(viewTitle, row: 0, column: screen.preview.x, width: screen.preview.width, pair: titlePair, attributes: EditorCurses.attrBold)
         curses.text(" classes (\(state.palette.name))", row: 0, column: screen.palette.x, width: screen.palette.width, pair: titlePair, attributes: EditorCurses.attrBold)
         for column in screen.separators {
@@ -110,7 +110,7 @@ extension EditorApp {
         } else {
             parts.append("gen ...")
         }
-        parts.append(options.generatorLabel)
+        parts.append(modelStatus)
         if generator.hasNoiseInput { parts.append(generationSettings.summary) }
         let name = state.filePath.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "untitled"
         parts.append(name + (state.isDirty ? " [+]" : ""))

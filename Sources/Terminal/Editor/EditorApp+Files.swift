@@ -97,7 +97,7 @@ extension EditorApp {
     }
 
     func checkModelPalette(_ palette: Palette, layoutPath: String?) throws {
-        guard let model = options.modelPath else { return }
+        guard let model = modelPath else { return }
         try PaletteCompatibility.check(palette, of: layoutPath ?? "the new layout", against: generator.palette, of: "model \(model)")
     }
 

@@ -114,9 +114,10 @@ extension EditorApp {
             message = state.undo().map { "undid \($0.name)" } ?? "nothing to undo"
         case ascii("U"), 25, 18:
             message = state.redo().map { "redid \($0.name)" } ?? "nothing to redo"
-        case ascii("1"), ascii("2"), ascii("3"), ascii("4"), ascii("5"), ascii("6"), ascii("7"):
-            if let view = SceneView.forKey(Character(Unicode.Scalar(UInt8(key)))) { state.view = view }
-        case ascii("v"): state.view = state.view.next
+        case ascii("1"), ascii("2"), ascii("3"), ascii("4"), ascii("5"), ascii("6"), ascii("7"), ascii("8"), ascii("9"):
+            if let view = SceneView.forKey(Character(Unicode.Scalar(UInt8(key))), in: generator.views) { state.view = view }
+        case ascii("v"): state.view = state.view.next(in: generator.views)
+        case ascii("m"): switchModel()
         case ascii("t"): setMode(.table)
         case ascii("?"): setMode(.help(page: 0))
         case ascii("n"):

@@ -46,6 +46,10 @@ public final class EditorApp {
     var recoveryDeferred = false
     var trace: EditorTrace?
     var generator: SceneGenerator
+    /// The current model's status-line label and file (they change with `m`).
+    var generatorLabel: String
+    var modelPath: String?
+    var modelIndex = 0
     var wake: @Sendable () -> Void = {}
     private var wakeRead: Int32 = -1
     private var wakeWrite: Int32 = -1
@@ -55,6 +59,8 @@ public final class EditorApp {
         self.options = options
         self.state = EditorState(layout: options.layout, filePath: options.layoutPath)
         self.generator = options.generator
+        self.generatorLabel = options.generatorLabel
+        self.modelPath = options.modelPath
         self.message = options.startMessage
     }
 
@@ -187,12 +193,45 @@ public final class EditorApp {
         relayout()
         latest = nil
         composedKey = nil
-        guard options.modelPath == nil, generator.palette != state.palette else { return }
+        guard modelPath == nil, generator.palette != state.palette else { return }
         finishExports()  // they wait on the old generator
         scheduler.stop()
         generator = ShadedLayoutGenerator(palette: state.palette)
         scheduler = makeScheduler()
         requestedRevision = -1
+    }
+
+    /// `m`: the next loaded model (LGGAN <-> ECGAN) takes over the preview, without a restart.
+    /// A view the new model lacks falls back to fused.
+    func switchModel() {
+        let all = [(generator: options.generator, label: options.generatorLabel, modelPath: options.modelPath)] + options.alternatives
+        guard all.count > 1 else {
+            message = "only one model is loaded (scenepaint edit --and-model FILE loads another)"
+            return
+        }
+        let index = (modelIndex + 1) % all.count
+        let next = all[index]
+        guard PaletteCompatibility.compatible(next.generator.palette, state.palette) else {
+            message = "\(next.label) was trained on palette \(next.generator.palette.name), not this layout's \(state.palette.name)"
+            return
+        }
+        finishExports()  // they wait on the old generator
+        scheduler.stop()
+        modelIndex = index
+        generator = next.generator
+        generatorLabel = next.label
+        modelPath = next.modelPath
+        scheduler = makeScheduler()
+        requestedRevision = -1
+        latest = nil
+        composedKey = nil
+        if !generator.views.contains(state.view) { state.view = .fused }
+        message = "model: \(generator.modelName) (\(next.label))"
+    }
+
+    /// The status line's model: kind and file ("no model" for the stand-in).
+    var modelStatus: String {
+        modelPath == nil ? generatorLabel : "\(generatorLabel) [\(generator.modelName)]"
     }
 
     /// 10 ms merges the events of a drag; the next generation waits up to

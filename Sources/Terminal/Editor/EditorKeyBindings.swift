@@ -20,8 +20,8 @@ public enum EditorKeyBindings {
             Binding(keys: "esc", action: "cancel a shape, close a popup"),
         ]),
         ("View", [
-            Binding(keys: "1-7", action: "fused, global, local, global weight, local weight, class, layout|fused"),
-            Binding(keys: "v", action: "next view"),
+            Binding(keys: "1-7 v", action: "fused, global, local, global weight, local weight, class, layout|fused; next"),
+            Binding(keys: "m", action: "next loaded model (LGGAN <-> ECGAN: 1-6 I'', I', edge, attention, class, layout|fused)"),
             Binding(keys: "t", action: "per-class table (share, mean local weight)"),
             Binding(keys: "n p", action: "new random seed, previous seed (models with a noise input)"),
             Binding(keys: "P", action: "style from a reference image (prompt; empty clears)"),

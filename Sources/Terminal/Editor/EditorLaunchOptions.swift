@@ -23,6 +23,8 @@ public struct EditorLaunchOptions {
     public var tracePath: String?
     /// First line on the message row.
     public var startMessage: String = ""
+    /// Further loaded models that `m` switches to (after `generator`), e.g. ECGAN beside LGGAN.
+    public var alternatives: [(generator: SceneGenerator, label: String, modelPath: String?)] = []
 
     public init(layout: Layout, layoutPath: String?, generator: SceneGenerator, generatorLabel: String,
                 modelPath: String? = nil, graphics: GraphicsMode? = nil, library: PaletteLibrary? = nil,

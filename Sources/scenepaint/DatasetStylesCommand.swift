@@ -15,12 +15,12 @@ extension DatasetCommand {
         @Option(name: .long, help: "Style seeds per layout.") var styles: Int = 4
         @Option(name: .long, help: "Image size WxH.") var size: Size = Size(width: 256, height: 256)
         @Option(name: .long, help: "Seed.") var seed: UInt64 = 5
-        @Option(name: .long, help: "Worker threads (default: all cores).") var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+        @Option(name: .long, help: "Worker threads (default: all cores).") var jobs: Int?
 
         func run() throws {
             let set = StyleSpreadSet(directory: out, seed: seed, layouts: layouts, styles: styles, width: size.width, height: size.height)
             let bar = ProgressBox(ProgressBar(total: layouts * styles, label: "styles"))
-            let written = try set.run(jobs: jobs) { bar.update($0) }
+            let written = try set.run(jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount) { bar.update($0) }
             bar.finish(written)
             print("wrote \(out): \(layouts) layouts x \(styles) styles at \(size.width)x\(size.height)")
         }

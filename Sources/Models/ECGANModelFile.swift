@@ -28,16 +28,8 @@ public enum ECGANModelFile {
         } catch let error as ModelConfigError {
             throw fail(error.message)
         }
-        guard palette.count == config.classCount else {
-            throw fail("its palette has \(palette.count) classes but the model \(config.classCount)")
-        }
-        let network = try ECGANNetwork(config: config)
-        do {
-            try network.loadStateDict(file.tensors)
-        } catch let error as ModuleStateError {
-            throw fail(error.description)
-        }
-        network.eval()
+        try ModelFileHeader.checkClassCount(of: palette, model: config.classCount, path: path)
+        let network = try ModelFileHeader.loadWeights(of: file, into: ECGANNetwork(config: config), path: path)
         return (network, palette, file.metadata)
     }
 }
@@ -80,5 +72,24 @@ public enum ModelFileHeader {
             guard finite else { throw fail("tensor '\(name)' holds NaN or infinite values") }
         }
         return (configJSON, palette)
+    }
+
+    /// Refuses a palette whose class count differs from the model's config.
+    public static func checkClassCount(of palette: Palette, model classCount: Int, path: String) throws {
+        guard palette.count == classCount else {
+            throw ModelFileError(path: path, reason: "its palette has \(palette.count) classes but the model \(classCount)")
+        }
+    }
+
+    /// Loads the file's tensors into `network` and switches it to inference; a missing
+    /// or misshapen tensor is one `ModelFileError`.
+    public static func loadWeights<Network: Module>(of file: SafeTensorsFile, into network: Network, path: String) throws -> Network {
+        do {
+            try network.loadStateDict(file.tensors)
+        } catch let error as ModuleStateError {
+            throw ModelFileError(path: path, reason: error.description)
+        }
+        network.eval()
+        return network
     }
 }

@@ -44,16 +44,8 @@ public enum LGGANModelFile {
         } catch let error as ModelConfigError {
             throw fail(error.message)
         }
-        guard palette.count == config.classCount else {
-            throw fail("its palette has \(palette.count) classes but the model \(config.classCount)")
-        }
-        let network = try LGGANNetwork(config: config)
-        do {
-            try network.loadStateDict(file.tensors)
-        } catch let error as ModuleStateError {
-            throw fail(error.description)
-        }
-        network.eval()
+        try ModelFileHeader.checkClassCount(of: palette, model: config.classCount, path: path)
+        let network = try ModelFileHeader.loadWeights(of: file, into: LGGANNetwork(config: config), path: path)
         return (network, palette, file.metadata)
     }
 }

@@ -27,6 +27,12 @@ static void plain_md(dnnl_memory_desc_t *md, int n, int c, int h, int w, dnnl_da
     dnnl_memory_desc_init_by_tag(md, 4, dims, type, dnnl_nchw);
 }
 
+/* The caller's activation layout: NCHW or channels-last (nhwc). */
+static void activation_md(dnnl_memory_desc_t *md, int n, int c, int h, int w, int nhwc) {
+    dnnl_dims_t dims = {n, c, h, w};
+    dnnl_memory_desc_init_by_tag(md, 4, dims, dnnl_f32, nhwc ? dnnl_nhwc : dnnl_nchw);
+}
+
 /* One operand in oneDNN's layout: the caller's buffer when the layouts agree, else a reordered copy. */
 typedef struct {
     dnnl_memory_t user;
@@ -150,12 +156,12 @@ int spd_conv_forward(const spd_conv_shape *s, const float *src, const float *wei
     if (check_impl(pd, impl, impl_len)) { status = 1; goto done; }
     TRY(dnnl_stream_create(&stream, engine(), dnnl_stream_default_flags));
     dnnl_memory_desc_t user_src, user_wei, user_bias, user_dst;
-    plain_md(&user_src, s->batch, s->in_channels, s->in_h, s->in_w, dnnl_f32);
+    activation_md(&user_src, s->batch, s->in_channels, s->in_h, s->in_w, s->src_nhwc);
     dnnl_dims_t wei_dims = {s->out_channels, s->in_channels, s->kernel_h, s->kernel_w};
     dnnl_memory_desc_init_by_tag(&user_wei, 4, wei_dims, dnnl_f32, dnnl_oihw);
     dnnl_dims_t bias_dims = {s->out_channels};
     dnnl_memory_desc_init_by_tag(&user_bias, 1, bias_dims, dnnl_f32, dnnl_x);
-    plain_md(&user_dst, s->batch, s->out_channels, s->out_h, s->out_w, dnnl_f32);
+    activation_md(&user_dst, s->batch, s->out_channels, s->out_h, s->out_w, s->dst_nhwc);
     TRY(prepare(&a, &user_src, (void *)src, dnnl_primitive_desc_query_md(pd, dnnl_query_src_md, 0), 1, stream));
     TRY(prepare(&w, &user_wei, (void *)weights, dnnl_primitive_desc_query_md(pd, dnnl_query_weights_md, 0), 1, stream));
     if (bias) TRY(prepare(&b, &user_bias, (void *)bias, dnnl_primitive_desc_query_md(pd, dnnl_query_weights_md, 1), 1, stream));
@@ -240,6 +246,26 @@ int spd_conv_query(const spd_conv_shape *s, int pass, char *impl, size_t impl_le
     }
     if (pd) dnnl_primitive_desc_destroy(pd);
     if (hint) dnnl_primitive_desc_destroy(hint);
+    return status;
+}
+
+int spd_reorder(int n, int c, int h, int w, const float *src, int src_nhwc, float *dst, int dst_nhwc) {
+    if (!engine()) return -1;
+    int status = 0;
+    dnnl_memory_desc_t from_md, to_md;
+    dnnl_memory_t from = NULL, to = NULL;
+    dnnl_stream_t stream = NULL;
+    activation_md(&from_md, n, c, h, w, src_nhwc);
+    activation_md(&to_md, n, c, h, w, dst_nhwc);
+    TRY(dnnl_stream_create(&stream, engine(), dnnl_stream_default_flags));
+    TRY(dnnl_memory_create(&from, &from_md, engine(), (void *)src));
+    TRY(dnnl_memory_create(&to, &to_md, engine(), dst));
+    TRY(reorder(from, to, stream));
+    TRY(dnnl_stream_wait(stream));
+done:
+    if (from) dnnl_memory_destroy(from);
+    if (to) dnnl_memory_destroy(to);
+    if (stream) dnnl_stream_destroy(stream);
     return status;
 }
 

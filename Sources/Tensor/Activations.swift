@@ -25,21 +25,30 @@ extension Tensor {
     }
 
     public func relu() -> Tensor {
-        let out = map { $0 > 0 ? $0 : 0 }
+        if ChannelsLast.applies(self) {
+            return OpProfile.measure("relu \(shape[1])ch @\(shape[2])x\(shape[3]) NHWC") { ChannelsLast.map(self) { $0 > 0 ? $0 : 0 } }
+        }
+        let out = OpProfile.measure("relu NCHW") { map { $0 > 0 ? $0 : 0 } }
         guard Tensor.needsGraph(self) else { return out }
         let y = out.detach()
         return Tensor.record(out, inputs: [self]) { g in [Tensor.zip3(g, y, y) { g, y, _ in y > 0 ? g : 0 }] }
     }
 
     public func leakyRelu(slope: Float = 0.2) -> Tensor {
-        let out = map { $0 > 0 ? $0 : slope * $0 }
+        if ChannelsLast.applies(self) {
+            return OpProfile.measure("leakyRelu \(shape[1])ch @\(shape[2])x\(shape[3]) NHWC") { ChannelsLast.map(self) { $0 > 0 ? $0 : slope * $0 } }
+        }
+        let out = OpProfile.measure("leakyRelu NCHW") { map { $0 > 0 ? $0 : slope * $0 } }
         guard Tensor.needsGraph(self) else { return out }
         let x = self.detach()
         return Tensor.record(out, inputs: [self]) { g in [Tensor.zip3(g, x, x) { g, x, _ in x > 0 ? g : slope * g }] }
     }
 
     public func tanh() -> Tensor {
-        let out = map(cost: 4) { fastTanh($0) }
+        if ChannelsLast.applies(self) {
+            return OpProfile.measure("tanh \(shape[1])ch @\(shape[2])x\(shape[3]) NHWC") { ChannelsLast.map(self, cost: 4) { fastTanh($0) } }
+        }
+        let out = OpProfile.measure("tanh NCHW") { map(cost: 4) { fastTanh($0) } }
         guard Tensor.needsGraph(self) else { return out }
         let y = out.detach()
         return Tensor.record(out, inputs: [self]) { g in [Tensor.zip3(g, y, y) { g, y, _ in g * (1 - y * y) }] }

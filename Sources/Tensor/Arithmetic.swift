@@ -4,7 +4,7 @@ extension Tensor {
     static func binary(_ kind: BinaryKind, _ a: Tensor, _ b: Tensor, name: String) -> Tensor {
         let plan = BroadcastPlan(a.shape, b.shape, op: name)
         let out = Tensor.uninitialized(plan.outShape)
-        broadcastBinary(kind, a.data, b.data, out.data, plan)
+        OpProfile.measure("\(name) NCHW") { broadcastBinary(kind, a.data, b.data, out.data, plan) }
         guard needsGraph(a, b) else { return out }
         return record(out, inputs: [a, b]) { g in
             switch kind {
@@ -24,7 +24,12 @@ extension Tensor {
         }
     }
 
-    public static func + (a: Tensor, b: Tensor) -> Tensor { binary(.add, a, b, name: "add") }
+    public static func + (a: Tensor, b: Tensor) -> Tensor {
+        if a.shape == b.shape && ChannelsLast.applies(a, b) {
+            return OpProfile.measure("add \(a.shape[1])ch @\(a.shape[2])x\(a.shape[3]) NHWC") { ChannelsLast.add(a, b) }
+        }
+        return binary(.add, a, b, name: "add")
+    }
     public static func - (a: Tensor, b: Tensor) -> Tensor { binary(.sub, a, b, name: "sub") }
     public static func * (a: Tensor, b: Tensor) -> Tensor { binary(.mul, a, b, name: "mul") }
     public static func / (a: Tensor, b: Tensor) -> Tensor { binary(.div, a, b, name: "div") }

@@ -41,13 +41,22 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Int
         check(padding < h && padding < w, "conv2d: reflect padding \(padding) needs input larger than that, got \(x.shape)")
     }
     if let bias { check(bias.count == cout, "conv2d: bias \(bias.shape) for \(cout) output channels") }
+    if paddingMode == .reflect && padding > 0, let padded = reflectPaddedForOneDNN(x, padding: padding, weight: weight) {
+        // oneDNN has no reflect padding: pad first (a copy), then its zero-padding kernels with padding 0.
+        return conv2d(padded, weight: weight, bias: bias, stride: stride, padding: 0)
+    }
     let geometry = TapGeometry.convolution(channels: cin, inH: h, inW: w, kernelH: kh, kernelW: kw,
                                            stride: stride, padding: padding, reflect: paddingMode == .reflect)
-    let out = Tensor.uninitialized([n, cout, geometry.outH, geometry.outW])
     let inputs = [x, weight] + (bias.map { [$0] } ?? [])
     let training = Tensor.needsGraph(inputs)
-    convolutionForward(x.data, batch: n, geometry, weight: weight.data, outChannels: cout, bias: bias?.data,
-                       out: out.data, training: training)
+    if !training, ChannelsLast.enabled, let out = channelsLastConvolution(x, geometry, weight: weight, bias: bias) {
+        return out
+    }
+    let out = Tensor.uninitialized([n, cout, geometry.outH, geometry.outW])
+    OpProfile.measure("conv \(kh)x\(kw) s\(stride) \(cin)->\(cout) @\(geometry.outH)x\(geometry.outW) NCHW") {
+        convolutionForward(x.data, batch: n, geometry, weight: weight.data, outChannels: cout, bias: bias?.data,
+                           out: out.data, training: training)
+    }
     guard training else { return out }
     let xs = x.detach(), ws = weight.detach()
     // Decided now, under the forward's settings: backward may run elsewhere.
@@ -107,6 +116,36 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Int
         if bias != nil { grads.append(biasGrad()) }
         return grads
     }
+}
+
+/// x reflect-padded (channels-last when x is) when oneDNN runs the zero-padding
+/// convolution of the padded input; nil when the engine's reflect kernel is used.
+private func reflectPaddedForOneDNN(_ x: Tensor, padding: Int, weight: Tensor) -> Tensor? {
+    let (n, h, w) = (x.shape[0], x.shape[2], x.shape[3])
+    let g = TapGeometry.convolution(channels: x.shape[1], inH: h + 2 * padding, inW: w + 2 * padding,
+                                    kernelH: weight.shape[2], kernelW: weight.shape[3], stride: 1, padding: 0, reflect: false)
+    guard padding < h && padding < w,
+          OneDNNConvolution.plan(g, batch: n, outChannels: weight.shape[0]) != nil else { return nil }
+    return OpProfile.measure("reflect pad \(x.shape[1])ch @\(h)x\(w)") {
+        ChannelsLast.applies(x) && ChannelsLast.enabled
+            ? ChannelsLast.reflectPad(x, padding: padding)
+            : pad2d(x, top: padding, bottom: padding, left: padding, right: padding, mode: .reflect)
+    }
+}
+
+/// Inference on oneDNN with a channels-last result (`ChannelsLast`), reading x
+/// channels-last when it is; nil when the engine's kernel runs this layer or oneDNN refuses.
+private func channelsLastConvolution(_ x: Tensor, _ g: TapGeometry, weight: Tensor, bias: Tensor?) -> Tensor? {
+    let (n, cout) = (x.shape[0], weight.shape[0])
+    guard let plan = OneDNNConvolution.plan(g, batch: n, outChannels: cout, allowIdentity: x.isChannelsLast) else { return nil }
+    let shape = [n, cout, g.outH, g.outW]
+    let out = Storage(uninitializedCount: Tensor.elementCount(shape))
+    let source = x.channelsLast?.base ?? UnsafeMutablePointer(mutating: x.data)
+    let done = OpProfile.measure("conv \(weight.shape[2])x\(weight.shape[3]) s\(g.stride) \(g.channels)->\(cout) @\(g.outH)x\(g.outW) \(x.isChannelsLast ? "NHWC" : "NCHW")->NHWC") {
+        OneDNNConvolution.forward(plan, x: source, weight: weight.data, bias: bias?.data, out: out.base, training: false,
+                                  srcChannelsLast: x.isChannelsLast, dstChannelsLast: true)
+    }
+    return done ? Tensor(shape: shape, channelsLast: out) : nil
 }
 
 /// out[n] = W [Cout, K] x columns(x[n]) (+ bias) for every image: on oneDNN

@@ -20,11 +20,28 @@ public func convTranspose2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, st
     let outW = (w - 1) * stride - 2 * padding + kw + outputPadding
     check(outH > 0 && outW > 0, "convTranspose2d: empty output for input \(x.shape) and weight \(weight.shape)")
     if let bias { check(bias.count == cout, "convTranspose2d: bias \(bias.shape) for \(cout) output channels") }
-    let out = Tensor.uninitialized([n, cout, outH, outW])
-    transposedConvolutionForward(x.data, batch: n, inChannels: cin, inH: h, inW: w, weight: weight.data,
-                                 outChannels: cout, kernelH: kh, kernelW: kw, stride: stride, padding: padding,
-                                 outH: outH, outW: outW, bias: bias?.data, out: out.data)
     let inputs = [x, weight] + (bias.map { [$0] } ?? [])
+    let name = "convT \(kh)x\(kw) s\(stride) \(cin)->\(cout) @\(outH)x\(outW)"
+    if !Tensor.needsGraph(inputs) && ChannelsLast.enabled && stride > 1
+        && transposedPhasesCoverOutput(stride: stride, padding: padding, kernelH: kh, kernelW: kw, outH: outH, outW: outW) {
+        // Inference: the phase convolutions read x channels-last when it is and write channels-last phases.
+        let shape = [n, cout, outH, outW]
+        let values = Storage(uninitializedCount: Tensor.elementCount(shape))
+        let source = x.channelsLast?.base ?? UnsafeMutablePointer(mutating: x.data)
+        let done = OpProfile.measure(name + " \(x.isChannelsLast ? "NHWC" : "NCHW")->NHWC") {
+            transposedConvolutionOnOneDNN(source, batch: n, inChannels: cin, inH: h, inW: w, weight: weight.data,
+                                          outChannels: cout, kernelH: kh, kernelW: kw, stride: stride, padding: padding,
+                                          outH: outH, outW: outW, bias: bias?.data, out: values.base,
+                                          srcChannelsLast: x.isChannelsLast, dstChannelsLast: true)
+        }
+        if done { return Tensor(shape: shape, channelsLast: values) }
+    }
+    let out = Tensor.uninitialized([n, cout, outH, outW])
+    OpProfile.measure(name + " NCHW") {
+        transposedConvolutionForward(x.data, batch: n, inChannels: cin, inH: h, inW: w, weight: weight.data,
+                                     outChannels: cout, kernelH: kh, kernelW: kw, stride: stride, padding: padding,
+                                     outH: outH, outW: outW, bias: bias?.data, out: out.data)
+    }
     guard Tensor.needsGraph(inputs) else { return out }
     let xs = x.detach(), ws = weight.detach()
     // The adjoint geometry: an ordinary convolution over the output grid back to H x W.
@@ -86,6 +103,18 @@ struct TransposedPhase {
 
 private func stride_k(_ kernel: Int) -> [Int] { Array((0..<kernel).reversed()) }
 
+/// Whether every output phase gets at least one kernel tap (else some outputs are just the bias).
+func transposedPhasesCoverOutput(stride: Int, padding: Int, kernelH kh: Int, kernelW kw: Int, outH: Int, outW: Int) -> Bool {
+    for py in 0..<stride where stride > 1 {
+        let rowPhase = TransposedPhase(phase: py, stride: stride, padding: padding, kernel: kh, outSize: outH)
+        for px in 0..<stride {
+            let colPhase = TransposedPhase(phase: px, stride: stride, padding: padding, kernel: kw, outSize: outW)
+            if rowPhase.count > 0 && colPhase.count > 0 && (rowPhase.taps.isEmpty || colPhase.taps.isEmpty) { return false }
+        }
+    }
+    return true
+}
+
 func transposedConvolutionForward(_ x: UnsafePointer<Float>, batch: Int, inChannels cin: Int, inH: Int, inW: Int,
                                   weight: UnsafePointer<Float>, outChannels cout: Int, kernelH kh: Int, kernelW kw: Int,
                                   stride: Int, padding: Int, outH: Int, outW: Int, bias: UnsafePointer<Float>?,
@@ -93,14 +122,7 @@ func transposedConvolutionForward(_ x: UnsafePointer<Float>, batch: Int, inChann
     let outPlane = outH * outW
     let inPlane = cin * inH * inW
     // Outputs no tap reaches (possible when padding exceeds the kernel's reach) stay at the bias.
-    var coversAll = true
-    for py in 0..<stride where stride > 1 {
-        let rowPhase = TransposedPhase(phase: py, stride: stride, padding: padding, kernel: kh, outSize: outH)
-        for px in 0..<stride {
-            let colPhase = TransposedPhase(phase: px, stride: stride, padding: padding, kernel: kw, outSize: outW)
-            if rowPhase.count > 0 && colPhase.count > 0 && (rowPhase.taps.isEmpty || colPhase.taps.isEmpty) { coversAll = false }
-        }
-    }
+    let coversAll = transposedPhasesCoverOutput(stride: stride, padding: padding, kernelH: kh, kernelW: kw, outH: outH, outW: outW)
     if coversAll && stride > 1,
        transposedConvolutionOnOneDNN(x, batch: batch, inChannels: cin, inH: inH, inW: inW, weight: weight,
                                      outChannels: cout, kernelH: kh, kernelW: kw, stride: stride, padding: padding,
@@ -219,11 +241,12 @@ func transposedConvolutionForward(_ x: UnsafePointer<Float>, batch: Int, inChann
 /// batched into a phase buffer, then interleaved into the output (a pixel
 /// shuffle) with the bias. oneDNN's own transposed convolution is slower
 /// (measured, docs/benchmarks.md). False, with nothing written, when oneDNN
-/// refuses any phase.
+/// refuses any phase. `srcChannelsLast` / `dstChannelsLast`: x / out in the nChw16c
+/// layout (nhwc, `ChannelsLast`); channels-last phases are shuffled a pixel's channels at a time.
 private func transposedConvolutionOnOneDNN(
     _ x: UnsafePointer<Float>, batch: Int, inChannels cin: Int, inH: Int, inW: Int, weight: UnsafePointer<Float>,
     outChannels cout: Int, kernelH kh: Int, kernelW kw: Int, stride: Int, padding: Int, outH: Int, outW: Int,
-    bias: UnsafePointer<Float>?, out: UnsafeMutablePointer<Float>
+    bias: UnsafePointer<Float>?, out: UnsafeMutablePointer<Float>, srcChannelsLast: Bool = false, dstChannelsLast: Bool = false
 ) -> Bool {
     let rowPhases = (0..<stride).map { TransposedPhase(phase: $0, stride: stride, padding: padding, kernel: kh, outSize: outH) }
     let colPhases = (0..<stride).map { TransposedPhase(phase: $0, stride: stride, padding: padding, kernel: kw, outSize: outW) }
@@ -233,7 +256,10 @@ private func transposedConvolutionOnOneDNN(
         for (px, colPhase) in colPhases.enumerated() where colPhase.count > 0 {
             let g = TapGeometry(channels: cin, inH: inH, inW: inW, outH: rowPhase.count, outW: colPhase.count,
                                 stride: 1, offsetsY: rowPhase.offsets, offsetsX: colPhase.offsets, reflect: false)
-            guard let plan = OneDNNConvolution.plan(g, batch: batch, outChannels: cout) else { return false }
+            // The one-tap phase is a 1x1 conv: on oneDNN only channels-last (on NCHW the engine's GEMMs serve).
+            guard let plan = OneDNNConvolution.plan(g, batch: batch, outChannels: cout, allowIdentity: dstChannelsLast) else {
+                return false
+            }
             let (ty, tx) = (rowPhase.taps.count, colPhase.taps.count)
             // Sub-kernel [Cout, Cin, ty, tx] (OIHW) of the taps landing on this phase.
             var sub = [Float](repeating: 0, count: cout * cin * ty * tx)
@@ -258,10 +284,31 @@ private func transposedConvolutionOnOneDNN(
         let buffer = base + offset
         offset += size
         let done = phase.kernel.withUnsafeBufferPointer {
-            OneDNNConvolution.forward(phase.plan, x: x, weight: $0.baseAddress!, bias: nil, out: buffer, training: false)
+            OneDNNConvolution.forward(phase.plan, x: x, weight: $0.baseAddress!, bias: nil, out: buffer, training: false,
+                                      srcChannelsLast: srcChannelsLast, dstChannelsLast: dstChannelsLast)
         }
         guard done else { return false }
         buffers.append(buffer)
+    }
+    if dstChannelsLast {
+        let zeros = [Float](repeating: 0, count: cout)
+        zeros.withUnsafeBufferPointer { zero in
+            let b = bias ?? zero.baseAddress!
+            Parallel.forEach(batch * outH, costPerItem: outW * cout, minimumWork: Parallel.memoryBoundMinimum) { row in
+                let (image, o) = (row / outH, row % outH)
+                let (py, m) = (o % stride, o / stride)
+                let dstRow = out + row * outW * cout
+                for (phase, buffer) in zip(phases, buffers) where phase.py == py {
+                    let rows = rowPhases[phase.py].count, cols = colPhases[phase.px].count
+                    let src = buffer + ((image * rows + m) * cols) * cout
+                    for q in 0..<cols {
+                        let d = dstRow + (q * stride + phase.px) * cout, s = src + q * cout
+                        for ch in 0..<cout { d[ch] = s[ch] + b[ch] }
+                    }
+                }
+            }
+        }
+        return true
     }
     Parallel.forEach(batch * cout, costPerItem: outH * outW, minimumWork: Parallel.memoryBoundMinimum) { nc in
         let b = bias?[nc % cout] ?? 0

@@ -9,6 +9,20 @@ public func instanceNorm(_ x: Tensor, weight: Tensor? = nil, bias: Tensor? = nil
     let plane = x.count / Swift.max(1, n * c)
     if let weight { check(weight.count == c, "instanceNorm: weight \(weight.shape) for \(c) channels") }
     if let bias { check(bias.count == c, "instanceNorm: bias \(bias.shape) for \(c) channels") }
+    let inputs = [x] + (weight.map { [$0] } ?? []) + (bias.map { [$0] } ?? [])
+    if x.rank == 4 && ChannelsLast.applies(x) && !Tensor.needsGraph(inputs) {
+        return OpProfile.measure("instance norm \(c)ch @\(x.shape[2])x\(x.shape[3]) NHWC") {
+            ChannelsLast.instanceNorm(x, weight: weight?.data, bias: bias?.data, epsilon: epsilon)
+        }
+    }
+    return OpProfile.measure("instance norm \(c)ch @\(x.shape.dropFirst(2).map(String.init).joined(separator: "x")) NCHW") {
+        plainInstanceNorm(x, weight: weight, bias: bias, epsilon: epsilon)
+    }
+}
+
+private func plainInstanceNorm(_ x: Tensor, weight: Tensor?, bias: Tensor?, epsilon: Float) -> Tensor {
+    let n = x.shape[0], c = x.shape[1]
+    let plane = x.count / Swift.max(1, n * c)
     let out = Tensor.uninitialized(x.shape)
     // Statistics per plane: mean as a high and low Float (so x - mean keeps
     // the precision a large mean would otherwise take away), then 1/std.

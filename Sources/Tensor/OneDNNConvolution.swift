@@ -36,6 +36,8 @@ public enum ConvolutionSettings {
     @TaskLocal static var precision: ConvolutionPrecision = .f32
     /// Off only to measure the direct kernel against Winograd.
     @TaskLocal static var winograd = true
+    /// Off only to measure channels-last activations against NCHW in and out of every conv (`ChannelsLast`).
+    @TaskLocal static var channelsLast = true
 
     public static var currentBackend: ConvolutionBackend { backend }
     public static var currentPrecision: ConvolutionPrecision { precision }
@@ -52,6 +54,10 @@ public enum ConvolutionSettings {
         try $winograd.withValue(winograd, operation: body)
     }
 
+    public static func with<R>(channelsLast: Bool, _ body: () throws -> R) rethrows -> R {
+        try $channelsLast.withValue(channelsLast, operation: body)
+    }
+
     /// bf16 where the CPU computes it natively (avx512_bf16 or AMX), else f32:
     /// emulated bf16 is slower than f32 and no more accurate.
     public static var fastestInferencePrecision: ConvolutionPrecision {
@@ -60,7 +66,7 @@ public enum ConvolutionSettings {
 }
 
 /// The engine's convolutions on oneDNN (libdnnl 2.6 through the CDNNL bridge):
-/// NCHW in and out, oneDNN's channel-blocked layouts inside each call.
+/// NCHW or channels-last in and out, oneDNN's own layouts inside each call.
 /// Every call checks the kernel oneDNN picked and refuses reference kernels
 /// (`ref:`, up to 100x slower), returning false so the caller runs its own.
 enum OneDNNConvolution {
@@ -74,8 +80,10 @@ enum OneDNNConvolution {
     /// `TapConvolution.maxOutputChannels` outputs and a kernel larger than 1x1;
     /// the engine's tap GEMM for the few-channel heads, plain GEMMs for 1x1,
     /// and the engine for reflect padding (oneDNN has none).
-    static func plan(_ g: TapGeometry, batch: Int, outChannels cout: Int) -> Plan? {
-        guard ConvolutionSettings.backend == .onednn, !g.reflect, !g.isIdentity,
+    /// 1x1 convolutions run on oneDNN only when their input is already channels-last
+    /// (`allowIdentity`): on NCHW they are plain GEMMs for OpenBLAS.
+    static func plan(_ g: TapGeometry, batch: Int, outChannels cout: Int, allowIdentity: Bool = false) -> Plan? {
+        guard ConvolutionSettings.backend == .onednn, !g.reflect, allowIdentity || !g.isIdentity,
               !TapConvolution.applies(g, outChannels: cout),
               TapConvolution.isConsecutive(g.offsetsY), TapConvolution.isConsecutive(g.offsetsX) else { return nil }
         let kh = g.offsetsY.count, kw = g.offsetsX.count
@@ -88,7 +96,8 @@ enum OneDNNConvolution {
             batch: Int32(batch), in_channels: Int32(g.channels), in_h: Int32(g.inH), in_w: Int32(g.inW),
             out_channels: Int32(cout), out_h: Int32(g.outH), out_w: Int32(g.outW),
             kernel_h: Int32(kh), kernel_w: Int32(kw), stride: Int32(g.stride),
-            pad_top: Int32(padTop), pad_left: Int32(padLeft), bf16: 0, winograd: 0, training: 0)
+            pad_top: Int32(padTop), pad_left: Int32(padLeft), bf16: 0, winograd: 0, training: 0,
+            src_nhwc: 0, dst_nhwc: 0)
         return Plan(shape: shape)
     }
 
@@ -100,10 +109,14 @@ enum OneDNNConvolution {
     }
 
     /// out = conv(x, weight) (+ bias); false when oneDNN refused (nothing written).
+    /// `srcChannelsLast` / `dstChannelsLast`: x / out channels-last (nhwc, `ChannelsLast`) instead of NCHW.
     static func forward(_ plan: Plan, x: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
-                        out: UnsafeMutablePointer<Float>, training: Bool) -> Bool {
+                        out: UnsafeMutablePointer<Float>, training: Bool,
+                        srcChannelsLast: Bool = false, dstChannelsLast: Bool = false) -> Bool {
         var s = plan.shape
         s.training = training ? 1 : 0
+        s.src_nhwc = srcChannelsLast ? 1 : 0
+        s.dst_nhwc = dstChannelsLast ? 1 : 0
         s.bf16 = !training && ConvolutionSettings.precision == .bf16 ? 1 : 0
         spd_set_threads(Int32(Parallel.threads))
         if s.bf16 == 0 && ConvolutionSettings.winograd && prefersWinograd(s) {

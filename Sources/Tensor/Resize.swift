@@ -42,7 +42,12 @@ public func resizeNearest(_ x: Tensor, height: Int, width: Int) -> Tensor {
 
 /// Nearest upsampling by an integer factor (SPADE's x2).
 public func upsampleNearest(_ x: Tensor, factor: Int = 2) -> Tensor {
-    resizeNearest(x, height: x.shape[2] * factor, width: x.shape[3] * factor)
+    if ChannelsLast.applies(x) {
+        return OpProfile.measure("upsample x\(factor) \(x.shape[1])ch @\(x.shape[2])x\(x.shape[3]) NHWC") {
+            ChannelsLast.upsampleNearest(x, factor: factor)
+        }
+    }
+    return resizeNearest(x, height: x.shape[2] * factor, width: x.shape[3] * factor)
 }
 
 /// Pads H and W of x [N, C, H, W]: zeros, a constant, or reflection.

@@ -181,13 +181,20 @@ public func modulate(_ x: Tensor, gammaBeta: Tensor) -> Tensor {
           "modulate: x \(x.shape) with gamma/beta \(gammaBeta.shape)")
     let (n, c) = (x.shape[0], x.shape[1])
     let plane = x.shape[2] * x.shape[3]
+    if ChannelsLast.applies(x, gammaBeta) {
+        return OpProfile.measure("modulate \(c)ch @\(x.shape[2])x\(x.shape[3]) NHWC") {
+            ChannelsLast.modulate(x, gammaBeta: gammaBeta)
+        }
+    }
     let out = Tensor.uninitialized(x.shape)
     let xp = x.data, mp = gammaBeta.data, dst = out.data
+    OpProfile.measure("modulate \(c)ch @\(x.shape[2])x\(x.shape[3]) NCHW") {
     Parallel.forEach(n * c, costPerItem: plane, minimumWork: 1 << 16) { nc in
         let (b, ch) = (nc / c, nc % c)
         let s = xp + nc * plane, d = dst + nc * plane
         let gamma = mp + (b * 2 * c + ch) * plane, beta = mp + (b * 2 * c + c + ch) * plane
         for i in 0..<plane { d[i] = s[i] * (1 + gamma[i]) + beta[i] }
+    }
     }
     guard Tensor.needsGraph(x, gammaBeta) else { return out }
     let xs = x.detach(), ms = gammaBeta.detach()

@@ -9,7 +9,18 @@ import Foundation
 public final class Tensor {
     public let shape: [Int]
     public let count: Int
-    let storage: Storage
+    /// The NCHW values; for a tensor an inference op made channels-last,
+    /// converted from `channelsLast` when first asked for (the network's edge).
+    private var plainStorage: Storage?
+    /// The same values channels-last ([N][H][W][C], `ChannelsLast`), set only by
+    /// inference ops (no graph) that run on that layout; never changed.
+    let channelsLast: Storage?
+    var storage: Storage {
+        if let plainStorage { return plainStorage }
+        let plain = ChannelsLast.plain(from: channelsLast!, shape: shape)
+        plainStorage = plain
+        return plain
+    }
 
     /// For a leaf (made by you, not by an op): whether backward accumulates a
     /// gradient into `grad`. Ops set it on their results when any input needs grad.
@@ -29,9 +40,23 @@ public final class Tensor {
         check(n <= storage.count, "shape \(shape) needs \(n) floats, storage has \(storage.count)")
         self.shape = shape
         self.count = n
-        self.storage = storage
+        self.plainStorage = storage
+        self.channelsLast = nil
         self.requiresGrad = requiresGrad
     }
+
+    /// A rank-4 tensor whose values are `channelsLast` ([N][H][W][C]).
+    init(shape: [Int], channelsLast: Storage) {
+        check(shape.count == 4 && channelsLast.count >= Tensor.elementCount(shape), "channels-last \(shape) in \(channelsLast.count) floats")
+        self.shape = shape
+        self.count = Tensor.elementCount(shape)
+        self.plainStorage = nil
+        self.channelsLast = channelsLast
+        self.requiresGrad = false
+    }
+
+    /// True when the values are (also) held channels-last.
+    var isChannelsLast: Bool { channelsLast != nil }
 
     /// A tensor filled with `value`.
     public convenience init(shape: [Int], repeating value: Float = 0, requiresGrad: Bool = false) {

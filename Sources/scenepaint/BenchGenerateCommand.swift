@@ -20,12 +20,20 @@ struct BenchGenerateCommand: ParsableCommand {
     var size: Int = 256
     @Option(help: "Timed runs per thread count (after one warm-up each).")
     var repeats: Int = 9
+    @Flag(help: "Afterwards, time every op of the oneDNN variants (--repeats runs per thread count) and print where the time goes.")
+    var profile = false
 
-    /// What is compared, interleaved: the engine's own kernels, oneDNN in f32, oneDNN in bf16.
+    /// What is compared, interleaved: the engine's own kernels, oneDNN in f32 and bf16 with
+    /// activations kept channels-last (NHWC) between convs, and the same with NCHW between convs.
     enum Variant: String, CaseIterable {
         case engine = "engine f32"
+        case onednnPlain = "oneDNN f32 NCHW"
+        case bf16Plain = "oneDNN bf16 NCHW"
         case onednn = "oneDNN f32"
         case bf16 = "oneDNN bf16"
+
+        var precision: ConvolutionPrecision { self == .bf16 || self == .bf16Plain ? .bf16 : .f32 }
+        var channelsLast: Bool { self == .onednn || self == .bf16 }
     }
 
     func run() throws {
@@ -37,11 +45,13 @@ struct BenchGenerateCommand: ParsableCommand {
         print("blas:    \(BLASInfo.coreName) (\(BLASEnvironment.coreTypeSource)); convolutions: \(ConvolutionLibrary.description)")
         print("load average before: \(EngineBenchmark.loadAverage())")
         let generators: [Variant: any SceneGenerator] = Dictionary(uniqueKeysWithValues: try Variant.allCases.map { v in
-            (v, try Self.generator(like: loaded, precision: v == .bf16 ? .bf16 : .f32))
+            (v, try Self.generator(like: loaded, precision: v.precision))
         })
         func generate(_ v: Variant, _ shouldCancel: @escaping @Sendable () -> Bool) throws -> GeneratedViews {
             try ConvolutionSettings.with(backend: v == .engine ? .engine : .onednn) {
-                try generators[v]!.generate(labels, seed: 0, shouldCancel: shouldCancel)
+                try ConvolutionSettings.with(channelsLast: v.channelsLast) {
+                    try generators[v]!.generate(labels, seed: 0, shouldCancel: shouldCancel)
+                }
             }
         }
         let threadCounts = [1, 2]
@@ -87,7 +97,7 @@ struct BenchGenerateCommand: ParsableCommand {
             }
             // Ratios of per-run times taken back to back (robust to the machine's drift).
             let engine = times[Key(threads: t, variant: .engine)]!
-            for v in [Variant.onednn, .bf16] {
+            for v in Variant.allCases where v != .engine {
                 let ratios = zip(engine, times[Key(threads: t, variant: v)]!).map { $0 / $1 }
                 print(String(format: "           speed-up %@ over engine f32 at %d thread%@: %.2fx (median of per-run ratios)",
                              v.rawValue, t, t == 1 ? "" : "s", median(ratios)))
@@ -95,6 +105,35 @@ struct BenchGenerateCommand: ParsableCommand {
         }
         print("load average after: \(EngineBenchmark.loadAverage())")
         print("all views = fused, global, local, weight maps and every present class's output")
+        if profile {
+            for t in threadCounts {
+                BLASInfo.setThreads(t)
+                for v in [Variant.onednn, .bf16] {
+                    let ops = OpProfile()
+                    var total = 0.0
+                    for _ in 0..<repeats {
+                        let start = DispatchTime.now().uptimeNanoseconds
+                        _ = try ops.recording { try generate(v, { false }) }
+                        total += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
+                    }
+                    Self.printProfile(ops, title: "\(t) thread\(t == 1 ? "" : "s"), \(v.rawValue)", runs: repeats, totalMilliseconds: total)
+                }
+            }
+            print("load average after the profiles: \(EngineBenchmark.loadAverage())")
+        }
+    }
+
+    /// Per-op milliseconds per run, the largest first, and what no op accounts for.
+    static func printProfile(_ ops: OpProfile, title: String, runs: Int, totalMilliseconds: Double) {
+        let entries = ops.entries
+        let counted = entries.reduce(0) { $0 + $1.milliseconds }
+        print(String(format: "profile, %@: %.1f ms per run (mean of %d), per op (ms per run, calls per run):", title,
+                     totalMilliseconds / Double(runs), runs))
+        for e in entries {
+            print(String(format: "  %7.2f  %4d  %@", e.milliseconds / Double(runs), e.calls / runs, e.name))
+        }
+        print(String(format: "  %7.2f        everything else (masks, windows, class outputs, softmax, views)",
+                     (totalMilliseconds - counted) / Double(runs)))
     }
 
     /// Size of the network, for the header line.

@@ -21,6 +21,8 @@ typedef struct {
     int winograd;
     /* Forward only: 1 when a backward pass will follow (oneDNN's forward_training). */
     int training;
+    /* Forward only: 1 when src / dst are channels-last (nhwc, [N][H][W][C]) instead of NCHW. */
+    int src_nhwc, dst_nhwc;
 } spd_conv_shape;
 
 /* dst = conv(src, weights) + bias (bias may be NULL). src [N, Cin, H, W],
@@ -35,6 +37,9 @@ int spd_conv_backward_weights(const spd_conv_shape *shape, const float *src, con
                               float *diff_weights, char *impl, size_t impl_len);
 /* Which kernel oneDNN would use (0 forward, 1 backward data, 2 backward weights), without running it. */
 int spd_conv_query(const spd_conv_shape *shape, int pass, char *impl, size_t impl_len);
+
+/* Copies [N, C, H, W] f32 between NCHW (nhwc 0) and channels-last (nhwc 1). 0 done, negative: an oneDNN error. */
+int spd_reorder(int n, int c, int h, int w, const float *src, int src_nhwc, float *dst, int dst_nhwc);
 
 /* OpenMP threads oneDNN uses for calls from the calling thread. */
 void spd_set_threads(int threads);

@@ -1,0 +1,205 @@
+import CDNNL
+import Foundation
+
+/// The channels-last activation layout (oneDNN's nhwc: [N][H][W][C]). It is
+/// what oneDNN 2.6's brgconv kernels read and write on this CPU (asked for
+/// "any" layout they pick it); called with NCHW they reorder in and out at every
+/// call, which cost 15-50% of the conv time (docs/benchmarks.md). So in
+/// inference (no graph) the ops between convolutions - instance norm, SPADE's
+/// modulation, ReLU / LeakyReLU / tanh, addition, nearest upsampling, reflect
+/// padding, the transposed conv's phase shuffle - also run on this layout, and a
+/// tensor is converted to NCHW only when an op without a channels-last kernel
+/// reads it (`Tensor.storage`): at the network's edges.
+enum ChannelsLast {
+    /// Whether inference ops may make channels-last results now: oneDNN on and the layout not switched off.
+    static var enabled: Bool { ConvolutionSettings.backend == .onednn && ConvolutionSettings.channelsLast }
+
+    /// The NCHW copy of channels-last values.
+    static func plain(from values: Storage, shape: [Int]) -> Storage {
+        let out = Storage(uninitializedCount: Tensor.elementCount(shape))
+        OpProfile.measure("to NCHW \(shape[1])ch @\(shape[2])x\(shape[3])") {
+            reorder(shape, from: values.base, fromChannelsLast: true, to: out.base, toChannelsLast: false)
+        }
+        return out
+    }
+
+    /// x's values channels-last: its own when it has them, else a reordered copy.
+    static func values(_ x: Tensor) -> Storage {
+        if let values = x.channelsLast { return values }
+        let out = Storage(uninitializedCount: x.count)
+        OpProfile.measure("to NHWC \(x.shape[1])ch @\(x.shape[2])x\(x.shape[3])") {
+            reorder(x.shape, from: x.data, fromChannelsLast: false, to: out.base, toChannelsLast: true)
+        }
+        return out
+    }
+
+    /// A channels-last tensor of x's values (x itself when it is one).
+    static func tensor(_ x: Tensor) -> Tensor {
+        x.isChannelsLast ? x : Tensor(shape: x.shape, channelsLast: values(x))
+    }
+
+    private static func reorder(_ shape: [Int], from: UnsafePointer<Float>, fromChannelsLast: Bool,
+                                to: UnsafeMutablePointer<Float>, toChannelsLast: Bool) {
+        spd_set_threads(Int32(Parallel.threads))
+        let status = spd_reorder(Int32(shape[0]), Int32(shape[1]), Int32(shape[2]), Int32(shape[3]),
+                                 from, fromChannelsLast ? 1 : 0, to, toChannelsLast ? 1 : 0)
+        check(status == 0, "oneDNN reorder of \(shape) failed (\(status))")
+    }
+
+    /// Whether a channels-last kernel handles these inputs: no graph to record,
+    /// all rank 4, the first already channels-last (a plain one stays plain).
+    static func applies(_ inputs: Tensor...) -> Bool {
+        inputs[0].isChannelsLast && inputs.allSatisfy { $0.rank == 4 } && !Tensor.needsGraph(inputs)
+    }
+
+    // MARK: Kernels (inference only: no graph is recorded)
+
+    /// The same elementwise function on every value.
+    static func map(_ x: Tensor, cost: Int = 1, _ f: (Float) -> Float) -> Tensor {
+        let out = Storage(uninitializedCount: x.count)
+        let src = x.channelsLast!.base, dst = out.base
+        Parallel.forRanges(x.count, costPerItem: cost, minimumWork: Parallel.memoryBoundMinimum) { r in
+            for i in r { dst[i] = f(src[i]) }
+        }
+        return Tensor(shape: x.shape, channelsLast: out)
+    }
+
+    /// a + b, one shape, a channels-last.
+    static func add(_ a: Tensor, _ b: Tensor) -> Tensor {
+        let out = Storage(uninitializedCount: a.count)
+        let pa = a.channelsLast!.base, pb = values(b).base, dst = out.base
+        Parallel.forRanges(a.count, costPerItem: 2, minimumWork: Parallel.memoryBoundMinimum) { r in
+            for i in r { dst[i] = pa[i] + pb[i] }
+        }
+        return Tensor(shape: a.shape, channelsLast: out)
+    }
+
+    /// Instance normalisation (see `instanceNorm`) channels-last. Statistics as in
+    /// `planeStatistics`: Float sums over runs of at most 1024 pixels, Double
+    /// across runs and pieces (combined in a fixed order), two passes, the mean
+    /// kept as a high and a low Float. Each image's pixels are split into pieces
+    /// so that a single image still uses every thread.
+    static func instanceNorm(_ x: Tensor, weight: UnsafePointer<Float>?, bias: UnsafePointer<Float>?,
+                             epsilon: Float) -> Tensor {
+        let (n, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+        let pixels = h * w
+        let src = x.channelsLast!.base
+        let out = Storage(uninitializedCount: x.count)
+        let dst = out.base
+        let pieces = Swift.max(1, Swift.min(4 * Parallel.threads, pixels * c / 32_768))
+        func range(_ piece: Int) -> Range<Int> { (pixels * piece / pieces) ..< (pixels * (piece + 1) / pieces) }
+        let tasks = n * pieces
+        // Per (image, piece): c Double partial sums.
+        let partial = UnsafeMutablePointer<Double>.allocate(capacity: tasks * c)
+        let stats = UnsafeMutablePointer<Float>.allocate(capacity: 4 * n * c)  // hi, lo, scale, shift per (image, channel)
+        defer { partial.deallocate(); stats.deallocate() }
+        let (hi, lo, scale, shift) = (stats, stats + n * c, stats + 2 * n * c, stats + 3 * n * c)
+        /// One pass over every piece: `run(p, count, acc)` adds count pixels at p into acc[0..<c].
+        func accumulate(_ run: (UnsafePointer<Float>, Int, Int, UnsafeMutablePointer<Float>) -> Void) {
+            Parallel.forEach(tasks, costPerItem: pixels / pieces * c, minimumWork: 1 << 16) { task in
+                let (image, piece) = (task / pieces, task % pieces)
+                let acc = UnsafeMutablePointer<Float>.allocate(capacity: c)
+                defer { acc.deallocate() }
+                let total = partial + task * c
+                total.initialize(repeating: 0, count: c)
+                var i = range(piece).lowerBound
+                let end = range(piece).upperBound
+                while i < end {
+                    let stop = Swift.min(end, i + 1024)
+                    acc.initialize(repeating: 0, count: c)
+                    run(src + (image * pixels + i) * c, stop - i, image, acc)
+                    for ch in 0..<c { total[ch] += Double(acc[ch]) }
+                    i = stop
+                }
+            }
+        }
+        func combine(_ body: (Int, Int, Double) -> Void) {
+            for image in 0..<n {
+                for ch in 0..<c {
+                    var sum: Double = 0
+                    for piece in 0..<pieces { sum += partial[(image * pieces + piece) * c + ch] }
+                    body(image, ch, sum / Double(Swift.max(pixels, 1)))
+                }
+            }
+        }
+        accumulate { p, count, _, acc in
+            for k in 0..<count {
+                let row = p + k * c
+                for ch in 0..<c { acc[ch] += row[ch] }
+            }
+        }
+        combine { image, ch, mean in
+            hi[image * c + ch] = Float(mean)
+            lo[image * c + ch] = Float(mean - Double(Float(mean)))
+        }
+        accumulate { p, count, image, acc in
+            let (mh, ml) = (hi + image * c, lo + image * c)
+            for k in 0..<count {
+                let row = p + k * c
+                for ch in 0..<c {
+                    let d = (row[ch] - mh[ch]) - ml[ch]
+                    acc[ch] += d * d
+                }
+            }
+        }
+        combine { image, ch, variance in
+            scale[image * c + ch] = Float(1 / (variance + Double(epsilon)).squareRoot()) * (weight?[ch] ?? 1)
+            shift[image * c + ch] = bias?[ch] ?? 0
+        }
+        Parallel.forEach(tasks, costPerItem: pixels / pieces * c, minimumWork: 1 << 16) { task in
+            let (image, piece) = (task / pieces, task % pieces)
+            let (mh, ml, k1, k0) = (hi + image * c, lo + image * c, scale + image * c, shift + image * c)
+            for k in range(piece) {
+                let s = src + (image * pixels + k) * c, d = dst + (image * pixels + k) * c
+                for ch in 0..<c { d[ch] = ((s[ch] - mh[ch]) - ml[ch]) * k1[ch] + k0[ch] }
+            }
+        }
+        return Tensor(shape: x.shape, channelsLast: out)
+    }
+
+    /// SPADE's x * (1 + gamma) + beta with gammaBeta [N, 2C, H, W] (gamma the first C channels).
+    static func modulate(_ x: Tensor, gammaBeta: Tensor) -> Tensor {
+        let (n, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+        let out = Storage(uninitializedCount: x.count)
+        let src = x.channelsLast!.base, m = values(gammaBeta).base, dst = out.base
+        Parallel.forRanges(n * h * w, costPerItem: 3 * c, minimumWork: 1 << 16) { pixels in
+            for p in pixels {
+                let s = src + p * c, d = dst + p * c, gamma = m + p * 2 * c, beta = gamma + c
+                for ch in 0..<c { d[ch] = s[ch] * (1 + gamma[ch]) + beta[ch] }
+            }
+        }
+        return Tensor(shape: x.shape, channelsLast: out)
+    }
+
+    /// Nearest upsampling by an integer factor.
+    static func upsampleNearest(_ x: Tensor, factor: Int) -> Tensor {
+        let (n, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+        let (oh, ow) = (h * factor, w * factor)
+        let shape = [n, c, oh, ow]
+        let out = Storage(uninitializedCount: n * c * oh * ow)
+        let src = x.channelsLast!.base, dst = out.base
+        Parallel.forEach(n * oh, costPerItem: ow * c, minimumWork: 1 << 16) { row in
+            let (image, oy) = (row / oh, row % oh)
+            let s = src + (image * h + oy / factor) * w * c, d = dst + row * ow * c
+            for ox in 0..<ow { (d + ox * c).update(from: s + (ox / factor) * c, count: c) }
+        }
+        return Tensor(shape: shape, channelsLast: out)
+    }
+
+    /// Reflection padding (PyTorch ReflectionPad2d) by `padding` on every side.
+    static func reflectPad(_ x: Tensor, padding: Int) -> Tensor {
+        let (n, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+        check(padding < h && padding < w, "reflect padding \(padding) needs input larger than that, got \(x.shape)")
+        let (oh, ow) = (h + 2 * padding, w + 2 * padding)
+        let shape = [n, c, oh, ow]
+        let out = Storage(uninitializedCount: n * c * oh * ow)
+        let src = x.channelsLast!.base, dst = out.base
+        @inline(__always) func source(_ i: Int, _ size: Int) -> Int { i < 0 ? -i : (i >= size ? 2 * (size - 1) - i : i) }
+        Parallel.forEach(n * oh, costPerItem: ow * c, minimumWork: 1 << 16) { row in
+            let (image, oy) = (row / oh, row % oh)
+            let s = src + (image * h + source(oy - padding, h)) * w * c, d = dst + row * ow * c
+            for ox in 0..<ow { (d + ox * c).update(from: s + source(ox - padding, w) * c, count: c) }
+        }
+        return Tensor(shape: shape, channelsLast: out)
+    }
+}

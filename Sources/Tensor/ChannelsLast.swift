@@ -67,9 +67,12 @@ enum ChannelsLast {
     /// a + b, one shape, a channels-last.
     static func add(_ a: Tensor, _ b: Tensor) -> Tensor {
         let out = Storage(uninitializedCount: a.count)
-        let pa = a.channelsLast!.base, pb = values(b).base, dst = out.base
-        Parallel.forRanges(a.count, costPerItem: 2, minimumWork: Parallel.memoryBoundMinimum) { r in
-            for i in r { dst[i] = pa[i] + pb[i] }
+        let other = values(b)
+        let pa = a.channelsLast!.base, pb = other.base, dst = out.base
+        withExtendedLifetime(other) {
+            Parallel.forRanges(a.count, costPerItem: 2, minimumWork: Parallel.memoryBoundMinimum) { r in
+                for i in r { dst[i] = pa[i] + pb[i] }
+            }
         }
         return Tensor(shape: a.shape, channelsLast: out)
     }
@@ -161,11 +164,14 @@ enum ChannelsLast {
     static func modulate(_ x: Tensor, gammaBeta: Tensor) -> Tensor {
         let (n, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
         let out = Storage(uninitializedCount: x.count)
-        let src = x.channelsLast!.base, m = values(gammaBeta).base, dst = out.base
-        Parallel.forRanges(n * h * w, costPerItem: 3 * c, minimumWork: 1 << 16) { pixels in
-            for p in pixels {
-                let s = src + p * c, d = dst + p * c, gamma = m + p * 2 * c, beta = gamma + c
-                for ch in 0..<c { d[ch] = s[ch] * (1 + gamma[ch]) + beta[ch] }
+        let modulation = values(gammaBeta)
+        let src = x.channelsLast!.base, m = modulation.base, dst = out.base
+        withExtendedLifetime(modulation) {
+            Parallel.forRanges(n * h * w, costPerItem: 3 * c, minimumWork: 1 << 16) { pixels in
+                for p in pixels {
+                    let s = src + p * c, d = dst + p * c, gamma = m + p * 2 * c, beta = gamma + c
+                    for ch in 0..<c { d[ch] = s[ch] * (1 + gamma[ch]) + beta[ch] }
+                }
             }
         }
         return Tensor(shape: x.shape, channelsLast: out)

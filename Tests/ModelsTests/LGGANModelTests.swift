@@ -47,6 +47,25 @@ final class LGGANModelTests: XCTestCase {
         XCTAssertEqual(out.classPairs.count, pairs)
     }
 
+    /// Inference keeps activations channels-last between convolutions (Tensor's
+    /// `ChannelsLast`): the default-size network's outputs equal those with NCHW between convs.
+    func testChannelsLastInferenceEqualsNCHW() throws {
+        let network = try LGGANNetwork(config: .standard(classCount: palette.count), seed: 5)
+        let batch = SyntheticScenes.batch([0, 1], size: 32)
+        let fast = GradMode.withoutGrad { network.forward(batch.input) }
+        let plain = ConvolutionSettings.with(channelsLast: false) { GradMode.withoutGrad { network.forward(batch.input) } }
+        let pairs: [(String, Tensor?, Tensor?)] = [
+            ("fused", fast.fused, plain.fused), ("global", fast.global, plain.global), ("local", fast.local, plain.local),
+            ("weights", fast.weights, plain.weights), ("class images", fast.classImages, plain.classImages),
+        ]
+        for (name, a, b) in pairs {
+            let (a, b) = (try XCTUnwrap(a, name), try XCTUnwrap(b, name))
+            XCTAssertEqual(a.shape, b.shape, name)
+            let difference = zip(a.values, b.values).map { abs($0 - $1) }.max() ?? .infinity
+            XCTAssertLessThan(difference, 1e-4, name)
+        }
+    }
+
     func testCancellationStopsBetweenStages() throws {
         let generator = try LGGANGenerator(network: try tinyNetwork(), palette: palette)
         XCTAssertThrowsError(try generator.generate(SyntheticScenes.layout(0), seed: 0, shouldCancel: { true })) {

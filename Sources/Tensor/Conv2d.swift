@@ -137,7 +137,7 @@ private func reflectPaddedForOneDNN(_ x: Tensor, padding: Int, weight: Tensor) -
 /// channels-last when it is; nil when the engine's kernel runs this layer or oneDNN refuses.
 private func channelsLastConvolution(_ x: Tensor, _ g: TapGeometry, weight: Tensor, bias: Tensor?) -> Tensor? {
     let (n, cout) = (x.shape[0], weight.shape[0])
-    guard let plan = OneDNNConvolution.plan(g, batch: n, outChannels: cout, allowIdentity: x.isChannelsLast) else { return nil }
+    guard let plan = OneDNNConvolution.plan(g, batch: n, outChannels: cout, channelsLast: x.isChannelsLast) else { return nil }
     let shape = [n, cout, g.outH, g.outW]
     let out = Storage(uninitializedCount: Tensor.elementCount(shape))
     let source = x.channelsLast?.base ?? UnsafeMutablePointer(mutating: x.data)

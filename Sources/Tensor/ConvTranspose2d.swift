@@ -257,7 +257,7 @@ private func transposedConvolutionOnOneDNN(
             let g = TapGeometry(channels: cin, inH: inH, inW: inW, outH: rowPhase.count, outW: colPhase.count,
                                 stride: 1, offsetsY: rowPhase.offsets, offsetsX: colPhase.offsets, reflect: false)
             // The one-tap phase is a 1x1 conv: on oneDNN only channels-last (on NCHW the engine's GEMMs serve).
-            guard let plan = OneDNNConvolution.plan(g, batch: batch, outChannels: cout, allowIdentity: dstChannelsLast) else {
+            guard let plan = OneDNNConvolution.plan(g, batch: batch, outChannels: cout, channelsLast: dstChannelsLast) else {
                 return false
             }
             let (ty, tx) = (rowPhase.taps.count, colPhase.taps.count)

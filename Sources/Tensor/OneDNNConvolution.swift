@@ -75,16 +75,20 @@ enum OneDNNConvolution {
         var shape: spd_conv_shape
     }
 
-    /// The layer decision (measured per layer with `bench engine`, table in
-    /// docs/benchmarks.md): oneDNN for zero-padded convolutions with more than
-    /// `TapConvolution.maxOutputChannels` outputs and a kernel larger than 1x1;
-    /// the engine's tap GEMM for the few-channel heads, plain GEMMs for 1x1,
-    /// and the engine for reflect padding (oneDNN has none).
-    /// 1x1 convolutions run on oneDNN only when their input is already channels-last
-    /// (`allowIdentity`): on NCHW they are plain GEMMs for OpenBLAS.
-    static func plan(_ g: TapGeometry, batch: Int, outChannels cout: Int, allowIdentity: Bool = false) -> Plan? {
-        guard ConvolutionSettings.backend == .onednn, !g.reflect, allowIdentity || !g.isIdentity,
-              !TapConvolution.applies(g, outChannels: cout),
+    /// The layer decision (measured per layer with `bench engine` and `bench
+    /// generate --profile`, table in docs/benchmarks.md): oneDNN for zero-padded
+    /// convolutions with more than `TapConvolution.maxOutputChannels` outputs and
+    /// a kernel larger than 1x1; the engine's tap GEMM for the few-channel heads,
+    /// plain GEMMs for 1x1, and the engine for reflect padding (oneDNN has none;
+    /// `conv2d` pads first where oneDNN runs the padded conv).
+    /// On the channels-last inference path (`channelsLast`: the input is
+    /// channels-last, or the result will be) 1x1 convs and the heads run on
+    /// oneDNN too: on NCHW they would need the input converted first, which
+    /// costs more than the engine's kernels gain (toRGB 32->3 at 256x256, bf16:
+    /// oneDNN 2.1 ms on nhwc against the tap GEMM's 4.8 ms plus 2.1 ms of conversion).
+    static func plan(_ g: TapGeometry, batch: Int, outChannels cout: Int, channelsLast: Bool = false) -> Plan? {
+        guard ConvolutionSettings.backend == .onednn, !g.reflect, channelsLast || !g.isIdentity,
+              channelsLast || !TapConvolution.applies(g, outChannels: cout),
               TapConvolution.isConsecutive(g.offsetsY), TapConvolution.isConsecutive(g.offsetsX) else { return nil }
         let kh = g.offsetsY.count, kw = g.offsetsX.count
         let padTop = -g.offsetsY[0], padLeft = -g.offsetsX[0]

@@ -54,7 +54,9 @@ enum ChannelsLast {
 
     // MARK: Kernels (inference only: no graph is recorded)
 
-    /// The same elementwise function on every value.
+    /// The same elementwise function on every value (inlined, like `Tensor.map`,
+    /// so `f` is not an indirect call per element).
+    @inline(__always)
     static func map(_ x: Tensor, cost: Int = 1, _ f: (Float) -> Float) -> Tensor {
         let out = Storage(uninitializedCount: x.count)
         let src = x.channelsLast!.base, dst = out.base
@@ -97,7 +99,8 @@ enum ChannelsLast {
         let stats = UnsafeMutablePointer<Float>.allocate(capacity: 4 * n * c)  // hi, lo, scale, shift per (image, channel)
         defer { partial.deallocate(); stats.deallocate() }
         let (hi, lo, scale, shift) = (stats, stats + n * c, stats + 2 * n * c, stats + 3 * n * c)
-        /// One pass over every piece: `run(p, count, acc)` adds count pixels at p into acc[0..<c].
+        /// One pass over every piece: `run(p, count, image, acc)` adds count pixels at p into acc[0..<c].
+        @inline(__always)
         func accumulate(_ run: (UnsafePointer<Float>, Int, Int, UnsafeMutablePointer<Float>) -> Void) {
             Parallel.forEach(tasks, costPerItem: pixels / pieces * c, minimumWork: 1 << 16) { task in
                 let (image, piece) = (task / pieces, task % pieces)

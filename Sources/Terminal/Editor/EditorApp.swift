@@ -378,10 +378,10 @@ final class EditorTrace {
         handle = FileHandle(forWritingAtPath: path)
     }
 
-    func inputArrived() { wokeAt = PreviewScheduler.now() }
-    func requested(_ id: Int) { unseen.append((id, PreviewScheduler.now())) }
+    func inputArrived() { wokeAt = UptimeClock().now() }
+    func requested(_ id: Int) { unseen.append((id, UptimeClock().now())) }
     func keysHandled() { if keysAt == nil { keysAt = wokeAt } }
-    func previewArrived(_ result: PreviewResult) { arrived = (result, PreviewScheduler.now()) }
+    func previewArrived(_ result: PreviewResult) { arrived = (result, UptimeClock().now()) }
     /// The newest result's image started going out (it is the one encoded last).
     func imageWriteStarted() {
         writing = arrived
@@ -405,7 +405,7 @@ final class EditorTrace {
 
     /// Called once a frame is drawn (ncurses refresh written, image write started).
     func frameDone() {
-        let now = PreviewScheduler.now()
+        let now = UptimeClock().now()
         if let t = keysAt { line(String(format: "key %.3f", (now - t) * 1000)) }
         keysAt = nil
     }

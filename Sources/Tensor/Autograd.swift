@@ -18,7 +18,7 @@ extension Tensor {
     /// Attaches a node to an op's result when grad mode is on and some input
     /// needs a gradient. `backward` returns one gradient (or nil) per input,
     /// shaped like that input; it may skip inputs whose `requiresGrad` is false.
-    static func record(_ output: Tensor, op: TensorOp, inputs: [Tensor], backward: @escaping (Tensor) -> [Tensor?]) -> Tensor {
+    package static func record(_ output: Tensor, op: TensorOp, inputs: [Tensor], backward: @escaping (Tensor) -> [Tensor?]) -> Tensor {
         guard GradMode.isEnabled, inputs.contains(where: { $0.requiresGrad }) else { return output }
         output.node = Node(op: op, inputs: inputs, backward: backward)
         output.requiresGrad = true
@@ -26,7 +26,7 @@ extension Tensor {
     }
 
     /// True when an op should record: saves work (and memory) in inference.
-    static func needsGraph(_ inputs: Tensor...) -> Bool {
+    package static func needsGraph(_ inputs: Tensor...) -> Bool {
         GradMode.isEnabled && inputs.contains(where: { $0.requiresGrad })
     }
 

@@ -69,7 +69,7 @@ extension Tensor {
         }
     }
 
-    static func needsGraph(_ inputs: [Tensor]) -> Bool {
+    package static func needsGraph(_ inputs: [Tensor]) -> Bool {
         GradMode.isEnabled && inputs.contains(where: { $0.requiresGrad })
     }
 

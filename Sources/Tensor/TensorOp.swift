@@ -92,14 +92,10 @@ extension TensorOp {
 
     public static let gatherPixels = TensorOp("gatherPixels", group: "pixel rows", gradient: .node)
     public static let l2NormalizedRows = TensorOp("l2NormalizedRows", group: "pixel rows", gradient: .composite)
-
-    public static let maskedWindow = TensorOp("maskedWindow", group: "LGGAN (fused)", gradient: .node)
-    public static let pasteWindows = TensorOp("pasteWindows", group: "LGGAN (fused)", gradient: .node)
-    public static let modulate = TensorOp("modulate", group: "LGGAN (fused)", gradient: .node)
-    public static let upsampleBilinear2x = TensorOp("upsampleBilinear2x", group: "LGGAN (fused)", gradient: .node)
 }
 
-/// Every op of the engine, in docs/engine.md's table order.
+/// The ops, in docs/engine.md's table order: the engine's here, and each
+/// module that writes its own fused ops adds its list (Models: `OpCatalog.lggan`).
 public enum OpCatalog {
     public static let engine: [TensorOp] = [
         .add, .subtract, .multiply, .divide, .affine,
@@ -116,6 +112,5 @@ public enum OpCatalog {
         .binaryCrossEntropyWithLogits, .binaryCrossEntropy,
         .spectralNormalized,
         .gatherPixels, .l2NormalizedRows,
-        .maskedWindow, .pasteWindows, .modulate, .upsampleBilinear2x,
     ]
 }

@@ -1,8 +1,23 @@
 import Foundation
+import Tensor
 
 // Ops for LGGAN's exact sparse local generation and SPADE modulation. Each
 // replaces a chain of generic ops (slice, crop, pad, multiply, add) that would
 // walk full-resolution tensors several times with one pass over the window.
+// They live with the model that needs them and are written with the engine's
+// package-level op tools (Tensor.record, data, Parallel, check).
+
+extension TensorOp {
+    public static let maskedWindow = TensorOp("maskedWindow", group: "LGGAN (fused)", gradient: .node)
+    public static let pasteWindows = TensorOp("pasteWindows", group: "LGGAN (fused)", gradient: .node)
+    public static let modulate = TensorOp("modulate", group: "LGGAN (fused)", gradient: .node)
+    public static let upsampleBilinear2x = TensorOp("upsampleBilinear2x", group: "LGGAN (fused)", gradient: .node)
+}
+
+extension OpCatalog {
+    /// LGGAN's fused ops (docs/engine.md's "LGGAN (fused)" row).
+    public static let lggan: [TensorOp] = [.maskedWindow, .pasteWindows, .modulate, .upsampleBilinear2x]
+}
 
 /// A window of one image's features multiplied by one mask channel, with zeros
 /// where the window reaches outside the image.

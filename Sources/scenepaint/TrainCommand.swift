@@ -41,8 +41,8 @@ struct TrainCommand: ParsableCommand {
         var out: String
         @Flag(help: "Continue from RUN/checkpoint.safetensors (its config and options; --steps and intervals may change).")
         var resume = false
-        @Option(help: "Training crop: N (square) or WxH (Cityscapes: 512x256), sides multiples of the model's size multiple (default 128).")
-        var size: String = "128"
+        @Option(help: ArgumentHelp("Training crop: N (square) or WxH (Cityscapes: 512x256), sides multiples of the model's size multiple, at most 4096.", valueName: "WxH"))
+        var size = Size(width: 128, height: 128)
         @Option(help: "Images per step.")
         var batch: Int = 4
         @Option(help: "Total steps of the run (default 10000; on --resume, the checkpoint's).")
@@ -71,8 +71,7 @@ struct TrainCommand: ParsableCommand {
         var featureMatchingWeight: Float = 10
         @Option(help: "Seed of the initialisation, data order, crops and noise.")
         var seed: UInt64 = 1
-        @Option(help: "BLAS/engine threads.")
-        var threads: Int = 2
+        @OptionGroup var threads: ThreadsOption
 
         @Option(help: "Architecture: standard (the shipped CPU model), tiny, or authors (the paper's full size: ngf 64, 9 local blocks, 7x7 kernels, SPADE hidden 128, ndf 64). Options below override it.")
         var preset: LGGANPreset = .standard
@@ -114,7 +113,7 @@ struct TrainCommand: ParsableCommand {
         var f16 = false
 
         func run() throws {
-            BLASInfo.setThreads(threads)
+            threads.apply()
             let checkpointPath = out + "/" + LGGANTrainingRun.checkpointName
             let library = try? PaletteLibrary.bundled()
             guard let dataDirectory = data else { throw ValidationError("--data is required (also when resuming)") }
@@ -181,7 +180,7 @@ struct TrainCommand: ParsableCommand {
 
         func validate() throws {
             for (name, value) in [("--batch", batch), ("--steps", steps ?? 1), ("--checkpoint-every", checkpointEvery ?? 1),
-                                  ("--sample-every", sampleEvery ?? 1), ("--log-every", logEvery ?? 1), ("--threads", threads)]
+                                  ("--sample-every", sampleEvery ?? 1), ("--log-every", logEvery ?? 1)]
             where value < 1 {
                 throw ValidationError("\(name) must be at least 1")
             }
@@ -224,13 +223,9 @@ struct TrainCommand: ParsableCommand {
             return c
         }
 
-        /// --size as (width, height): "N" or "WxH".
+        /// --size as (width, height).
         func cropSize() throws -> (Int, Int) {
-            if let n = Int(size), n > 0 { return (n, n) }
-            guard let (w, h) = SizeArgument.parse(size, maximumSide: 4096) else {
-                throw ValidationError("--size must be N or WxH, e.g. 128 or 512x256 (each side 1-4096)")
-            }
-            return (w, h)
+            try size.within(4096, option: "--size").pair
         }
 
         func makeOptions() throws -> LGGANTrainingOptions {

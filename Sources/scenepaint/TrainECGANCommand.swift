@@ -59,8 +59,7 @@ struct TrainECGANCommand: ParsableCommand {
     var labelNetwork: String?
     @Option(help: "Seed of the initialisation, data order, crops and pixel draws.")
     var seed: UInt64 = 1
-    @Option(help: "BLAS/engine threads.")
-    var threads: Int = 2
+    @OptionGroup var threads: ThreadsOption
 
     @Flag(help: "ECGAN++: multi-scale and cross-scale contrast (Eq. 5-6) and class-specific pixel generation.")
     var plusPlus = false
@@ -101,7 +100,7 @@ struct TrainECGANCommand: ParsableCommand {
 
     func validate() throws {
         for (name, value) in [("--batch", batch), ("--steps", steps ?? 1), ("--checkpoint-every", checkpointEvery ?? 1),
-                              ("--sample-every", sampleEvery ?? 1), ("--log-every", logEvery ?? 1), ("--threads", threads)]
+                              ("--sample-every", sampleEvery ?? 1), ("--log-every", logEvery ?? 1)]
         where value < 1 {
             throw ValidationError("\(name) must be at least 1")
         }
@@ -112,7 +111,7 @@ struct TrainECGANCommand: ParsableCommand {
     }
 
     func run() throws {
-        BLASInfo.setThreads(threads)
+        threads.apply()
         let checkpointPath = out + "/" + ECGANTrainingRun.checkpointName
         let library = try? PaletteLibrary.bundled()
         guard let dataDirectory = data else { throw ValidationError("--data is required (also when resuming)") }

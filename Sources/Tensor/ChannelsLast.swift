@@ -10,7 +10,7 @@ import Foundation
 /// padding, the transposed conv's phase shuffle - also run on this layout, and a
 /// tensor is converted to NCHW only when an op without a channels-last kernel
 /// reads it (`Tensor.storage`): at the network's edges.
-enum ChannelsLast {
+package enum ChannelsLast {
     /// Whether inference ops may make channels-last results now: oneDNN on and the layout not switched off.
     static var enabled: Bool { ConvolutionSettings.backend == .onednn && ConvolutionSettings.channelsLast }
 
@@ -48,7 +48,7 @@ enum ChannelsLast {
 
     /// Whether a channels-last kernel handles these inputs: no graph to record,
     /// all rank 4, the first already channels-last (a plain one stays plain).
-    static func applies(_ inputs: Tensor...) -> Bool {
+    package static func applies(_ inputs: Tensor...) -> Bool {
         inputs[0].isChannelsLast && inputs.allSatisfy { $0.rank == 4 } && !Tensor.needsGraph(inputs)
     }
 
@@ -164,7 +164,7 @@ enum ChannelsLast {
     }
 
     /// SPADE's x * (1 + gamma) + beta with gammaBeta [N, 2C, H, W] (gamma the first C channels).
-    static func modulate(_ x: Tensor, gammaBeta: Tensor) -> Tensor {
+    package static func modulate(_ x: Tensor, gammaBeta: Tensor) -> Tensor {
         let (n, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
         let out = Storage(uninitializedCount: x.count)
         let modulation = values(gammaBeta)

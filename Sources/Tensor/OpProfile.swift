@@ -17,7 +17,7 @@ public final class OpProfile: @unchecked Sendable {
 
     /// Times `body` under `name` when a profile is recording.
     @inline(__always)
-    static func measure<R>(_ name: @autoclosure () -> String, _ body: () throws -> R) rethrows -> R {
+    package static func measure<R>(_ name: @autoclosure () -> String, _ body: () throws -> R) rethrows -> R {
         guard let profile = current else { return try body() }
         let start = DispatchTime.now().uptimeNanoseconds
         defer { profile.add(name(), DispatchTime.now().uptimeNanoseconds - start) }

@@ -17,21 +17,6 @@ import Tensor
 /// every palette class (its sub-generator's raw output), as far as the
 /// config has those parts.
 extension LGGANNetwork {
-    /// The names of the graph outputs this network's export has, in order.
-    public func onnxOutputNames(palette: Palette) -> [String] {
-        var names = ["fused"]
-        if global != nil { names.append("global") }
-        if local != nil { names.append("local") }
-        if weightMap != nil { names += ["weight_global", "weight_local"] }
-        if local != nil { names += palette.classes.map { Self.onnxClassOutputName($0.name) } }
-        return names
-    }
-
-    /// "class_" and the class name with anything but letters, digits and _ as _.
-    public static func onnxClassOutputName(_ className: String) -> String {
-        "class_" + String(className.map { $0.isASCII && ($0.isLetter || $0.isNumber) ? $0 : "_" })
-    }
-
     /// The whole generator as an ONNX model; `metadata` goes into the file's metadata_props.
     public func onnxModel(palette: Palette, metadata: [(key: String, value: String)] = []) -> ONNXModel {
         var b = ONNXGraphBuilder()
@@ -39,27 +24,11 @@ extension LGGANNetwork {
         let styleInput: String? = c.styleChannels > 0 ? "style" : nil
         let noiseInput: String? = c.noiseChannels > 0 ? "noise" : nil
 
-        // Encoder: conv -> IN (+ noise offset) -> ReLU per level.
-        func activate(_ x: String, level: Int, scope: String) -> String {
-            var h = b.instanceNorm(x, channels: c.width(level: level), scope: scope + ".norm")
-            if let noiseInput, level < encoder.noiseProjections.count {
-                let projection = "encoder.noiseProjections.\(level)"
-                h = b.add(h, b.perChannel(b.linear(noiseInput, encoder.noiseProjections[level], scope: projection), scope: projection),
-                          scope: scope)
-            }
-            return b.relu(h, scope: scope)
-        }
-        var levels = [activate(b.conv("layout", encoder.input, scope: "encoder.input"), level: 0, scope: "encoder.input")]
-        for (k, down) in encoder.downs.enumerated() {
-            levels.append(activate(b.conv(levels.last!, down, scope: "encoder.downs.\(k)"), level: k + 1, scope: "encoder.downs.\(k)"))
-        }
+        let levels = encoder.onnx(&b, layout: "layout", noise: noiseInput, config: c)
 
         var globalImage: String?
         if let global {
-            var layouts: [Int: String] = [0: "layout"]
-            for k in 1...c.globalDepth {
-                layouts[k] = b.resizeNearest("layout", scale: 1 / Float(1 << k), scope: "layout.down\(1 << k)")
-            }
+            let layouts = GeneratorONNXSignature.layouts(&b, depth: c.globalDepth)
             func upsample(_ x: String, scope: String) -> String {
                 global.upsampling == .bilinear ? b.upsampleBilinear2x(x, scope: scope) : b.resizeNearest(x, scale: 2, scope: scope)
             }
@@ -67,9 +36,9 @@ extension LGGANNetwork {
             for (i, block) in global.blocks.enumerated() {
                 let level = c.globalDepth - i, scope = "global.blocks.\(i)"
                 if level != c.globalDepth { x = upsample(x, scope: scope + ".up") }
-                x = spadeBlock(&b, block, x, layout: layouts[level]!, style: styleInput, scope: scope)
+                x = block.onnx(&b, x, layout: layouts[level], style: styleInput, scope: scope)
             }
-            x = spade(&b, global.finalNorm, upsample(x, scope: "global.up"), layout: "layout", style: styleInput, scope: "global.finalNorm")
+            x = global.finalNorm.onnx(&b, upsample(x, scope: "global.up"), layout: "layout", style: styleInput, scope: "global.finalNorm")
             x = b.leakyRelu(x, slope: 0.2, scope: "global.finalNorm")
             globalImage = b.tanh(b.conv(x, global.toRGB, scope: "global.toRGB"), scope: "global.toRGB")
         }
@@ -132,74 +101,32 @@ extension LGGANNetwork {
         }
 
         // Graph outputs, named after the views.
-        let batch = ONNXValueInfo.Dimension.symbol("batch"), height = ONNXValueInfo.Dimension.symbol("height")
-        let width = ONNXValueInfo.Dimension.symbol("width")
-        func image(_ name: String, channels: Int = 3, doc: String) -> ONNXValueInfo {
-            ONNXValueInfo(name: name, dims: [batch, .size(channels), height, width], doc: doc)
-        }
-        var outputs = [image(b.output(fused, as: "fused"), doc: "the final image (Eq. 7), RGB in -1...1")]
-        if let globalImage { outputs.append(image(b.output(globalImage, as: "global"), doc: "the global generator's image, RGB in -1...1")) }
-        if let localImage { outputs.append(image(b.output(localImage, as: "local"), doc: "the local generator's fused class outputs, RGB in -1...1")) }
+        typealias Signature = GeneratorONNXSignature
+        var outputs = [Signature.image(b.output(fused, as: "fused"), doc: "the final image (Eq. 7), RGB in -1...1")]
+        if let globalImage { outputs.append(Signature.image(b.output(globalImage, as: "global"), doc: "the global generator's image, RGB in -1...1")) }
+        if let localImage { outputs.append(Signature.image(b.output(localImage, as: "local"), doc: "the local generator's fused class outputs, RGB in -1...1")) }
         if let weightOutputs {
-            outputs.append(image(b.output(weightOutputs[0], as: "weight_global"), channels: 1, doc: "the global image's weight, 0...1"))
-            outputs.append(image(b.output(weightOutputs[1], as: "weight_local"), channels: 1, doc: "the local image's weight, 0...1"))
+            outputs.append(Signature.image(b.output(weightOutputs[0], as: "weight_global"), channels: 1, doc: "the global image's weight, 0...1"))
+            outputs.append(Signature.image(b.output(weightOutputs[1], as: "weight_local"), channels: 1, doc: "the local image's weight, 0...1"))
         }
         if let classImages {
-            let names = palette.classes.map { Self.onnxClassOutputName($0.name) }
-            let parts = b.splitChannels(classImages, [Int](repeating: 3, count: names.count), scope: "local.classes", outputNames: names)
-            for (name, cls) in zip(parts, palette.classes) {
-                outputs.append(image(name, doc: "class \(cls.name)'s sub-generator output (everywhere; tanh(bias) far from the class), RGB in -1...1"))
-            }
+            outputs += Signature.classOutputs(&b, classImages, palette: palette,
+                                              doc: "its sub-generator's output everywhere (tanh(bias) far from the class), RGB in -1...1")
         }
-        var inputs = [ONNXValueInfo(name: "layout", dims: [batch, .size(c.classCount), height, width],
-                                    doc: "one-hot layout in palette order; H and W multiples of \(c.sizeMultiple)")]
-        if let styleInput { inputs.append(ONNXValueInfo(name: styleInput, dims: [batch, .size(c.styleChannels)], doc: "style code z (prior N(0, 1))")) }
-        if let noiseInput { inputs.append(ONNXValueInfo(name: noiseInput, dims: [batch, .size(c.noiseChannels)], doc: "per-image noise")) }
+        let inputs = Signature.inputs(classCount: c.classCount, sizeMultiple: c.sizeMultiple, styleChannels: c.styleChannels,
+                                      noiseChannels: c.noiseChannels)
         var model = ONNXModel(graph: b.graph(name: "scenepaint_lggan", inputs: inputs, outputs: outputs))
         model.doc = "scenepaint LGGAN generator (docs/export.md)"
-        model.metadata = [("palette", palette.name), ("classes", palette.classes.map(\.name).joined(separator: ",")),
-                          ("class_ids", palette.classes.map { String($0.id) }.joined(separator: ",")),
-                          ("size_multiple", String(c.sizeMultiple)), ("config", c.encodedJSON())] + metadata
+        model.metadata = Signature.metadata(palette: palette, sizeMultiple: c.sizeMultiple, configJSON: c.encodedJSON()) + metadata
         return model
-    }
-
-    /// SPADE: IN(x) * (1 + gamma) + beta, gamma and beta from the layout (and the style code).
-    private func spade(_ b: inout ONNXGraphBuilder, _ norm: SPADE, _ x: String, layout: String, style: String?, scope: String) -> String {
-        var label = b.conv(layout, norm.shared, scope: scope + ".shared")
-        if let projection = norm.styleProjection, let style {
-            let offset = b.perChannel(b.linear(style, projection, scope: scope + ".styleProjection"), scope: scope + ".styleProjection")
-            label = b.add(label, offset, scope: scope + ".styleProjection")
-        }
-        let gammaBeta = b.conv(b.relu(label, scope: scope + ".shared"), norm.modulation, scope: scope + ".modulation")
-        let channels = norm.modulation.weight.shape[0] / 2
-        let parts = b.splitChannels(gammaBeta, [channels, channels], scope: scope)
-        let normalized = b.instanceNorm(x, channels: channels, scope: scope + ".norm")
-        return b.add(b.mul(normalized, b.add(parts[0], b.floats([1]), scope: scope), scope: scope), parts[1], scope: scope)
-    }
-
-    private func spadeBlock(_ b: inout ONNXGraphBuilder, _ block: SPADEResBlock, _ x: String, layout: String, style: String?,
-                            scope: String) -> String {
-        var shortcut = x
-        if let normShortcut = block.normShortcut, let convShortcut = block.convShortcut {
-            shortcut = b.conv(spade(&b, normShortcut, x, layout: layout, style: style, scope: scope + ".normShortcut"), convShortcut,
-                              scope: scope + ".convShortcut")
-        }
-        var h = b.leakyRelu(spade(&b, block.norm0, x, layout: layout, style: style, scope: scope + ".norm0"), slope: 0.2, scope: scope + ".norm0")
-        h = b.conv(h, block.conv0, scope: scope + ".conv0")
-        h = b.leakyRelu(spade(&b, block.norm1, h, layout: layout, style: style, scope: scope + ".norm1"), slope: 0.2, scope: scope + ".norm1")
-        h = b.conv(h, block.conv1, scope: scope + ".conv1")
-        return b.add(shortcut, h, scope: scope)
     }
 
     /// Every class's tanh(conv_i(f * M_i)) at once: the masks repeated to f's
     /// width per class (Gather), f repeated per class (Tile), one grouped
     /// convolution with the class kernels stacked. [N, 3 * classes, H, W].
     private func denseClassImages(_ b: inout ONNXGraphBuilder, _ local: LocalGenerator, features f: String) -> String {
-        let k = config.classCount, w = config.width(level: 0), scope = "local.classConvs"
-        let maskIndex = (0..<k).flatMap { [Int](repeating: $0, count: w) }
-        let masks = b.op("Gather", ["layout", b.int64s(maskIndex)], [.int("axis", 1)], scope: scope + ".masks")
-        let repeated = b.op("Tile", [f, b.int64s([1, k, 1, 1])], scope: scope + ".features")
-        let masked = b.mul(repeated, masks, scope: scope)
+        let k = config.classCount, scope = "local.classConvs"
+        let masked = GeneratorONNXSignature.maskedPerClass(&b, features: f, width: config.width(level: 0), classCount: k, scope: scope)
         let weight = Tensor.concat(local.classConvs.map { $0.effectiveWeight }, axis: 0)
         let bias = Tensor.concat(local.classConvs.map { $0.bias! }, axis: 0)
         let out = b.conv(masked, weight: weight, bias: bias, padding: local.radius, group: k, scope: scope)

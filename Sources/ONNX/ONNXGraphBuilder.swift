@@ -73,6 +73,16 @@ public struct ONNXGraphBuilder {
         return name
     }
 
+    /// A rank-0 float initializer, shared.
+    public mutating func scalar(_ value: Float) -> String {
+        let key = "scalar:\(value.bitPattern)"
+        if let name = constants[key] { return name }
+        let name = unique("const_scalar")
+        initializers.append(ONNXTensor(name: name, dims: [], floats: [value]))
+        constants[key] = name
+        return name
+    }
+
     /// `count` copies of `value` as a shared vector initializer.
     public mutating func filled(_ value: Float, count: Int) -> String {
         floats([Float](repeating: value, count: count))

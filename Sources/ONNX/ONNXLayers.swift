@@ -75,6 +75,11 @@ extension ONNXGraphBuilder {
     public mutating func add(_ a: String, _ b: String, scope: String) -> String { op("Add", [a, b], scope: scope) }
     public mutating func mul(_ a: String, _ b: String, scope: String) -> String { op("Mul", [a, b], scope: scope) }
 
+    /// Values limited to min...max (Clip takes its bounds as scalar tensors).
+    public mutating func clip(_ x: String, min: Float, max: Float, scope: String) -> String {
+        op("Clip", [x, scalar(min), scalar(max)], scope: scope)
+    }
+
     /// Splits axis 1 into parts of the given sizes.
     public mutating func splitChannels(_ x: String, _ sizes: [Int], scope: String, outputNames: [String]? = nil) -> [String] {
         add("Split", [x, int64s(sizes)], [.int("axis", 1)], scope: scope, outputs: sizes.count, outputNames: outputNames)

@@ -169,6 +169,16 @@ public struct ONNXGraph: ProtobufMessage, Sendable {
     public var outputs: [ONNXValueInfo]
     public var doc: String
 
+    public init(name: String, nodes: [ONNXNode], initializers: [ONNXTensor], inputs: [ONNXValueInfo], outputs: [ONNXValueInfo],
+                doc: String = "") {
+        self.name = name
+        self.nodes = nodes
+        self.initializers = initializers
+        self.inputs = inputs
+        self.outputs = outputs
+        self.doc = doc
+    }
+
     public var protobuf: ProtobufWriter {
         var w = ProtobufWriter()
         for n in nodes { w.message(1, n) }

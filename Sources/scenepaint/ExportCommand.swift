@@ -11,15 +11,17 @@ import Tensor
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Write an LGGAN generator (or the engine bench's reference graph) as an ONNX file (opset 17).",
+        abstract: "Write a generator (LGGAN or ECGAN), or the engine bench's reference graph, as an ONNX file (opset 17).",
         discussion: """
             Inputs: layout [N, classes, H, W], the one-hot map in palette order (all zero where no class \
             applies; H and W multiples of 8 for the shipped model); style [N, 16] for models with a style code; \
             noise [N, channels] for models with noise. \
             Outputs, named after the views: fused, global, local [N, 3, H, W] in -1...1; weight_global, \
             weight_local [N, 1, H, W] in 0...1; class_NAME [N, 3, H, W] for every palette class (its \
-            sub-generator's raw output, not masked). The class-discriminative scores and the style encoder \
-            are not exported. ECGAN models are not exported yet. See docs/export.md.
+            sub-generator's raw output, not masked). ECGAN: fused (I''), coarse (I', clamped), edge [N, 3, H, W]; \
+            attention [N, 1, H, W]; ECGAN++ also class_NAME (I_gi, zero outside the class). The \
+            class-discriminative scores, the style encoder and the contrastive heads are not exported. \
+            See docs/export.md.
             """)
 
     @Flag(help: "Write ONNX (the only export format).")
@@ -54,11 +56,15 @@ struct ExportCommand: ParsableCommand {
     /// The ONNX model of a generator file, and a few words about it; one clear error for any other file.
     static func generatorModel(path: String) throws -> (ONNXModel, String) {
         let generator = try ModelLoader.load(path: path, precision: .f32)
-        guard let lggan = generator as? LGGANGenerator else {
-            throw Failure("\(path): \(generator.modelName) models cannot be exported to ONNX yet (LGGAN only)")
-        }
         let source = (path as NSString).lastPathComponent
-        let model = lggan.network.onnxModel(palette: lggan.palette, metadata: [("source", source)])
-        return (model, "LGGAN from \(source), palette \(lggan.palette.name)")
+        let metadata = [(key: "source", value: source)]
+        if let lggan = generator as? LGGANGenerator {
+            return (lggan.network.onnxModel(palette: lggan.palette, metadata: metadata), "LGGAN from \(source), palette \(lggan.palette.name)")
+        }
+        if let ecgan = generator as? ECGANGenerator {
+            return (ecgan.network.onnxModel(palette: ecgan.palette, metadata: metadata),
+                    "\(ecgan.modelName) from \(source), palette \(ecgan.palette.name)")
+        }
+        throw Failure("\(path): \(generator.modelName) models cannot be exported to ONNX")
     }
 }

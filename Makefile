@@ -7,6 +7,8 @@ SAMPLE ?= samples/lake.png
 PYTHON ?=
 # TORCH=1: also pip-install torch (CPU) into that venv, so the PyTorch twin's tests run.
 TORCH ?= 0
+# bash for pipefail: the test log is kept and its failures repeated at the end.
+SHELL := /bin/bash
 
 .PHONY: run test deps build clean fuzz
 
@@ -25,7 +27,8 @@ run: build
 test:
 	@bash scripts/install-deps.sh --test
 	$(SWIFT) build -c release --product scenepaint
-	SCENEPAINT_BIN=$(CURDIR)/$(RELEASE_BIN) $(SWIFT) test -c release --disable-swift-testing
+	set -o pipefail; SCENEPAINT_BIN=$(CURDIR)/$(RELEASE_BIN) $(SWIFT) test -c release --disable-swift-testing 2>&1 | tee .build/swift-test.log \
+		|| { echo "=== failed tests (full log: .build/swift-test.log) ==="; grep -E ': error: |[)] failed [(]' .build/swift-test.log | cut -c1-2000; exit 1; }
 	TORCH=$(TORCH) bash scripts/python-tests.sh $(CURDIR)/$(RELEASE_BIN) $(PYTHON)
 
 # libFuzzer harnesses for the file readers (Fuzz/, docs/reliability.md): builds

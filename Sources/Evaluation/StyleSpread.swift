@@ -113,7 +113,7 @@ public enum StyleSpread {
     /// reference for its own layout: the model's image under that reference's
     /// style should have colour statistics closer to it than the model's
     /// images under prior seeds.
-    public static func transfer(generator: LGGANGenerator, dataset: PairedDataset, maxLayouts: Int? = nil,
+    public static func transfer(generator: any StyleCodedGenerator, dataset: PairedDataset, maxLayouts: Int? = nil,
                                 seed: UInt64 = 0) throws -> Transfer {
         let groups = try layoutGroups(dataset, maxLayouts: maxLayouts)
         var styled = 0.0, unstyled = 0.0, others = 0.0, count = 0

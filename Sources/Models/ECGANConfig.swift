@@ -43,6 +43,10 @@ public struct ECGANConfig: Codable, Sendable, Equatable {
     public var contrastDimension: Int = 32
     /// Channels of per-image noise (0 = deterministic), as LGGAN's.
     public var noiseChannels: Int = 0
+    /// The per-image style code z and its encoder, as LGGAN's (`LGGANConfig.styleChannels`):
+    /// z enters every SPADE modulation of the backbone (0 = none; files without the key: none).
+    public var styleChannels: Int = 0
+    public var styleEncoder: Bool = false
     /// Discriminator (one, multi-modality): ndf, layers, scales, widest layer.
     public var discriminatorWidth: Int = 32
     public var discriminatorLayers: Int = 4
@@ -110,6 +114,8 @@ public struct ECGANConfig: Codable, Sendable, Equatable {
         c.useClassification = false
         c.useWeightMap = false
         c.noiseChannels = noiseChannels
+        c.styleChannels = styleChannels
+        c.styleEncoder = styleEncoder
         c.discriminatorWidth = discriminatorWidth
         c.discriminatorLayers = discriminatorLayers
         c.discriminatorScales = discriminatorScales
@@ -158,7 +164,7 @@ public struct ECGANConfig: Codable, Sendable, Equatable {
         case classCount, baseWidth, maxWidthMultiplier, inputKernel, globalDepth, spadeHidden, spadeHiddenFullResolution
         case spadeModulationKernel, featureWidth, branchLevels, useEdge, useFeatureTransfer, useContentTransfer
         case useSemanticPreserving, useSimilarity, useContrastive, useMultiScaleContrastive, useCrossScaleContrastive, useClassSpecific
-        case contrastDimension, noiseChannels, discriminatorWidth, discriminatorLayers, discriminatorScales, discriminatorMaxWidth
+        case contrastDimension, noiseChannels, styleChannels, styleEncoder, discriminatorWidth, discriminatorLayers, discriminatorScales, discriminatorMaxWidth
     }
 
     /// Missing keys take the defaults above.
@@ -188,6 +194,8 @@ public struct ECGANConfig: Codable, Sendable, Equatable {
         try read(.useClassSpecific, &useClassSpecific)
         try read(.contrastDimension, &contrastDimension)
         try read(.noiseChannels, &noiseChannels)
+        try read(.styleChannels, &styleChannels)
+        try read(.styleEncoder, &styleEncoder)
         try read(.discriminatorWidth, &discriminatorWidth)
         try read(.discriminatorLayers, &discriminatorLayers)
         try read(.discriminatorScales, &discriminatorScales)

@@ -39,16 +39,19 @@ public final class ECGANGenerator: SceneGenerator, @unchecked Sendable {
         network.eval()
     }
 
-    public var hasNoiseInput: Bool { network.config.noiseChannels > 0 }
+    public var hasNoiseInput: Bool { network.config.noiseChannels > 0 || network.config.styleChannels > 0 }
 
-    /// Every ECGAN view of a layout.
-    public func views(_ labels: LabelMap, seed: UInt64 = 0, shouldCancel: @Sendable () -> Bool = { false }) throws -> ECGANViews {
+    /// Every ECGAN view of a layout. With `style` (a reference image's
+    /// posterior) the style code is drawn from it by the seed; without, from the prior.
+    public func views(_ labels: LabelMap, seed: UInt64 = 0, style: StyleReference? = nil,
+                      shouldCancel: @Sendable () -> Bool = { false }) throws -> ECGANViews {
         let start = Date()
         if shouldCancel() { throw GenerationCancelled() }
         let (input, _) = try SemanticInput.padded(labels, palette: palette, multiple: network.config.sizeMultiple)
         let output: ECGANOutput = try lock.withLock {
             try GradMode.withoutGrad { try ConvolutionSettings.with(precision: precision) {
-                try network.forward(input, noise: network.noise(batch: 1, seed: seed)) { _ in
+                let code = style.map { $0.code(seed: seed) } ?? network.styleCode(batch: 1, seed: seed)
+                return try network.forward(input, noise: network.noise(batch: 1, seed: seed), style: code) { _ in
                     if shouldCancel() { throw GenerationCancelled() }
                 }
             } }
@@ -72,7 +75,12 @@ public final class ECGANGenerator: SceneGenerator, @unchecked Sendable {
 
     /// I'' is the `fused` view; I', the edge map and the attention are ECGAN's own views.
     public func generate(_ labels: LabelMap, seed: UInt64, shouldCancel: @Sendable () -> Bool) throws -> GeneratedViews {
-        let v = try views(labels, seed: seed, shouldCancel: shouldCancel)
+        try generate(labels, seed: seed, style: nil, shouldCancel: shouldCancel)
+    }
+
+    public func generate(_ labels: LabelMap, seed: UInt64, style: StyleReference?,
+                         shouldCancel: @Sendable () -> Bool) throws -> GeneratedViews {
+        let v = try views(labels, seed: seed, style: style, shouldCancel: shouldCancel)
         var extra = ["coarse": v.coarse]
         if let edge = v.edge { extra["edge"] = edge }
         var generated = GeneratedViews(fused: v.final, classOutputs: v.classImages, extra: extra, seconds: v.seconds)

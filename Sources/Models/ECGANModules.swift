@@ -4,7 +4,8 @@ import Tensor
 /// deepest level up to half resolution (as LGGAN's global generator), the last
 /// narrowing to C = featureWidth, then at full resolution one SPADE modulation
 /// and LeakyReLU(0.2). Its output is the feature F that G_e, G_i, G_s and the
-/// class-specific decoder share (the public code's 64-channel x).
+/// class-specific decoder share (the public code's 64-channel x). With a
+/// style code, every SPADE modulation reads it (as LGGAN's global generator).
 final class ECGANBackbone: Module {
     let blocks: [SPADEResBlock]
     let finalNorm: SPADE
@@ -13,25 +14,26 @@ final class ECGANBackbone: Module {
     init(config: ECGANConfig, using rng: inout RandomGenerator) {
         let b = config.backbone
         depth = b.globalDepth
-        let c = config.classCount, k = b.spadeModulationKernel
+        let c = config.classCount, k = b.spadeModulationKernel, s = b.styleChannels
         blocks = stride(from: depth, through: 1, by: -1).map { level in
             let out = level == 1 ? config.featureWidth : b.width(level: level - 1)
             return SPADEResBlock(b.width(level: level), out, labelChannels: c, hidden: b.spadeHidden,
-                                 modulationKernel: k, using: &rng)
+                                 modulationKernel: k, styleChannels: s, using: &rng)
         }
         finalNorm = SPADE(channels: config.featureWidth, labelChannels: c, hidden: b.spadeHiddenFullResolution,
-                          modulationKernel: k, using: &rng)
+                          modulationKernel: k, styleChannels: s, using: &rng)
         super.init()
     }
 
-    func callAsFunction(_ features: Tensor, layouts: [Tensor], afterBlock: (Int) throws -> Void) rethrows -> Tensor {
+    /// style: the code [N, S] (models with one).
+    func callAsFunction(_ features: Tensor, layouts: [Tensor], style: Tensor?, afterBlock: (Int) throws -> Void) rethrows -> Tensor {
         var x = features
         for (i, block) in blocks.enumerated() {
             let level = depth - i
-            x = block(level == depth ? x : upsampleNearest(x), layout: layouts[level])
+            x = block(level == depth ? x : upsampleNearest(x), layout: layouts[level], style: style)
             try afterBlock(i)
         }
-        return finalNorm(upsampleNearest(x), layout: layouts[0]).leakyRelu(slope: 0.2)
+        return finalNorm(upsampleNearest(x), layout: layouts[0], style: style).leakyRelu(slope: 0.2)
     }
 }
 

@@ -7,7 +7,7 @@ import Tensor
 /// every class's masked feature, as grouped convolutions with its weights
 /// repeated per class), which equals the engine's present-classes-only path.
 ///
-/// Input "layout" as LGGAN's ("noise" for models with noise). Outputs, named
+/// Inputs as LGGAN's: "layout", "style" for models with a style code, "noise" for models with noise. Outputs, named
 /// after the views: "fused" (I''), "coarse" (I', clamped to -1...1 as the view
 /// shows it), "edge" (I'_e) [N, 3, H, W] in -1...1, "attention" (the mean of
 /// sigma(I'_e) over its channels) [N, 1, H, W] in 0...1, and ECGAN++'s
@@ -18,17 +18,19 @@ extension ECGANNetwork {
         var b = ONNXGraphBuilder()
         let c = config, backboneConfig = c.backbone
         let noiseInput: String? = c.noiseChannels > 0 ? "noise" : nil
+        let styleInput: String? = c.styleChannels > 0 ? "style" : nil
         let levels = encoder.onnx(&b, layout: "layout", noise: noiseInput, config: backboneConfig)
 
-        // Backbone: SPADE blocks up to half resolution, SPADE + LeakyReLU at full resolution: F.
+        // Backbone: SPADE blocks up to half resolution, SPADE + LeakyReLU at full resolution: F
+        // (every SPADE reads the style code, as LGGAN's global generator).
         let layouts = Signature.layouts(&b, depth: backbone.depth)
         var f = levels[backbone.depth]
         for (i, block) in backbone.blocks.enumerated() {
             let level = backbone.depth - i, scope = "backbone.blocks.\(i)"
             if level != backbone.depth { f = b.resizeNearest(f, scale: 2, scope: scope + ".up") }
-            f = block.onnx(&b, f, layout: layouts[level], style: nil, scope: scope)
+            f = block.onnx(&b, f, layout: layouts[level], style: styleInput, scope: scope)
         }
-        f = backbone.finalNorm.onnx(&b, b.resizeNearest(f, scale: 2, scope: "backbone.up"), layout: "layout", style: nil,
+        f = backbone.finalNorm.onnx(&b, b.resizeNearest(f, scale: 2, scope: "backbone.up"), layout: "layout", style: styleInput,
                                     scope: "backbone.finalNorm")
         f = b.leakyRelu(f, slope: 0.2, scope: "backbone.finalNorm")
 
@@ -100,7 +102,8 @@ extension ECGANNetwork {
         if let classImages {
             outputs += Signature.classOutputs(&b, classImages, palette: palette, doc: "ECGAN++'s class image I_gi, zero outside the class, RGB")
         }
-        let inputs = Signature.inputs(classCount: c.classCount, sizeMultiple: c.sizeMultiple, styleChannels: 0, noiseChannels: c.noiseChannels)
+        let inputs = Signature.inputs(classCount: c.classCount, sizeMultiple: c.sizeMultiple, styleChannels: c.styleChannels,
+                                      noiseChannels: c.noiseChannels)
         var model = ONNXModel(graph: b.graph(name: "scenepaint_ecgan", inputs: inputs, outputs: outputs))
         model.doc = "scenepaint ECGAN generator (docs/export.md)"
         model.metadata = Signature.metadata(palette: palette, sizeMultiple: c.sizeMultiple, configJSON: c.encodedJSON()) + metadata

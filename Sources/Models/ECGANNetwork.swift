@@ -24,7 +24,7 @@ public struct ECGANOutput {
 /// guided transfer G_t, class-specific pixel generation (ECGAN++), the semantic
 /// preserving module G_s, and the projection heads of the contrastive module
 /// G_c (used in training only). Which parts exist is set by `ECGANConfig`.
-public final class ECGANNetwork: Module {
+public final class ECGANNetwork: Module, StyleCodedNetwork {
     public let config: ECGANConfig
     let encoder: LGGANEncoder
     let backbone: ECGANBackbone
@@ -33,6 +33,8 @@ public final class ECGANNetwork: Module {
     let semanticPreserving: SemanticPreservingModule?
     /// One 1x1 conv per contrastive stride (in `contrastStrides` order) to the shared embedding space.
     let projections: [Conv2d]
+    /// Maps a reference image to the style code (config `styleEncoder`), as LGGAN's.
+    public let styleEncoder: StyleEncoder?
 
     public init(config: ECGANConfig, seed: UInt64 = 0) throws {
         try config.validate()
@@ -53,9 +55,13 @@ public final class ECGANNetwork: Module {
             Conv2d(b.width(level: Swift.min(Self.level(of: stride), b.encoderDepth)), config.contrastDimension,
                    kernelSize: 1, using: &rng)
         } : []
+        styleEncoder = StyleEncoder.forStyleCode(config: b, using: &rng)
         super.init()
         initialize(weights: .xavierNormal(gain: 0.02), using: &rng)
+        styleEncoder?.initializeForStyleCode(using: &rng)
     }
+
+    public var styleChannels: Int { config.styleChannels }
 
     /// The stages of a forward pass, for cancellation in the editor.
     public enum Stage: Equatable, Sendable {
@@ -66,11 +72,13 @@ public final class ECGANNetwork: Module {
         case semanticPreserving
     }
 
-    public func forward(_ input: SemanticInput, noise: Tensor? = nil) -> ECGANOutput {
-        forward(input, noise: noise, checkpoint: { _ in })
+    /// `style`: the code [N, styleChannels] of a model with one (nil: z = 0, the prior's mean).
+    public func forward(_ input: SemanticInput, noise: Tensor? = nil, style: Tensor? = nil) -> ECGANOutput {
+        forward(input, noise: noise, style: style, checkpoint: { _ in })
     }
 
-    public func forward(_ input: SemanticInput, noise: Tensor?, checkpoint: (Stage) throws -> Void) rethrows -> ECGANOutput {
+    public func forward(_ input: SemanticInput, noise: Tensor?, style: Tensor? = nil,
+                        checkpoint: (Stage) throws -> Void) rethrows -> ECGANOutput {
         // Programming errors (callers pad and check palettes first); fatalError survives -Ounchecked.
         guard input.classCount == config.classCount else {
             fatalError("ECGAN: input has \(input.classCount) classes, model \(config.classCount)")
@@ -82,7 +90,8 @@ public final class ECGANNetwork: Module {
         try checkpoint(.encoder)
         let depth = config.globalDepth
         let layouts = (0...depth).map { input.oneHot(downsampledBy: 1 << $0) }
-        let f = try backbone(levels[depth], layouts: layouts) { try checkpoint(.backboneBlock($0)) }
+        let code = styleCodeOrMean(style, batch: input.batch)
+        let f = try backbone(levels[depth], layouts: layouts, style: code) { try checkpoint(.backboneBlock($0)) }
         let b = branches(f)
         try checkpoint(.branches)
         var classOutput: ClassSpecificDecoder.Output?
@@ -115,6 +124,16 @@ public final class ECGANNetwork: Module {
         guard config.noiseChannels > 0 else { return nil }
         var rng = RandomGenerator(seed: seed)
         return Tensor.randomNormal([batch, config.noiseChannels, 1, 1], using: &rng)
+    }
+
+    /// Where a warm start from an LGGAN (`WarmStart`) finds this network's
+    /// tensor `name`: the encoder and the style encoder under the same names,
+    /// the SPADE backbone in LGGAN's global generator (same blocks, C equal to
+    /// its level-1 width); nil for ECGAN's own parts (G_e, G_i, G_s, G_c).
+    public static func lgganSourceName(_ name: String) -> String? {
+        if name.hasPrefix("encoder.") || StyleCode.isEncoderParameter(name) { return name }
+        if name.hasPrefix("backbone.") { return "global." + name.dropFirst("backbone.".count) }
+        return nil
     }
 
     /// Strides that need an embedding: those of Eq. 5 and of Eq. 6's pairs.

@@ -19,7 +19,7 @@ public struct LGGANOutput {
 /// The LGGAN generator: shared encoder E, global generator Gg, local
 /// class-specific generator Gl, weight-map generator Gw and their fusion
 /// (paper Fig. 2). Which parts exist is set by `LGGANConfig`.
-public final class LGGANNetwork: Module {
+public final class LGGANNetwork: Module, StyleCodedNetwork {
     public let config: LGGANConfig
     let encoder: LGGANEncoder
     let global: GlobalGenerator?
@@ -38,8 +38,7 @@ public final class LGGANNetwork: Module {
         local = config.useLocal ? LocalGenerator(config: config, using: &rng) : nil
         weightMap = config.useGlobal && config.useLocal && config.useWeightMap
             ? WeightMapGenerator(config: config, using: &rng) : nil
-        styleEncoder = config.styleEncoder
-            ? StyleEncoder(config: config, codeChannels: config.styleChannels, colourStatistics: true, using: &rng) : nil
+        styleEncoder = StyleEncoder.forStyleCode(config: config, using: &rng)
         super.init()
         initialize(weights: .xavierNormal(gain: 0.02), using: &rng)
         styleEncoder?.initializeForStyleCode(using: &rng)
@@ -52,26 +51,7 @@ public final class LGGANNetwork: Module {
         return Tensor.randomNormal([batch, config.noiseChannels, 1, 1], using: &rng)
     }
 
-    /// A per-image style code [N, styleChannels] drawn from the prior N(0, 1)
-    /// by a seed (nil when the model has no style code). The same seed gives
-    /// the same code, bit for bit.
-    public func styleCode(batch: Int, seed: UInt64) -> Tensor? {
-        guard config.styleChannels > 0 else { return nil }
-        var rng = RandomGenerator(seed: seed)
-        return Tensor.randomNormal([batch, config.styleChannels], using: &rng)
-    }
-
-    /// Parameters that exist only for the style code (its encoder, the SPADE
-    /// projections, the local modulation): a warm start begins them at zero or
-    /// fresh, and training gives them their own learning rate.
-    public static func isStyleParameter(_ name: String) -> Bool {
-        name.hasPrefix("styleEncoder.") || name.contains("styleProjection.") || name.contains("styleModulation.")
-    }
-
-    /// The style encoder's posterior for images [N, 3, H, W] in -1...1 (nil without encoder).
-    public func encodeStyle(_ images: Tensor) -> (mean: Tensor, logVariance: Tensor)? {
-        styleEncoder.map { $0(images) }
-    }
+    public var styleChannels: Int { config.styleChannels }
 
     /// The stages of a forward pass, in order; `generate` checks for
     /// cancellation between them. The global generator (the largest stage,
@@ -141,16 +121,6 @@ public final class LGGANNetwork: Module {
         guard config.noiseChannels > 0 else { return encoder(input.oneHot, noise: nil) }
         let z = noise ?? Tensor.zeros([input.batch, config.noiseChannels, 1, 1])
         return encoder(input.oneHot, noise: z.reshaped([input.batch, config.noiseChannels]))
-    }
-
-    /// The given style code, or z = 0 for a style model called without one.
-    func styleCodeOrMean(_ style: Tensor?, batch: Int) -> Tensor? {
-        guard config.styleChannels > 0 else { return nil }
-        guard let style else { return Tensor.zeros([batch, config.styleChannels]) }
-        if style.shape != [batch, config.styleChannels] {
-            fatalError("LGGAN: style code \(style.shape) for batch \(batch) x \(config.styleChannels)")
-        }
-        return style
     }
 
     /// Eq. 7: Wg * global + Wl * local.

@@ -37,6 +37,13 @@ public final class StyleEncoder: Module {
         super.init()
     }
 
+    /// The encoder of a network with a style code (config `styleEncoder`; nil
+    /// without): the heads also read the image's colour statistics. The network
+    /// calls `initializeForStyleCode` after its own initialisation.
+    static func forStyleCode(config: LGGANConfig, using rng: inout RandomGenerator) -> StyleEncoder? {
+        config.styleEncoder ? StyleEncoder(config: config, codeChannels: config.styleChannels, colourStatistics: true, using: &rng) : nil
+    }
+
     /// After the network's gain-0.02 initialisation: a mean head of gain 1, so
     /// from the first step the code is a spread-out function of the image
     /// (with 0.02 the code is the prior's noise, and the generator learns to

@@ -20,13 +20,42 @@ public struct ECGANLossRecord: NamedLosses {
     public var discriminatorFake: Float = 0
     /// Mean |I'' - I| in 0...255 units (a readable reconstruction figure).
     public var finalL1: Float = 0
+    /// The style code's KL term as weighted in the objective, and in nats (unweighted, no free bits).
+    public var kl: Float = 0
+    public var styleKL: Float = 0
 
     public init() {}
+
+    private enum CodingKeys: String, CodingKey {
+        case ganEdge, ganCoarse, ganFinal, featureMatching, reconstruction, similarity, contrastive, crossScale, classL1
+        case discriminatorReal, discriminatorFake, finalL1, kl, styleKL
+    }
+
+    /// Missing terms read as 0 (logs written before the style code's terms).
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        func read(_ key: CodingKeys) throws -> Float { try c.decodeIfPresent(Float.self, forKey: key) ?? 0 }
+        ganEdge = try read(.ganEdge)
+        ganCoarse = try read(.ganCoarse)
+        ganFinal = try read(.ganFinal)
+        featureMatching = try read(.featureMatching)
+        reconstruction = try read(.reconstruction)
+        similarity = try read(.similarity)
+        contrastive = try read(.contrastive)
+        crossScale = try read(.crossScale)
+        classL1 = try read(.classL1)
+        discriminatorReal = try read(.discriminatorReal)
+        discriminatorFake = try read(.discriminatorFake)
+        finalL1 = try read(.finalL1)
+        kl = try read(.kl)
+        styleKL = try read(.styleKL)
+    }
 
     public var named: [(String, Float)] {
         [("g_edge", ganEdge), ("g_coarse", ganCoarse), ("g_final", ganFinal), ("fm", featureMatching),
          ("l1", reconstruction), ("sim", similarity), ("contrast", contrastive), ("cross", crossScale),
-         ("class_l1", classL1), ("d_real", discriminatorReal), ("d_fake", discriminatorFake), ("l1_final", finalL1)]
+         ("class_l1", classL1), ("d_real", discriminatorReal), ("d_fake", discriminatorFake), ("l1_final", finalL1),
+         ("kl", kl), ("kl_nats", styleKL)]
     }
 
     /// Term-wise sum and scaling (for interval averages).
@@ -47,6 +76,8 @@ public struct ECGANLossRecord: NamedLosses {
         r.discriminatorReal = f(discriminatorReal, o.discriminatorReal)
         r.discriminatorFake = f(discriminatorFake, o.discriminatorFake)
         r.finalL1 = f(finalL1, o.finalL1)
+        r.kl = f(kl, o.kl)
+        r.styleKL = f(styleKL, o.styleKL)
         return r
     }
 }

@@ -16,6 +16,8 @@ public final class ECGANTrainer {
     public var options: ECGANTrainingOptions
     public let generatorOptimizer: Adam
     public let discriminatorOptimizer: Adam
+    /// The style parameters' optimiser (`StyleCodeOptimizers`; models with a style code).
+    public let styleOptimizer: Adam?
     /// G_l: a segmenter trained here, frozen (nil without the similarity loss).
     public let labelNetwork: Segmenter?
     public private(set) var step: Int = 0
@@ -48,7 +50,9 @@ public final class ECGANTrainer {
         discriminator = MultiscaleDiscriminator(config: config.backbone, seed: options.seed &+ 1)
         self.palette = palette
         self.options = options
-        generatorOptimizer = Adam(generator, learningRate: options.generatorLearningRate, beta1: options.beta1, beta2: options.beta2)
+        let optimizers = StyleCodeOptimizers(network: generator, options: options)
+        generatorOptimizer = optimizers.generator
+        styleOptimizer = optimizers.style
         discriminatorOptimizer = Adam(discriminator, learningRate: options.discriminatorLearningRate,
                                       beta1: options.beta1, beta2: options.beta2)
     }
@@ -59,6 +63,7 @@ public final class ECGANTrainer {
         let rate = options.rateFactor(step: step)
         generatorOptimizer.learningRate = options.generatorLearningRate * rate
         discriminatorOptimizer.learningRate = options.discriminatorLearningRate * rate
+        styleOptimizer?.learningRate = options.generatorLearningRate * rate * options.styleLearningRateFactor
         generator.train()
         discriminator.train()
         let n = batch.input.batch, lambda = options.lambda
@@ -67,7 +72,9 @@ public final class ECGANTrainer {
 
         // Generator update (D frozen; gradients flow through it into the fakes).
         discriminator.setRequiresGrad(false)
-        let out = generator.forward(batch.input, noise: generator.noise(batch: n, seed: LGGANTrainer.stepSeed(options.seed, step: step, stream: 7)))
+        let noiseSeed = LGGANTrainer.stepSeed(options.seed, step: step, stream: 7)
+        let style = StyleCodeDraw(network: generator, real: batch.real, seed: noiseSeed, options: options, step: step)
+        let out = generator.forward(batch.input, noise: generator.noise(batch: n, seed: noiseSeed), style: style.code)
         let layout = batch.input.oneHot
         // The weighted terms of Eq. 7-9 for G: edge (1), I' (1), I'' (lambda), each with its real counterpart.
         var terms: [Tensor] = []
@@ -118,10 +125,17 @@ public final class ECGANTrainer {
             record.classL1 = l1.scalar
             terms.append(l1)
         }
+        if let klTerm = style.klTerm {
+            record.kl = klTerm.scalar
+            terms.append(klTerm)
+        }
+        record.styleKL = style.nats
         record.finalL1 = GradMode.withoutGrad { l1Loss(out.final.detach(), batch.real).scalar * 127.5 }
         generatorOptimizer.zeroGrad()
+        styleOptimizer?.zeroGrad()
         Tensor.backward(terms)
         generatorOptimizer.step()
+        styleOptimizer?.step()
 
         // Discriminator update (Eq. 7-8 in SPADE's hinge form): (lambda + 1) x real
         // image and 1 x real edge against fake edge, I' and lambda x I''.
@@ -222,6 +236,7 @@ public final class ECGANTrainer {
                                         generatorSteps: generatorOptimizer.stepCount,
                                         discriminatorSteps: discriminatorOptimizer.stepCount)
             .metadata(format: Self.checkpointFormat, optionsJSON: options.encodedJSON())
+        StyleCodeOptimizers.save(styleOptimizer, tensors: &tensors, metadata: &metadata)
         if let labelNetwork {
             tensors.merge(labelNetwork.stateDict(prefix: "L."), uniquingKeysWith: { a, _ in a })
             for (key, value) in SegmenterCheckpoint.metadata(for: labelNetwork.configuration) { metadata["L." + key] = value }
@@ -252,6 +267,7 @@ public final class ECGANTrainer {
             try trainer.discriminator.loadStateDict(file.tensors, prefix: "D.")
             try trainer.generatorOptimizer.loadStateDict(file.tensors, prefix: "optG.", stepCount: gSteps)
             try trainer.discriminatorOptimizer.loadStateDict(file.tensors, prefix: "optD.", stepCount: dSteps)
+            try StyleCodeOptimizers.load(trainer.styleOptimizer, from: file, fail: fail)
         } catch let error as ModuleStateError {
             throw fail(error.description)
         }
@@ -259,25 +275,21 @@ public final class ECGANTrainer {
         return trainer
     }
 
-    /// Starts the encoder and the SPADE backbone from a trained LGGAN's encoder
-    /// and global generator (same shapes: ECGAN's backbone config with C equal
-    /// to LGGAN's level-1 width). Returns how many tensors were copied.
+    /// Starts the encoder, the SPADE backbone and the style code from a
+    /// trained LGGAN's encoder, global generator and style code (`WarmStart`,
+    /// `ECGANNetwork.lgganSourceName`): C must equal LGGAN's level-1 width; a
+    /// style code the LGGAN lacks starts at zero (its encoder fresh), and an
+    /// LGGAN's style code is refused unless this ECGAN has the same.
     @discardableResult
-    public func initializeBackbone(from lggan: LGGANNetwork) throws -> Int {
-        let source = lggan.stateDict()
-        var copied = 0
-        for (name, tensor) in generator.namedTensors() {
-            let from: String
-            if name.hasPrefix("encoder.") { from = name } else if name.hasPrefix("backbone.") {
-                from = "global." + name.dropFirst("backbone.".count)
-            } else { continue }
-            guard let s = source[from], s.shape == tensor.shape else {
-                throw Failure("the LGGAN has no tensor \(from) shaped \(tensor.shape) (ECGAN's backbone must match LGGAN's: same widths, depth, and --feature-width equal to LGGAN's level-1 width)")
-            }
-            tensor.assign(s)
-            copied += 1
+    public func warmStart(from lggan: LGGANNetwork, source: String) throws -> WarmStart.Summary {
+        let level1 = lggan.config.width(level: 1)
+        guard config.featureWidth == level1 else {
+            throw Failure("\(source): ECGAN's backbone must match the LGGAN's global generator: pass --feature-width \(level1) (its level-1 width), not \(config.featureWidth)")
         }
-        return copied
+        try WarmStart.checkStyleCode(trained: (lggan.config.styleChannels, lggan.config.styleEncoder),
+                                     new: (config.styleChannels, config.styleEncoder), source: source)
+        return try WarmStart.load(lggan.stateDict(), into: generator, source: source,
+                                  sourceName: ECGANNetwork.lgganSourceName, usesEveryTrainedTensor: false)
     }
 
     /// The inference model file (generator only).

@@ -3,7 +3,7 @@ import Foundation
 /// The knobs of an ECGAN training run that are not architecture. Saved in
 /// every checkpoint so a resumed run continues with the same settings.
 /// Missing keys (older checkpoints) keep the defaults.
-public struct ECGANTrainingOptions: Codable, Sendable, Equatable {
+public struct ECGANTrainingOptions: Codable, Sendable, Equatable, StyleCodeTrainingOptions {
     public var size: Int = 128
     public var batch: Int = 4
     public var steps: Int = 10_000
@@ -40,6 +40,11 @@ public struct ECGANTrainingOptions: Codable, Sendable, Equatable {
     /// in D's step as one real (image or edge, lambda + 1 : 1) and one fake; the
     /// weights make it an unbiased estimate of Eq. 7-9 at a third of D's work (`ModalityPlan`).
     public var sampledModalities: Bool = true
+    /// The style code's KL and learning rate, as LGGAN's (`StyleCodeTrainingOptions`; models with a style code).
+    public var klWeight: Float = 0.05
+    public var klFreeBits: Float = 0
+    public var klWarmupSteps: Int = 0
+    public var styleLearningRateFactor: Float = 1
     public var checkpointEvery: Int = 200
     public var sampleEvery: Int = 500
     public var logEvery: Int = 10
@@ -51,6 +56,7 @@ public struct ECGANTrainingOptions: Codable, Sendable, Equatable {
         case size, batch, steps, generatorLearningRate, discriminatorLearningRate, beta1, beta2, decayFrom, lambda
         case adversarialWeight, similarityWeight, contrastiveWeight, featureMatchingWeight, reconstructionWeight
         case temperature, contrastPixels, contrastLayouts, similarityPixels, labelNetwork, sampledModalities
+        case klWeight, klFreeBits, klWarmupSteps, styleLearningRateFactor
         case checkpointEvery, sampleEvery, logEvery, seed
     }
 
@@ -77,6 +83,10 @@ public struct ECGANTrainingOptions: Codable, Sendable, Equatable {
         try read(.contrastLayouts, &contrastLayouts)
         try read(.similarityPixels, &similarityPixels)
         try read(.sampledModalities, &sampledModalities)
+        try read(.klWeight, &klWeight)
+        try read(.klFreeBits, &klFreeBits)
+        try read(.klWarmupSteps, &klWarmupSteps)
+        try read(.styleLearningRateFactor, &styleLearningRateFactor)
         try read(.checkpointEvery, &checkpointEvery)
         try read(.sampleEvery, &sampleEvery)
         try read(.logEvery, &logEvery)

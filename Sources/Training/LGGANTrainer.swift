@@ -31,7 +31,7 @@ public final class LGGANTrainer {
     /// The separate style encoder of the older noise design (`options.styleEncoder`).
     public let styleEncoder: StyleEncoder?
     /// That encoder's optimiser, or, for a model with a style code, the
-    /// optimiser of the style parameters (`LGGANNetwork.isStyleParameter`) at
+    /// optimiser of the style parameters (`StyleCode.isParameter`) at
     /// `styleLearningRateFactor` times the generator's rate.
     let styleOptimizer: Adam?
     public private(set) var step: Int = 0
@@ -55,14 +55,12 @@ public final class LGGANTrainer {
         discriminator = MultiscaleDiscriminator(config: config, seed: options.seed &+ 1)
         self.palette = palette
         self.options = options
-        let named = generator.namedParameters()
-        let styleNamed = named.filter { LGGANNetwork.isStyleParameter($0.0) }
-        generatorOptimizer = Adam(namedParameters: named.filter { !LGGANNetwork.isStyleParameter($0.0) },
-                                  learningRate: options.generatorLearningRate, beta1: options.beta1, beta2: options.beta2)
+        let optimizers = StyleCodeOptimizers(network: generator, options: options)
+        generatorOptimizer = optimizers.generator
         discriminatorOptimizer = Adam(discriminator, learningRate: options.discriminatorLearningRate,
                                       beta1: options.beta1, beta2: options.beta2)
         if options.styleEncoder {
-            guard styleNamed.isEmpty else {
+            guard optimizers.style == nil else {
                 throw Failure("a model with a style code has its style encoder inside the generator: train it without the separate one")
             }
             guard config.noiseChannels > 0 else {
@@ -73,9 +71,7 @@ public final class LGGANTrainer {
             styleOptimizer = Adam(encoder, learningRate: options.generatorLearningRate, beta1: options.beta1, beta2: options.beta2)
         } else {
             styleEncoder = nil
-            styleOptimizer = styleNamed.isEmpty ? nil
-                : Adam(namedParameters: styleNamed, learningRate: options.generatorLearningRate * options.styleLearningRateFactor,
-                       beta1: options.beta1, beta2: options.beta2)
+            styleOptimizer = optimizers.style
         }
     }
 
@@ -102,24 +98,15 @@ public final class LGGANTrainer {
         discriminator.setRequiresGrad(false)
         let noiseSeed = Self.stepSeed(options.seed, step: step, stream: 7)
         var noise = generator.noise(batch: n, seed: noiseSeed)
-        var klTerm: Tensor?
-        // The style code: the real image's own (VAE path: the L1 and
-        // feature-matching targets are then this image's style, not the mean
-        // of all styles), or the prior's when the model has no encoder.
-        var style = generator.styleCode(batch: n, seed: noiseSeed)
-        if let posterior = generator.encodeStyle(batch.real) {
-            style = StyleEncoder.sampleCode(mean: posterior.mean, logVariance: posterior.logVariance, seed: noiseSeed)
-            klTerm = StyleEncoder.klDivergence(mean: posterior.mean, logVariance: posterior.logVariance,
-                                               freeBits: options.klFreeBits) * options.klWeight(step: step)
-            record.styleKL = GradMode.withoutGrad {
-                StyleEncoder.klDivergence(mean: posterior.mean.detach(), logVariance: posterior.logVariance.detach()).scalar
-            }
-        } else if let styleEncoder {
+        let style = StyleCodeDraw(network: generator, real: batch.real, seed: noiseSeed, options: options, step: step)
+        var klTerm = style.klTerm
+        record.styleKL = style.nats
+        if let styleEncoder {
             let (mean, logVariance) = styleEncoder(batch.real)
             noise = StyleEncoder.sample(mean: mean, logVariance: logVariance, seed: noiseSeed)
             klTerm = StyleEncoder.klDivergence(mean: mean, logVariance: logVariance) * options.klWeight
         }
-        let out = generator.forward(batch.input, noise: noise, style: style)
+        let out = generator.forward(batch.input, noise: noise, style: style.code)
         var fakes: [(kind: Int, image: Tensor)] = [(0, out.fused)]
         if options.adversarialOnBranches {
             if let g = out.global, out.local != nil { fakes.append((1, g)) }
@@ -219,12 +206,11 @@ public final class LGGANTrainer {
         tensors.merge(generatorOptimizer.stateDict(prefix: "optG."), uniquingKeysWith: { a, _ in a })
         tensors.merge(discriminatorOptimizer.stateDict(prefix: "optD."), uniquingKeysWith: { a, _ in a })
         if let styleEncoder { tensors.merge(styleEncoder.stateDict(prefix: "S."), uniquingKeysWith: { a, _ in a }) }
-        if let styleOptimizer { tensors.merge(styleOptimizer.stateDict(prefix: "optS."), uniquingKeysWith: { a, _ in a }) }
         var metadata = CheckpointHeader(configJSON: config.encodedJSON(), palette: palette, options: options, step: step,
                                         generatorSteps: generatorOptimizer.stepCount,
                                         discriminatorSteps: discriminatorOptimizer.stepCount)
             .metadata(format: Self.checkpointFormat, optionsJSON: options.encodedJSON())
-        if let styleOptimizer { metadata["optS.steps"] = String(styleOptimizer.stepCount) }
+        StyleCodeOptimizers.save(styleOptimizer, tensors: &tensors, metadata: &metadata)
         try SafeTensors.write(tensors, metadata: metadata, to: path)
     }
 
@@ -249,13 +235,8 @@ public final class LGGANTrainer {
             try trainer.discriminator.loadStateDict(file.tensors, prefix: "D.")
             try trainer.generatorOptimizer.loadStateDict(file.tensors, prefix: "optG.", stepCount: gSteps)
             try trainer.discriminatorOptimizer.loadStateDict(file.tensors, prefix: "optD.", stepCount: dSteps)
-            if let styleOptimizer = trainer.styleOptimizer {
-                guard let sSteps = file.metadata["optS.steps"].flatMap({ Int($0) }) else {
-                    throw fail("its metadata lacks the style optimiser's step")
-                }
-                try trainer.styleEncoder?.loadStateDict(file.tensors, prefix: "S.")
-                try styleOptimizer.loadStateDict(file.tensors, prefix: "optS.", stepCount: sSteps)
-            }
+            try trainer.styleEncoder?.loadStateDict(file.tensors, prefix: "S.")
+            try StyleCodeOptimizers.load(trainer.styleOptimizer, from: file, fail: fail)
         } catch let error as ModuleStateError {
             throw fail(error.description)
         }

@@ -4,7 +4,7 @@ import Models
 /// The knobs of an LGGAN training run that are not architecture: optimiser,
 /// loss weights, schedule of checkpoints, samples and logs. Saved in every
 /// checkpoint so a resumed run continues with the same settings.
-public struct LGGANTrainingOptions: Codable, Sendable, Equatable {
+public struct LGGANTrainingOptions: Codable, Sendable, Equatable, StyleCodeTrainingOptions {
     /// Training crop height (and width, unless `cropWidth` is set) and images per step.
     public var size: Int = 128
     /// Width of non-square crops (Cityscapes trains at 512x256); nil: square.
@@ -42,17 +42,9 @@ public struct LGGANTrainingOptions: Codable, Sendable, Equatable {
     /// with noise channels. Makes the seed choose a style at inference.
     public var styleEncoder: Bool = false
     public var klWeight: Float = 0.05
-    /// Free bits of the style code's KL (nats per dimension, batch mean): below
-    /// the floor a dimension costs nothing more, so the encoder has no reason
-    /// to collapse the posterior onto the prior (0 = plain KL).
+    /// The style code's KL and learning rate (`StyleCodeTrainingOptions`).
     public var klFreeBits: Float = 0
-    /// The KL weight rises linearly from 0 to `klWeight` over these first steps
-    /// (annealing: the code first learns to carry the style, then is pulled to the prior).
     public var klWarmupSteps: Int = 0
-    /// The style parameters (encoder, SPADE projections, local modulation)
-    /// learn at this multiple of the generator's rate: Adam moves a weight by
-    /// about the rate per step, and these start at zero or fresh next to a
-    /// trained generator, in a run of a few thousand steps.
     public var styleLearningRateFactor: Float = 1
     /// The first steps update the discriminator only (a fresh discriminator
     /// next to a warm-started generator would otherwise feed it noise).
@@ -111,12 +103,6 @@ public struct LGGANTrainingOptions: Codable, Sendable, Equatable {
     /// The learning-rate factor at a step (1, or the linear decay).
     public func rateFactor(step: Int) -> Float {
         LearningRateDecay.factor(step: step, decayFrom: decayFrom, steps: steps)
-    }
-
-    /// The KL weight at a step (annealed over `klWarmupSteps`).
-    public func klWeight(step: Int) -> Float {
-        guard klWarmupSteps > 0 else { return klWeight }
-        return klWeight * Swift.min(1, Float(step) / Float(klWarmupSteps))
     }
 
     public func encodedJSON() -> String { LearningRateDecay.sortedJSON(self) }

@@ -7,7 +7,7 @@ import Models
 /// first with codes from the prior (top row, the layout at its left), then
 /// under each reference image's style (its row starts with the reference).
 public enum StyleSheet {
-    public static func render(generator: LGGANGenerator, labels: LabelMap, seeds: [UInt64],
+    public static func render(generator: any StyleCodedGenerator, labels: LabelMap, seeds: [UInt64],
                               styles: [(image: RGBImage, style: StyleReference)], cell: Int = 128) throws -> RGBImage {
         precondition(!seeds.isEmpty, "a style sheet needs seeds")
         let gap = 4, header = 16

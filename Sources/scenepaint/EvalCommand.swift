@@ -55,8 +55,8 @@ struct EvalCommand: ParsableCommand {
             let spreadData = try PairedDataset(directory: styleSpread, palette: palette)
             let spread = try StyleSpread.measure(generator: generator, dataset: spreadData, maxLayouts: styleSpreadLayouts, seed: seed)
             print(spread.text)
-            if let lggan = generator as? LGGANGenerator, lggan.hasStyleEncoder {
-                print(try StyleSpread.transfer(generator: lggan, dataset: spreadData, maxLayouts: styleSpreadLayouts, seed: seed).text)
+            if let coded = generator as? any StyleCodedGenerator, coded.hasStyleEncoder {
+                print(try StyleSpread.transfer(generator: coded, dataset: spreadData, maxLayouts: styleSpreadLayouts, seed: seed).text)
             }
         }
         guard let data else {

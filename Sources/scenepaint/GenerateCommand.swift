@@ -139,19 +139,19 @@ struct GenerateCommand: ParsableCommand {
             }
             labels = labels.resized(width: width, height: height)
         }
-        let lggan = generator as? LGGANGenerator
+        let coded = generator as? any StyleCodedGenerator
         if let styleSheet {
-            guard let lggan else { throw Failure("--style-sheet needs an LGGAN model; \(modelPath) is \(generator.modelName)") }
+            guard let coded else { throw Failure("--style-sheet needs an LGGAN or ECGAN model; \(modelPath) is \(generator.modelName)") }
             let seeds = sheetSeeds.split(separator: ",").compactMap { UInt64($0.trimmingCharacters(in: .whitespaces)) }
             guard !seeds.isEmpty else { throw ValidationError("--sheet-seeds must list seeds, e.g. 1,2,3,4") }
             let styles = try (sheetStyles?.split(separator: ",").map(String.init) ?? []).map { path in
-                (image: try RGBImage.read(path: path), style: try lggan.styleReference(path: path))
+                (image: try RGBImage.read(path: path), style: try coded.styleReference(path: path))
             }
-            try StyleSheet.render(generator: lggan, labels: labels, seeds: seeds, styles: styles).write(path: styleSheet)
+            try StyleSheet.render(generator: coded, labels: labels, seeds: seeds, styles: styles).write(path: styleSheet)
             print("wrote \(styleSheet) (\(seeds.count) seeds x \(styles.count + 1) rows)")
         }
-        let settings = try generationSettings(lggan)
-        let views = try lggan.map { try $0.generate(labels, settings: settings, shouldCancel: { false }) }
+        let settings = try generationSettings(coded)
+        let views = try coded.map { try $0.generate(labels, settings: settings, shouldCancel: { false }) }
             ?? generator.generate(labels, seed: settings.seed, shouldCancel: { false })
         let milliseconds = String(format: "%.0f", views.seconds * 1000)
         if let output {
@@ -180,19 +180,19 @@ struct GenerateCommand: ParsableCommand {
     }
 
     /// The seed and style asked for: --settings-from's text chunks, or --seed and --style.
-    /// Styles need an LGGAN with a style encoder (`lggan` is nil for other models).
-    func generationSettings(_ lggan: LGGANGenerator?) throws -> GenerationSettings {
+    /// Styles need an LGGAN or ECGAN with a style encoder (`coded` is nil for other models).
+    func generationSettings(_ coded: (any StyleCodedGenerator)?) throws -> GenerationSettings {
         let settings: GenerationSettings
         if let settingsFrom {
             settings = try GenerationSettings(pngText: try PNGTextChunks.read(path: settingsFrom), path: settingsFrom)
         } else {
             settings = GenerationSettings(seed: seed ?? 0, style: try style.map { path in
-                guard let lggan else { throw StyleReferenceError(path: path, reason: "styles need an LGGAN model with a style encoder") }
-                return try lggan.styleReference(path: path)
+                guard let coded else { throw StyleReferenceError(path: path, reason: "styles need an LGGAN or ECGAN model with a style encoder") }
+                return try coded.styleReference(path: path)
             })
         }
-        if let style = settings.style, lggan == nil {
-            throw StyleReferenceError(path: style.source, reason: "styles need an LGGAN model with a style encoder")
+        if let style = settings.style, coded == nil {
+            throw StyleReferenceError(path: style.source, reason: "styles need an LGGAN or ECGAN model with a style encoder")
         }
         return settings
     }

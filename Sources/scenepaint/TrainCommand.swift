@@ -100,20 +100,9 @@ struct TrainCommand: ParsableCommand {
         var noGlobal = false
         @Option(help: "Noise channels (0 = deterministic model).")
         var noise: Int?
-        @Flag(help: "Train a style encoder (SPADE's VAE): into the style code with --style-code (kept in the model file, for 'generate --style'), or into --noise.")
-        var styleEncoder = false
-        @Option(help: "Size of the per-image style code fed to every SPADE modulation and the local features (0 = none; docs/models.md).")
-        var styleCode: Int = 0
-        @Option(help: "Weight of the style encoder's KL term.")
-        var klWeight: Float = 0.05
-        @Option(help: "Free bits of the style KL, nats per code dimension (default 0.25 with --style-code).")
-        var klFreeBits: Float?
-        @Option(help: "Steps over which the KL weight rises from 0 (default 500 with --style-code).")
-        var klWarmup: Int?
+        @OptionGroup var style: StyleCodeArguments
         @Option(help: "Start the generator from this model file (its architecture; new style-code weights zero, so it starts as that model). The discriminator starts fresh.")
         var initFrom: String?
-        @Option(help: "Learning rate of the style parameters (encoder, SPADE projections, local modulation) as a multiple of --lr-g (default 10 with --style-code).")
-        var styleLearningRateFactor: Float?
         @Option(help: "First steps that train the discriminator only (default 200 with --init-from, else 0).")
         var discriminatorWarmup: Int?
         @Option(help: "Discriminator width ndf (standard 32).")
@@ -198,14 +187,14 @@ struct TrainCommand: ParsableCommand {
             }
         }
 
-        /// A trainer whose generator starts as the model in `path` (LGGANWarmStart).
+        /// A trainer whose generator starts as the model in `path` (WarmStart).
         func warmStartedTrainer(from path: String, palette: Palette) throws -> LGGANTrainer {
             let trained = try ModelLoader.loadLGGAN(path: path)
             try PaletteCompatibility.check(palette, of: "the training data", against: trained.palette, of: path)
-            let config = try LGGANWarmStart.config(from: trained.network.config, styleChannels: styleCode,
-                                                   styleEncoder: styleEncoder && styleCode > 0)
+            let config = try WarmStart.config(from: trained.network.config, styleChannels: style.styleCode,
+                                              styleEncoder: style.codeHasEncoder)
             let trainer = try LGGANTrainer(config: config, palette: palette, options: makeOptions())
-            let summary = try LGGANWarmStart.load(trained.network.stateDict(), into: trainer.generator, source: path)
+            let summary = try WarmStart.load(trained.network.stateDict(), into: trainer.generator, source: path)
             FileHandle.standardError.write(Data(("generator from \(path): \(summary.copied) tensors copied, "
                 + "\(summary.zeroed) zero (style code weights), \(summary.fresh) new (style encoder)\n").utf8))
             return trainer
@@ -225,8 +214,8 @@ struct TrainCommand: ParsableCommand {
             if noGlobal { c.useGlobal = false }
             if let noise { c.noiseChannels = noise }
             if let discriminatorWidth { c.discriminatorWidth = discriminatorWidth }
-            c.styleChannels = styleCode
-            c.styleEncoder = styleEncoder && styleCode > 0
+            c.styleChannels = style.styleCode
+            c.styleEncoder = style.codeHasEncoder
             try c.validate()
             let (w, h) = try cropSize()
             guard w % c.sizeMultiple == 0 && h % c.sizeMultiple == 0 else {
@@ -265,12 +254,9 @@ struct TrainCommand: ParsableCommand {
             o.featureMatchingWeight = featureMatchingWeight
             o.seed = seed
             // The separate (training-only) encoder belongs to the older --noise design.
-            o.styleEncoder = styleEncoder && styleCode == 0
-            o.klWeight = klWeight
-            o.klFreeBits = klFreeBits ?? (styleCode > 0 ? 0.25 : 0)
-            o.klWarmupSteps = klWarmup ?? (styleCode > 0 ? 500 : 0)
+            o.styleEncoder = style.styleEncoder && style.styleCode == 0
+            style.apply(to: &o)
             o.discriminatorWarmupSteps = discriminatorWarmup ?? (initFrom != nil ? 200 : 0)
-            o.styleLearningRateFactor = styleLearningRateFactor ?? (styleCode > 0 ? 10 : 1)
             return o
         }
     }

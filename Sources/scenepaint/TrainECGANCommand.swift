@@ -89,7 +89,9 @@ struct TrainECGANCommand: ParsableCommand {
     @Flag(help: "Class-specific pixel generation without the rest of ECGAN++.")
     var classSpecific = false
 
-    @Option(help: "Start the encoder and SPADE backbone from this LGGAN model's encoder and global generator (a new run only; needs --feature-width equal to its level-1 width).")
+    @OptionGroup var style: StyleCodeArguments
+
+    @Option(help: "Start the encoder and SPADE backbone from this LGGAN model's encoder and global generator, and its style code if it has one (then pass the same --style-code and --style-encoder); a new run only; needs --feature-width equal to its level-1 width.")
     var initFrom: String?
 
     @Option(help: "After training, also write the generator to this model file.")
@@ -104,6 +106,9 @@ struct TrainECGANCommand: ParsableCommand {
             throw ValidationError("\(name) must be at least 1")
         }
         guard size > 0 && size % 16 == 0 else { throw ValidationError("--size must be a positive multiple of 16") }
+        if style.styleEncoder && style.styleCode == 0 {
+            throw ValidationError("--style-encoder needs a style code: pass --style-code N (e.g. 16)")
+        }
     }
 
     func run() throws {
@@ -137,8 +142,9 @@ struct TrainECGANCommand: ParsableCommand {
                 guard lggan.palette.classes == dataset.palette.classes else {
                     throw Failure("\(initFrom): its palette '\(lggan.palette.name)' is not the dataset's '\(dataset.palette.name)'")
                 }
-                let copied = try trainer.initializeBackbone(from: lggan.network)
-                FileHandle.standardError.write(Data("encoder and backbone: \(copied) tensors from \(initFrom)\n".utf8))
+                let summary = try trainer.warmStart(from: lggan.network, source: initFrom)
+                FileHandle.standardError.write(Data(("encoder, backbone and style code from \(initFrom): \(summary.copied) tensors copied, "
+                    + "\(summary.zeroed) zero (style code weights), \(summary.fresh) new (ECGAN's branches, style encoder)\n").utf8))
             }
         }
         if trainer.config.useEdge {
@@ -196,6 +202,8 @@ struct TrainECGANCommand: ParsableCommand {
         if multiScale { c.useMultiScaleContrastive = true }
         if crossScale { c.useCrossScaleContrastive = true }
         if classSpecific { c.useClassSpecific = true }
+        c.styleChannels = style.styleCode
+        c.styleEncoder = style.codeHasEncoder
         try c.validate()
         return c
     }
@@ -215,6 +223,7 @@ struct TrainECGANCommand: ParsableCommand {
         o.reconstructionWeight = reconstructionWeight
         o.labelNetwork = labelNetwork
         o.seed = seed
+        style.apply(to: &o)
         return o
     }
 }

@@ -197,13 +197,13 @@ final class ECGANModelTests: XCTestCase {
         lgganConfig.maxWidthMultiplier = 4
         let lggan = try LGGANNetwork(config: lgganConfig, seed: 8)
         let trainer = try trainer()
-        XCTAssertThrowsError(try trainer.initializeBackbone(from: lggan)) // C = 8 is not LGGAN's level-1 width 16
+        XCTAssertThrowsError(try trainer.warmStart(from: lggan, source: "lggan")) // C = 8 is not LGGAN's level-1 width 16
         var config = trainer.config
         config.featureWidth = lgganConfig.width(level: 1)
         var options = trainer.options
         options.size = 32
         let matching = try ECGANTrainer(config: config, palette: palette, options: options, labelNetwork: labelNetwork())
-        XCTAssertGreaterThan(try matching.initializeBackbone(from: lggan), 10)
+        XCTAssertGreaterThan(try matching.warmStart(from: lggan, source: "lggan").copied, 10)
         XCTAssertEqual(matching.generator.stateDict()["encoder.input.weight"]!.values, lggan.stateDict()["encoder.input.weight"]!.values)
     }
 }

@@ -68,9 +68,9 @@ final class StyleCodeTests: XCTestCase {
 
     func testWarmStartComputesWhatTheTrainedModelDidForEveryCode() throws {
         let trained = amplified(try LGGANNetwork(config: .tiny(classCount: palette.count), seed: 3))
-        let config = try LGGANWarmStart.config(from: trained.config, styleChannels: 6, styleEncoder: true)
+        let config = try WarmStart.config(from: trained.config, styleChannels: 6, styleEncoder: true)
         let warm = try LGGANNetwork(config: config, seed: 9)
-        let summary = try LGGANWarmStart.load(trained.stateDict(), into: warm, source: "trained")
+        let summary = try WarmStart.load(trained.stateDict(), into: warm, source: "trained")
         XCTAssertGreaterThan(summary.zeroed, 8)    // every SPADE's projection and the local modulation
         XCTAssertGreaterThan(summary.fresh, 0)     // the style encoder
         XCTAssertEqual(summary.copied, trained.stateDict().count)
@@ -85,14 +85,14 @@ final class StyleCodeTests: XCTestCase {
         var options = LGGANTrainingOptions()
         options.klWarmupSteps = 10
         let trainer = try LGGANTrainer(config: config, palette: palette, options: options)
-        try LGGANWarmStart.load(trained.stateDict(), into: trainer.generator, source: "trained")
+        try WarmStart.load(trained.stateDict(), into: trainer.generator, source: "trained")
         let names = ["local.styleModulation.weight", "global.finalNorm.styleProjection.weight"]
         for name in names { XCTAssertEqual(trainer.generator.stateDict()[name]!.values.map(abs).max(), 0, name) }
         trainer.trainStep(SyntheticScenes.batch([0, 1]))
         for name in names { XCTAssertGreaterThan(trainer.generator.stateDict()[name]!.values.map(abs).max()!, 0, name) }
         // Another architecture is refused with one line naming the file.
         let other = try LGGANNetwork(config: { var c = LGGANConfig.tiny(classCount: palette.count); c.baseWidth = 4; return c }())
-        XCTAssertThrowsError(try LGGANWarmStart.load(other.stateDict(), into: warm, source: "other.safetensors")) {
+        XCTAssertThrowsError(try WarmStart.load(other.stateDict(), into: warm, source: "other.safetensors")) {
             XCTAssertTrue("\($0)".hasPrefix("other.safetensors: "), "\($0)")
         }
     }

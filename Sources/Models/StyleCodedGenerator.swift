@@ -14,9 +14,22 @@ extension StyleReference {
     }
 }
 
-extension LGGANGenerator {
+/// A trained generator whose network has the style code (LGGAN, ECGAN): a
+/// seed draws the code from the prior, a reference image's style
+/// (`StyleReference`, through the model's style encoder) from its posterior.
+/// Everything but the forward pass is shared here.
+public protocol StyleCodedGenerator: StyleSwitching {
+    /// Where the model came from (for messages).
+    var source: String { get }
+    var styleCodedNetwork: any StyleCodedNetwork { get }
+    /// Generates with the code drawn by `seed` from `style`'s posterior, or from the prior without one.
+    func generate(_ labels: LabelMap, seed: UInt64, style: StyleReference?,
+                  shouldCancel: @Sendable () -> Bool) throws -> GeneratedViews
+}
+
+extension StyleCodedGenerator {
     /// True when the model can take its style from a reference image.
-    public var hasStyleEncoder: Bool { network.styleEncoder != nil }
+    public var hasStyleEncoder: Bool { styleCodedNetwork.styleEncoder != nil }
 
     /// Encodes a reference image's style. Throws one `StyleReferenceError`
     /// naming `source` when the model has no encoder or the image's size is out of range.
@@ -30,7 +43,7 @@ extension LGGANGenerator {
         }
         let side = StyleReference.encoderSide
         let input = TensorImages.tensor([SegmenterInput.resample(image, width: side, height: side)])
-        let posterior = GradMode.withoutGrad { network.encodeStyle(input)! }
+        let posterior = GradMode.withoutGrad { styleCodedNetwork.encodeStyle(input)! }
         return StyleReference(mean: posterior.mean.values, logVariance: posterior.logVariance.values, source: source)
     }
 
@@ -44,26 +57,33 @@ extension LGGANGenerator {
         }
         return try styleReference(of: image, source: path)
     }
-}
 
-extension LGGANGenerator {
     /// Generates with `settings`; a style code of another size than the model's is refused.
     public func generate(_ labels: LabelMap, settings: GenerationSettings,
                          shouldCancel: @Sendable () -> Bool) throws -> GeneratedViews {
-        if let style = settings.style, style.mean.count != network.config.styleChannels {
-            throw Failure("the style code has \(style.mean.count) dimensions but \(source) takes \(network.config.styleChannels)")
+        let channels = styleCodedNetwork.styleChannels
+        if let style = settings.style, style.mean.count != channels {
+            throw Failure("the style code has \(style.mean.count) dimensions but \(source) takes \(channels)")
         }
         return try generate(labels, seed: settings.seed, style: settings.style, shouldCancel: shouldCancel)
+    }
+
+    /// The model itself has no reference style: its seeds draw from the prior.
+    public var style: StyleReference? { nil }
+
+    public func styled(referencePath path: String?) throws -> any SceneGenerator {
+        guard let path else { return self }
+        return StyledGenerator(base: self, style: try styleReference(path: path))
     }
 }
 
 /// A generator whose style is fixed to a reference image's (the editor's
 /// style key): every seed draws its code from that image's posterior.
 public struct StyledGenerator: StyleSwitching, @unchecked Sendable {
-    public let base: LGGANGenerator
+    public let base: any StyleCodedGenerator
     public let reference: StyleReference
 
-    public init(base: LGGANGenerator, style: StyleReference) {
+    public init(base: any StyleCodedGenerator, style: StyleReference) {
         self.base = base
         self.reference = style
     }
@@ -74,17 +94,18 @@ public struct StyledGenerator: StyleSwitching, @unchecked Sendable {
 
     public var palette: Palette { base.palette }
     public var hasNoiseInput: Bool { base.hasNoiseInput }
+    public var views: [SceneView] { base.views }
+    public var modelName: String { base.modelName }
 
     public func generate(_ labels: LabelMap, seed: UInt64, shouldCancel: @Sendable () -> Bool) throws -> GeneratedViews {
         try base.generate(labels, seed: seed, style: reference, shouldCancel: shouldCancel)
     }
 }
 
-extension LGGANGenerator: StyleSwitching {
-    public var style: StyleReference? { nil }
+extension LGGANGenerator: StyleCodedGenerator {
+    public var styleCodedNetwork: any StyleCodedNetwork { network }
+}
 
-    public func styled(referencePath path: String?) throws -> any SceneGenerator {
-        guard let path else { return self }
-        return StyledGenerator(base: self, style: try styleReference(path: path))
-    }
+extension ECGANGenerator: StyleCodedGenerator {
+    public var styleCodedNetwork: any StyleCodedNetwork { network }
 }

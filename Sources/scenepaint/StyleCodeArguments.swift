@@ -1,0 +1,29 @@
+import ArgumentParser
+import Training
+
+/// The style-code flags (issue 15), the same for `train lggan` and `train ecgan`.
+struct StyleCodeArguments: ParsableArguments {
+    @Flag(help: "Train a style encoder (SPADE's VAE): into the style code with --style-code (kept in the model file, for 'generate --style'); LGGAN also: into --noise.")
+    var styleEncoder = false
+    @Option(help: "Size of the per-image style code fed to every SPADE modulation (and LGGAN's local features) (0 = none; docs/models.md).")
+    var styleCode: Int = 0
+    @Option(help: "Weight of the style encoder's KL term.")
+    var klWeight: Float = 0.05
+    @Option(help: "Free bits of the style KL, nats per code dimension (default 0.25 with --style-code).")
+    var klFreeBits: Float?
+    @Option(help: "Steps over which the KL weight rises from 0 (default 500 with --style-code).")
+    var klWarmup: Int?
+    @Option(help: "Learning rate of the style parameters (encoder, SPADE projections, local modulation) as a multiple of --lr-g (default 10 with --style-code).")
+    var styleLearningRateFactor: Float?
+
+    /// The encoder belongs to the style code when there is one.
+    var codeHasEncoder: Bool { styleEncoder && styleCode > 0 }
+
+    /// Sets the KL and style-rate options (defaults that differ with a style code).
+    func apply(to options: inout some StyleCodeTrainingOptions) {
+        options.klWeight = klWeight
+        options.klFreeBits = klFreeBits ?? (styleCode > 0 ? 0.25 : 0)
+        options.klWarmupSteps = klWarmup ?? (styleCode > 0 ? 500 : 0)
+        options.styleLearningRateFactor = styleLearningRateFactor ?? (styleCode > 0 ? 10 : 1)
+    }
+}

@@ -26,6 +26,8 @@ final class PeerRuntime {
             throw Unavailable(description: "\(python) cannot run ONNX Runtime: \(reason) (pip install onnxruntime numpy)")
         }
         version = probe.text
+        // A peer that dies must surface as a write error (EPIPE), not kill this process with SIGPIPE.
+        signal(SIGPIPE, SIG_IGN)
         process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [python, script, "--serve"]

@@ -159,7 +159,7 @@ struct BenchPeersCommand: ParsableCommand {
         let generator = try ModelLoader.loadLGGAN(path: modelPath)
         let layoutPath = layout ?? ResourceLocator.standard().samplesDirectory.map { $0 + "/lake.png" }
         guard let layoutPath else { throw Failure("cannot find samples/lake.png (pass --layout)") }
-        let labels = try GenerateCommand.readLayout(layoutPath, palette: nil, generator: generator, modelPath: modelPath).labels
+        let labels = try GenerateCommand.readLayout(layoutPath, palette: try PaletteOption.parse([]), generator: generator, modelPath: modelPath).labels
             .resized(width: size, height: size)
         let network = generator.network
         let (input, _) = try SemanticInput.padded(labels, palette: generator.palette, multiple: network.config.sizeMultiple)

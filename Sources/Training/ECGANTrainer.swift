@@ -1,3 +1,4 @@
+import Datasets
 import Foundation
 import Layouts
 import Models
@@ -9,7 +10,8 @@ import Tensor
 /// optimisers, the frozen label generator G_l of the similarity loss and the
 /// memory bank of the contrastive losses. One `trainStep` is a G update then a
 /// D update. Everything needed to resume is in `save`.
-public final class ECGANTrainer {
+public final class ECGANTrainer: GANTrainer {
+    public static let runLabel = "ecgan"
     public let generator: ECGANNetwork
     public let discriminator: MultiscaleDiscriminator
     public let palette: Palette
@@ -46,6 +48,7 @@ public final class ECGANTrainer {
         } else {
             self.labelNetwork = nil
         }
+        try options.checkRanges(sizeMultiple: config.sizeMultiple)
         generator = try ECGANNetwork(config: config, seed: options.seed)
         discriminator = MultiscaleDiscriminator(config: config.backbone, seed: options.seed &+ 1)
         self.palette = palette
@@ -68,11 +71,11 @@ public final class ECGANTrainer {
         discriminator.train()
         let n = batch.input.batch, lambda = options.lambda
         var record = ECGANLossRecord()
-        var rng = RandomGenerator(seed: LGGANTrainer.stepSeed(options.seed, step: step, stream: 13))
+        var rng = RandomGenerator(seed: Self.stepSeed(options.seed, step: step, stream: 13))
 
         // Generator update (D frozen; gradients flow through it into the fakes).
         discriminator.setRequiresGrad(false)
-        let noiseSeed = LGGANTrainer.stepSeed(options.seed, step: step, stream: 7)
+        let noiseSeed = Self.stepSeed(options.seed, step: step, stream: 7)
         let style = StyleCodeDraw(network: generator, real: batch.real, seed: noiseSeed, options: options, step: step)
         let out = generator.forward(batch.input, noise: generator.noise(batch: n, seed: noiseSeed), style: style.code)
         let layout = batch.input.oneHot
@@ -290,6 +293,16 @@ public final class ECGANTrainer {
                                      new: (config.styleChannels, config.styleEncoder), source: source)
         return try WarmStart.load(lggan.stateDict(), into: generator, source: source,
                                   sourceName: ECGANNetwork.lgganSourceName, usesEveryTrainedTensor: false)
+    }
+
+    public func sampleSheet(_ samples: [(labels: LabelMap, image: RGBImage)]) throws -> RGBImage {
+        defer { generator.train() }
+        return try ECGANSampleSheet.render(generator: try ECGANGenerator(network: generator, palette: palette), samples: samples)
+    }
+
+    /// The batches carry the Canny edges of the real images when the model has G_e.
+    public func prepare(_ batches: BatchPrefetcher, for dataset: PairedDataset) {
+        if config.useEdge { batches.edgeDirectory = DatasetEdges.directory(of: dataset.directory) }
     }
 
     /// The inference model file (generator only).

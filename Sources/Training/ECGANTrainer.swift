@@ -231,20 +231,18 @@ public final class ECGANTrainer: GANTrainer {
     /// Both networks, both optimisers, the label network, step, config,
     /// palette, options. (The memory bank refills within one or two steps; it is not saved.)
     public func save(to path: String) throws {
-        var tensors = generator.stateDict(prefix: "G.")
-        tensors.merge(discriminator.stateDict(prefix: "D."), uniquingKeysWith: { a, _ in a })
-        tensors.merge(generatorOptimizer.stateDict(prefix: "optG."), uniquingKeysWith: { a, _ in a })
-        tensors.merge(discriminatorOptimizer.stateDict(prefix: "optD."), uniquingKeysWith: { a, _ in a })
-        var metadata = CheckpointHeader(configJSON: config.encodedJSON(), palette: palette, options: options, step: step,
-                                        generatorSteps: generatorOptimizer.stepCount,
-                                        discriminatorSteps: discriminatorOptimizer.stepCount)
-            .metadata(format: Self.checkpointFormat, optionsJSON: options.encodedJSON())
-        StyleCodeOptimizers.save(styleOptimizer, tensors: &tensors, metadata: &metadata)
+        var tensors: [String: Tensor] = [:], metadata: [String: String] = [:]
         if let labelNetwork {
-            tensors.merge(labelNetwork.stateDict(prefix: "L."), uniquingKeysWith: { a, _ in a })
+            tensors = labelNetwork.stateDict(prefix: "L.")
             for (key, value) in SegmenterCheckpoint.metadata(for: labelNetwork.configuration) { metadata["L." + key] = value }
         }
-        try SafeTensors.write(tensors, metadata: metadata, to: path)
+        try parts.write(to: path, format: Self.checkpointFormat, configJSON: config.encodedJSON(), palette: palette, options: options,
+                        step: step, extra: tensors, extraMetadata: metadata)
+    }
+
+    var parts: GANCheckpointParts {
+        GANCheckpointParts(generator: generator, discriminator: discriminator, generatorOptimizer: generatorOptimizer,
+                           discriminatorOptimizer: discriminatorOptimizer, styleOptimizer: styleOptimizer)
     }
 
     public static func load(from path: String, adjust: (inout ECGANTrainingOptions) -> Void = { _ in }) throws -> ECGANTrainer {
@@ -252,7 +250,6 @@ public final class ECGANTrainer: GANTrainer {
         func fail(_ reason: String) -> Failure { CheckpointHeader<ECGANTrainingOptions>.failure(path, reason) }
         let header = try CheckpointHeader<ECGANTrainingOptions>(file: file, path: path, format: checkpointFormat, model: "an ECGAN")
         let config = try ECGANConfig.decode(json: header.configJSON)
-        let (palette, step, gSteps, dSteps) = (header.palette, header.step, header.generatorSteps, header.discriminatorSteps)
         var options = header.options
         adjust(&options)
         var labelNetwork: Segmenter?
@@ -264,17 +261,9 @@ public final class ECGANTrainer: GANTrainer {
             do { try network.loadStateDict(file.tensors, prefix: "L.") } catch let error as ModuleStateError { throw fail(error.description) }
             labelNetwork = network
         }
-        let trainer = try ECGANTrainer(config: config, palette: palette, options: options, labelNetwork: labelNetwork)
-        do {
-            try trainer.generator.loadStateDict(file.tensors, prefix: "G.")
-            try trainer.discriminator.loadStateDict(file.tensors, prefix: "D.")
-            try trainer.generatorOptimizer.loadStateDict(file.tensors, prefix: "optG.", stepCount: gSteps)
-            try trainer.discriminatorOptimizer.loadStateDict(file.tensors, prefix: "optD.", stepCount: dSteps)
-            try StyleCodeOptimizers.load(trainer.styleOptimizer, from: file, fail: fail)
-        } catch let error as ModuleStateError {
-            throw fail(error.description)
-        }
-        trainer.step = step
+        let trainer = try ECGANTrainer(config: config, palette: header.palette, options: options, labelNetwork: labelNetwork)
+        try trainer.parts.restore(from: file, header: header, path: path)
+        trainer.step = header.step
         return trainer
     }
 

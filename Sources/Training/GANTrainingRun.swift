@@ -12,6 +12,12 @@ public enum TrainingOutcome: Equatable {
     case interrupted(step: Int)
 }
 
+/// The files of a run directory that users open by name.
+public enum RunFiles {
+    public static let checkpoint = "checkpoint.safetensors"
+    public static let model = "model.safetensors"
+}
+
 /// A training run on disk (RUN/): the loop around a GAN's trainer (LGGAN's,
 /// ECGAN's) with its checkpoints, model exports, log, sample sheets and loss curves.
 ///
@@ -24,8 +30,8 @@ public enum TrainingOutcome: Equatable {
 /// RUN/loss-curves.png         one panel per loss term
 public final class GANTrainingRun<Trainer: GANTrainer> {
     public typealias Outcome = TrainingOutcome
-    public static var checkpointName: String { "checkpoint.safetensors" }
-    public static var modelName: String { "model.safetensors" }
+    public static var checkpointName: String { RunFiles.checkpoint }
+    public static var modelName: String { RunFiles.model }
 
     public let trainer: Trainer
     public let directory: String

@@ -187,46 +187,36 @@ public final class LGGANTrainer: GANTrainer {
     /// and step counts, the step, config, palette and options. (Randomness is
     /// derived from the seed and the step, so no generator state is needed.)
     public func save(to path: String) throws {
-        var tensors = generator.stateDict(prefix: "G.")
-        tensors.merge(discriminator.stateDict(prefix: "D."), uniquingKeysWith: { a, _ in a })
-        tensors.merge(generatorOptimizer.stateDict(prefix: "optG."), uniquingKeysWith: { a, _ in a })
-        tensors.merge(discriminatorOptimizer.stateDict(prefix: "optD."), uniquingKeysWith: { a, _ in a })
-        if let styleEncoder { tensors.merge(styleEncoder.stateDict(prefix: "S."), uniquingKeysWith: { a, _ in a }) }
-        var metadata = CheckpointHeader(configJSON: config.encodedJSON(), palette: palette, options: options, step: step,
-                                        generatorSteps: generatorOptimizer.stepCount,
-                                        discriminatorSteps: discriminatorOptimizer.stepCount)
-            .metadata(format: Self.checkpointFormat, optionsJSON: options.encodedJSON())
-        StyleCodeOptimizers.save(styleOptimizer, tensors: &tensors, metadata: &metadata)
-        try SafeTensors.write(tensors, metadata: metadata, to: path)
+        try parts.write(to: path, format: Self.checkpointFormat, configJSON: config.encodedJSON(), palette: palette, options: options,
+                        step: step, extra: styleEncoder?.stateDict(prefix: "S.") ?? [:])
+    }
+
+    var parts: GANCheckpointParts {
+        GANCheckpointParts(generator: generator, discriminator: discriminator, generatorOptimizer: generatorOptimizer,
+                           discriminatorOptimizer: discriminatorOptimizer, styleOptimizer: styleOptimizer)
     }
 
     /// Restores a trainer from `save`'s file. `adjust` may change options that
     /// do not affect the state (steps, intervals) before training continues.
     public static func load(from path: String, adjust: (inout LGGANTrainingOptions) -> Void = { _ in }) throws -> LGGANTrainer {
         let file = try SafeTensors.read(path)
-        func fail(_ reason: String) -> Failure { CheckpointHeader<LGGANTrainingOptions>.failure(path, reason) }
         let header = try CheckpointHeader<LGGANTrainingOptions>(file: file, path: path, format: checkpointFormat, model: "an LGGAN")
         let config: LGGANConfig
         do {
             config = try LGGANConfig.decode(json: header.configJSON, fileTensors: file.tensors)
         } catch let error as ModelConfigError {
-            throw fail(error.message)
+            throw CheckpointHeader<LGGANTrainingOptions>.failure(path, error.message)
         }
-        let (palette, step, gSteps, dSteps) = (header.palette, header.step, header.generatorSteps, header.discriminatorSteps)
         var options = header.options
         adjust(&options)
-        let trainer = try LGGANTrainer(config: config, palette: palette, options: options)
+        let trainer = try LGGANTrainer(config: config, palette: header.palette, options: options)
+        try trainer.parts.restore(from: file, header: header, path: path)
         do {
-            try trainer.generator.loadStateDict(file.tensors, prefix: "G.")
-            try trainer.discriminator.loadStateDict(file.tensors, prefix: "D.")
-            try trainer.generatorOptimizer.loadStateDict(file.tensors, prefix: "optG.", stepCount: gSteps)
-            try trainer.discriminatorOptimizer.loadStateDict(file.tensors, prefix: "optD.", stepCount: dSteps)
             try trainer.styleEncoder?.loadStateDict(file.tensors, prefix: "S.")
-            try StyleCodeOptimizers.load(trainer.styleOptimizer, from: file, fail: fail)
         } catch let error as ModuleStateError {
-            throw fail(error.description)
+            throw CheckpointHeader<LGGANTrainingOptions>.failure(path, error.description)
         }
-        trainer.step = step
+        trainer.step = header.step
         return trainer
     }
 

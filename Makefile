@@ -4,6 +4,8 @@ RELEASE_BIN := .build/release/scenepaint
 SAMPLE ?= samples/lake.png
 # The Python that runs python/tests (the PyTorch twin), e.g. make test PYTHON=/work/venv-torch/bin/python
 PYTHON ?= python3
+# bash for pipefail: the test log is kept and its failures repeated at the end.
+SHELL := /bin/bash
 
 .PHONY: run test deps build clean fuzz
 
@@ -22,7 +24,8 @@ run: build
 test:
 	@bash scripts/install-deps.sh --test
 	$(SWIFT) build -c release --product scenepaint
-	SCENEPAINT_BIN=$(CURDIR)/$(RELEASE_BIN) $(SWIFT) test -c release --disable-swift-testing
+	set -o pipefail; SCENEPAINT_BIN=$(CURDIR)/$(RELEASE_BIN) $(SWIFT) test -c release --disable-swift-testing 2>&1 | tee .build/swift-test.log \
+		|| { echo "=== failed tests (full log: .build/swift-test.log) ==="; grep -E ': error: |[)] failed [(]' .build/swift-test.log | cut -c1-2000; exit 1; }
 	@if $(PYTHON) -c 'import torch, safetensors, PIL, numpy, pytest' 2>/dev/null; then \
 		cd python && SCENEPAINT_BIN=$(CURDIR)/$(RELEASE_BIN) $(PYTHON) -m pytest -q tests; \
 	else \

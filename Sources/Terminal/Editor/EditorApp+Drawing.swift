@@ -58,6 +58,7 @@ extension EditorApp {
         let present = Set(state.labels.idsPresent)
         let position = state.palette.position(ofID: state.currentClass) ?? 0
         let first = paletteFirstRow(rect: rect)
+        var rows: [String] = []
         for row in 0..<rect.height {
             let index = first + row
             guard index < classes.count else { break }
@@ -66,8 +67,14 @@ extension EditorApp {
             // Columns 1-2 are the swatch, drawn in exact colours by drawCanvasAndSwatches.
             curses.put(selected ? "\u{25B6}" : " ", row: rect.y + row, column: rect.x, pair: 0, attributes: EditorCurses.attrBold)
             let mark = present.contains(cls.id) ? "*" : " "
-            curses.text("\(mark)\(String(format: "%3d", cls.id)) \(cls.name)", row: rect.y + row, column: rect.x + 3,
+            let text = "\(mark)\(String(format: "%3d", cls.id)) \(cls.name)"
+            curses.text(text, row: rect.y + row, column: rect.x + 3,
                         width: rect.width - 4, attributes: selected ? EditorCurses.attrReverse : 0)
+            rows.append((selected ? ">" : " ") + text)
+        }
+        if rows != shownPaletteRows {
+            shownPaletteRows = rows
+            shownSwatches = nil
         }
     }
 

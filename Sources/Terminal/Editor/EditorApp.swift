@@ -32,6 +32,9 @@ public final class EditorApp {
     /// The canvas and swatch frames on screen (nil: draw again).
     var shownCanvas: EditorCanvasRenderer.Frame?
     var shownSwatches: (frame: EditorCanvasRenderer.Frame, row: Int)?
+    /// The palette rows' text as last drawn: ncurses rewrites a changed row
+    /// whole, blanking the swatch image in its first cells, so a change redraws it.
+    var shownPaletteRows: [String] = []
     var message = ""
     var requestedRevision = -1
     var requestedSeed: UInt64 = 0

@@ -23,10 +23,21 @@ struct EditorCurses {
 
     let colorCount: Int
 
+    /// The user's locale, with UTF-8 characters even where LANG is unset or "C"
+    /// (a bare ssh or CI shell): ncursesw then draws the box lines, half blocks
+    /// and brush marks instead of mangled bytes. Every terminal this editor
+    /// supports decodes UTF-8 whatever the locale says.
+    static func useUTF8Characters() {
+        setlocale(LC_ALL, "")
+        let codeset = String(cString: nl_langinfo(nl_item(CODESET)))
+        guard codeset.uppercased().replacingOccurrences(of: "-", with: "") != "UTF8" else { return }
+        for name in ["C.UTF-8", "C.utf8", "en_US.UTF-8"] where setlocale(LC_CTYPE, name) != nil { return }
+    }
+
     /// Takes over the terminal: raw keys, no echo, keypad and mouse, no
     /// scrolling, hidden cursor, colours.
     static func start() -> EditorCurses {
-        setlocale(LC_ALL, "")
+        useUTF8Characters()
         initscr()
         raw()
         noecho()

@@ -8,7 +8,7 @@ public struct PreviewResult: Sendable {
     public let labels: LabelMap
     public let seed: UInt64
     public let views: GeneratedViews
-    /// systemUptime when the request was made, when its generation started
+    /// The scheduler's clock (systemUptime in the editor) when the request was made, when its generation started
     /// (after the debounce and any generation it waited behind) and when the
     /// result was ready.
     public let requestedAt: Double
@@ -70,6 +70,7 @@ public final class PreviewScheduler: @unchecked Sendable {
     }
 
     private let generator: SceneGenerator
+    private let clock: SchedulerClock
     private let debounce: Double
     private let displayGrace: Double
     private let lateCancelFraction: Double
@@ -99,10 +100,12 @@ public final class PreviewScheduler: @unchecked Sendable {
     /// result may hold the next generation back until `markShown(through:)` (0: not at
     /// all). Both in seconds. `lateCancelFraction`: a stale generation is
     /// cancelled only before this share of the typical generation time has
-    /// run (`.infinity`: always).
+    /// run (`.infinity`: always). `clock`: the time all of these are measured on.
     public init(generator: SceneGenerator, debounce: Double = 0.025, displayGrace: Double = 0,
-                lateCancelFraction: Double = 0.5, onUpdate: @escaping @Sendable () -> Void = {}) {
+                lateCancelFraction: Double = 0.5, clock: SchedulerClock = UptimeClock(),
+                onUpdate: @escaping @Sendable () -> Void = {}) {
         self.generator = generator
+        self.clock = clock
         self.debounce = debounce
         self.displayGrace = displayGrace
         self.lateCancelFraction = lateCancelFraction
@@ -115,8 +118,6 @@ public final class PreviewScheduler: @unchecked Sendable {
         thread.start()
     }
 
-    public static func now() -> Double { ProcessInfo.processInfo.systemUptime }
-
     /// Asks for a generation of `labels`; returns at once with the request id.
     @discardableResult
     public func request(_ labels: LabelMap, seed: UInt64) -> Int {
@@ -124,7 +125,7 @@ public final class PreviewScheduler: @unchecked Sendable {
         defer { condition.unlock() }
         latestID += 1
         if pending != nil { stats.superseded += 1 }
-        let now = Self.now()
+        let now = clock.now()
         pending = Job(id: latestID, labels: labels, seed: seed, at: now, due: now + debounce)
         condition.broadcast()
         return latestID
@@ -248,7 +249,7 @@ public final class PreviewScheduler: @unchecked Sendable {
         guard let id = job.id, id != latestID else { return false }
         if waiters.contains(where: { job.matches($0.labels, $0.seed) }) { return false }
         guard let typical = typicalSeconds, lateCancelFraction.isFinite else { return true }
-        return Self.now() - startedAt < typical * lateCancelFraction
+        return clock.now() - startedAt < typical * lateCancelFraction
     }
 
     /// The next job to run, or nil when the worker should wait (until
@@ -291,16 +292,16 @@ public final class PreviewScheduler: @unchecked Sendable {
                     continue
                 }
             }
-            let (next, wakeAt) = nextJob(now: Self.now())
+            let (next, wakeAt) = nextJob(now: clock.now())
             guard let job = next else {
                 if let wakeAt {
-                    _ = condition.wait(until: Date(timeIntervalSinceNow: max(0, wakeAt - Self.now())))
+                    clock.wait(on: condition, until: wakeAt)
                 } else {
                     condition.wait()
                 }
                 continue
             }
-            let startedAt = Self.now()
+            let startedAt = clock.now()
             running = (job, startedAt)
             stats.started += 1
             condition.unlock()
@@ -320,13 +321,13 @@ public final class PreviewScheduler: @unchecked Sendable {
             var cancelled = false
             switch outcome {
             case .success(let views):
-                let seconds = Self.now() - startedAt
+                let seconds = clock.now() - startedAt
                 recentSeconds = Array((recentSeconds + [seconds]).suffix(5))
                 if let id = job.id {
                     result = PreviewResult(requestID: id, labels: job.labels, seed: job.seed, views: views,
-                                           requestedAt: job.at, startedAt: startedAt, finishedAt: Self.now())
+                                           requestedAt: job.at, startedAt: startedAt, finishedAt: clock.now())
                     resultIsNew = true
-                    if displayGrace > 0 { displayDeadline = Self.now() + displayGrace }
+                    if displayGrace > 0 { displayDeadline = clock.now() + displayGrace }
                 }
                 stats.completed += 1
                 served = takeWaiters(matching: job.labels, seed: job.seed)

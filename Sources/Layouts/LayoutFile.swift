@@ -13,13 +13,22 @@ public enum LayoutEncoding: String, CaseIterable, Sendable {
 }
 
 public struct LayoutError: UserFacingError, Equatable {
+    /// What went wrong, for callers that act on it (the message is for people).
+    public enum Kind: Sendable {
+        case invalid
+        /// A greyscale label-id PNG read without a palette: its ids mean nothing yet.
+        case paletteNeeded
+    }
+
     public let path: String
     public let message: String
+    public let kind: Kind
     public var description: String { "\(path): \(message)" }
 
-    public init(path: String, message: String) {
+    public init(path: String, message: String, kind: Kind = .invalid) {
         self.path = path
         self.message = message
+        self.kind = kind
     }
 }
 
@@ -48,7 +57,8 @@ public enum LayoutFile {
         } else if decoded.colorType == .palette {
             palette = try inferPalette(for: decoded, path: path, library: library)
         } else {
-            throw LayoutError(path: path, message: "greyscale label-id PNG: say which palette its ids use (--palette NAME)")
+            throw LayoutError(path: path, message: "greyscale label-id PNG: say which palette its ids use (--palette NAME)",
+                              kind: .paletteNeeded)
         }
         var ids = [UInt8](repeating: 0, count: decoded.values.count)
         for (i, v) in decoded.values.enumerated() {

@@ -28,35 +28,35 @@ extension Tensor {
         let out = map { $0 > 0 ? $0 : 0 }
         guard Tensor.needsGraph(self) else { return out }
         let y = out.detach()
-        return Tensor.record(out, inputs: [self]) { g in [Tensor.zip3(g, y, y) { g, y, _ in y > 0 ? g : 0 }] }
+        return Tensor.record(out, op: .relu, inputs: [self]) { g in [Tensor.zip3(g, y, y) { g, y, _ in y > 0 ? g : 0 }] }
     }
 
     public func leakyRelu(slope: Float = 0.2) -> Tensor {
         let out = map { $0 > 0 ? $0 : slope * $0 }
         guard Tensor.needsGraph(self) else { return out }
         let x = self.detach()
-        return Tensor.record(out, inputs: [self]) { g in [Tensor.zip3(g, x, x) { g, x, _ in x > 0 ? g : slope * g }] }
+        return Tensor.record(out, op: .leakyRelu, inputs: [self]) { g in [Tensor.zip3(g, x, x) { g, x, _ in x > 0 ? g : slope * g }] }
     }
 
     public func tanh() -> Tensor {
         let out = map(cost: 4) { fastTanh($0) }
         guard Tensor.needsGraph(self) else { return out }
         let y = out.detach()
-        return Tensor.record(out, inputs: [self]) { g in [Tensor.zip3(g, y, y) { g, y, _ in g * (1 - y * y) }] }
+        return Tensor.record(out, op: .tanh, inputs: [self]) { g in [Tensor.zip3(g, y, y) { g, y, _ in g * (1 - y * y) }] }
     }
 
     public func sigmoid() -> Tensor {
         let out = map(cost: 4) { fastSigmoid($0) }
         guard Tensor.needsGraph(self) else { return out }
         let y = out.detach()
-        return Tensor.record(out, inputs: [self]) { g in [Tensor.zip3(g, y, y) { g, y, _ in g * y * (1 - y) }] }
+        return Tensor.record(out, op: .sigmoid, inputs: [self]) { g in [Tensor.zip3(g, y, y) { g, y, _ in g * y * (1 - y) }] }
     }
 
     public func abs() -> Tensor {
         let out = map { Swift.abs($0) }
         guard Tensor.needsGraph(self) else { return out }
         let x = self.detach()
-        return Tensor.record(out, inputs: [self]) { g in
+        return Tensor.record(out, op: .abs, inputs: [self]) { g in
             [Tensor.zip3(g, x, x) { g, x, _ in x > 0 ? g : (x < 0 ? -g : 0) }]
         }
     }
@@ -65,7 +65,7 @@ extension Tensor {
         let out = map(cost: 4) { FastMath.exp($0) }
         guard Tensor.needsGraph(self) else { return out }
         let y = out.detach()
-        return Tensor.record(out, inputs: [self]) { g in [Tensor.zip3(g, y, y) { g, y, _ in g * y }] }
+        return Tensor.record(out, op: .exp, inputs: [self]) { g in [Tensor.zip3(g, y, y) { g, y, _ in g * y }] }
     }
 
     /// Natural log (of positive values).
@@ -73,21 +73,21 @@ extension Tensor {
         let out = map(cost: 4) { Foundation.log($0) }
         guard Tensor.needsGraph(self) else { return out }
         let x = self.detach()
-        return Tensor.record(out, inputs: [self]) { g in [Tensor.zip3(g, x, x) { g, x, _ in g / x }] }
+        return Tensor.record(out, op: .log, inputs: [self]) { g in [Tensor.zip3(g, x, x) { g, x, _ in g / x }] }
     }
 
     public func sqrt() -> Tensor {
         let out = map { $0.squareRoot() }
         guard Tensor.needsGraph(self) else { return out }
         let y = out.detach()
-        return Tensor.record(out, inputs: [self]) { g in [Tensor.zip3(g, y, y) { g, y, _ in g * 0.5 / y }] }
+        return Tensor.record(out, op: .sqrt, inputs: [self]) { g in [Tensor.zip3(g, y, y) { g, y, _ in g * 0.5 / y }] }
     }
 
     public func squared() -> Tensor {
         let out = map { $0 * $0 }
         guard Tensor.needsGraph(self) else { return out }
         let x = self.detach()
-        return Tensor.record(out, inputs: [self]) { g in [Tensor.zip3(g, x, x) { g, x, _ in 2 * g * x }] }
+        return Tensor.record(out, op: .squared, inputs: [self]) { g in [Tensor.zip3(g, x, x) { g, x, _ in 2 * g * x }] }
     }
 
     /// Values limited to [low, high]; the gradient is zero where clamped.
@@ -95,7 +95,7 @@ extension Tensor {
         let out = map { Swift.min(Swift.max($0, low), high) }
         guard Tensor.needsGraph(self) else { return out }
         let x = self.detach()
-        return Tensor.record(out, inputs: [self]) { g in
+        return Tensor.record(out, op: .clamped, inputs: [self]) { g in
             [Tensor.zip3(g, x, x) { g, x, _ in (x >= low && x <= high) ? g : 0 }]
         }
     }

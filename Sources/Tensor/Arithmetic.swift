@@ -6,7 +6,7 @@ extension Tensor {
         let out = Tensor.uninitialized(plan.outShape)
         broadcastBinary(kind, a.data, b.data, out.data, plan)
         guard needsGraph(a, b) else { return out }
-        return record(out, inputs: [a, b]) { g in
+        return record(out, op: kind.op, inputs: [a, b]) { g in
             switch kind {
             case .add:
                 return [a.requiresGrad ? reduceToShape(g, a.shape) : nil,
@@ -45,7 +45,7 @@ extension Tensor {
         Parallel.forRanges(count, minimumWork: Parallel.memoryBoundMinimum) { r in
             for i in r { dst[i] = scale * src[i] + shift }
         }
-        return Tensor.record(out, inputs: [self]) { g in [g.scaled(scale)] }
+        return Tensor.record(out, op: .affine, inputs: [self]) { g in [g.scaled(scale)] }
     }
 
     /// g * s without recording (used inside backward closures).
@@ -57,5 +57,17 @@ extension Tensor {
             for i in r { dst[i] = s * src[i] }
         }
         return out
+    }
+}
+
+extension BinaryKind {
+    /// The catalog entry of the operator.
+    var op: TensorOp {
+        switch self {
+        case .add: return .add
+        case .sub: return .subtract
+        case .mul: return .multiply
+        case .div: return .divide
+        }
     }
 }

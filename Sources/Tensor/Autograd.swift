@@ -2,10 +2,13 @@
 /// gradients of its inputs. The closure keeps what backward needs alive (saved
 /// activations); releasing the node after backward frees them.
 final class Node {
+    /// The op that made it: autograd errors name it.
+    let op: TensorOp
     let inputs: [Tensor]
     let backward: (Tensor) -> [Tensor?]
 
-    init(inputs: [Tensor], backward: @escaping (Tensor) -> [Tensor?]) {
+    init(op: TensorOp, inputs: [Tensor], backward: @escaping (Tensor) -> [Tensor?]) {
+        self.op = op
         self.inputs = inputs
         self.backward = backward
     }
@@ -15,15 +18,15 @@ extension Tensor {
     /// Attaches a node to an op's result when grad mode is on and some input
     /// needs a gradient. `backward` returns one gradient (or nil) per input,
     /// shaped like that input; it may skip inputs whose `requiresGrad` is false.
-    static func record(_ output: Tensor, inputs: [Tensor], backward: @escaping (Tensor) -> [Tensor?]) -> Tensor {
+    package static func record(_ output: Tensor, op: TensorOp, inputs: [Tensor], backward: @escaping (Tensor) -> [Tensor?]) -> Tensor {
         guard GradMode.isEnabled, inputs.contains(where: { $0.requiresGrad }) else { return output }
-        output.node = Node(inputs: inputs, backward: backward)
+        output.node = Node(op: op, inputs: inputs, backward: backward)
         output.requiresGrad = true
         return output
     }
 
     /// True when an op should record: saves work (and memory) in inference.
-    static func needsGraph(_ inputs: Tensor...) -> Bool {
+    package static func needsGraph(_ inputs: Tensor...) -> Bool {
         GradMode.isEnabled && inputs.contains(where: { $0.requiresGrad })
     }
 
@@ -65,10 +68,11 @@ extension Tensor {
                     continue
                 }
                 let inputGrads = node.backward(slot.tensor)
-                check(inputGrads.count == node.inputs.count, "backward returned \(inputGrads.count) gradients for \(node.inputs.count) inputs")
+                check(inputGrads.count == node.inputs.count,
+                      "\(node.op): backward returned \(inputGrads.count) gradients for \(node.inputs.count) inputs")
                 for (input, grad) in zip(node.inputs, inputGrads) {
                     guard input.requiresGrad, let grad else { continue }
-                    check(grad.count == input.count, "gradient \(grad.shape) for input \(input.shape)")
+                    check(grad.count == input.count, "\(node.op): backward gave a gradient \(grad.shape) for input \(input.shape)")
                     let shaped = grad.shape == input.shape ? grad : grad.reshaped(input.shape)
                     GradientSlot.accumulate(shaped, into: &accumulated[ObjectIdentifier(input)])
                 }
@@ -80,6 +84,10 @@ extension Tensor {
             }
         }
     }
+
+    /// The ops recorded in the graph below this tensor, inputs first (nil
+    /// entries skipped: leaves). Tests use it to see which ops a graph holds.
+    public var recordedOps: [TensorOp] { Tensor.topologicalOrder([self]).compactMap { $0.node?.op } }
 
     /// Inputs before outputs, every tensor reachable through recorded nodes once.
     static func topologicalOrder(_ roots: [Tensor]) -> [Tensor] {

@@ -52,7 +52,7 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Int
     let xs = x.detach(), ws = weight.detach()
     // Decided now, under the forward's settings: backward may run elsewhere.
     let plan = OneDNNConvolution.plan(geometry, batch: n, outChannels: cout)
-    return Tensor.record(out, inputs: inputs) { g in
+    return Tensor.record(out, op: .conv2d, inputs: inputs) { g in
         var grads: [Tensor?] = [nil, nil]
         let biasGrad: () -> Tensor? = {
             bias?.requiresGrad == true ? channelSums(g.data, batch: n, channels: cout, planeSize: geometry.outH * geometry.outW) : nil

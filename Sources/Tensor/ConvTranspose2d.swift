@@ -31,7 +31,7 @@ public func convTranspose2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, st
     let adjoint = TapGeometry(channels: cout, inH: outH, inW: outW, outH: h, outW: w, stride: stride,
                               offsetsY: (0..<kh).map { $0 - padding }, offsetsX: (0..<kw).map { $0 - padding },
                               reflect: false)
-    return Tensor.record(out, inputs: inputs) { g in
+    return Tensor.record(out, op: .convTranspose2d, inputs: inputs) { g in
         var grads: [Tensor?] = [nil, nil]
         // (On oneDNN the two gradients are separate kernels, each faster than the shared columns.)
         if x.requiresGrad && weight.requiresGrad && !adjoint.isIdentity

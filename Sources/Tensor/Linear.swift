@@ -11,7 +11,7 @@ public func matmul(_ a: Tensor, _ b: Tensor, transposeA: Bool = false, transpose
           b: b.data, ldb: b.shape[1], c: out.data, ldc: n)
     guard Tensor.needsGraph(a, b) else { return out }
     let ad = a.detach(), bd = b.detach()
-    return Tensor.record(out, inputs: [a, b]) { g in
+    return Tensor.record(out, op: .matmul, inputs: [a, b]) { g in
         var ga: Tensor?, gb: Tensor?
         if a.requiresGrad {
             // C = A B: dA = G B^T; with A^T stored, dA^T = B G^T.

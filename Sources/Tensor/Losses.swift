@@ -91,7 +91,7 @@ public func crossEntropy(logits: Tensor, targets: [Int], weights: [Float]? = nil
     let divisor: Float = reduction == .mean ? (weightSum > 0 ? Float(weightSum) : 1) : 1
     let out = Tensor(scalar: Float(total) / divisor)
     let xs = logits.detach()
-    return Tensor.record(out, inputs: [logits]) { g in
+    return Tensor.record(out, op: .crossEntropy, inputs: [logits]) { g in
         let gx = Tensor.zeros(logits.shape)
         let scale = g.scalar / divisor
         let xp = xs.data, gp = gx.data
@@ -141,7 +141,7 @@ func stableSoftplusTerm(_ x: Tensor) -> Tensor {
     let out = x.map { Foundation.log1p(FastMath.exp(-Swift.abs($0))) }
     guard Tensor.needsGraph(x) else { return out }
     let xs = x.detach()
-    return Tensor.record(out, inputs: [x]) { g in
+    return Tensor.record(out, op: .binaryCrossEntropyWithLogits, inputs: [x]) { g in
         [Tensor.zip3(g, xs, xs) { g, x, _ in
             let e = FastMath.exp(-Swift.abs(x))
             let d = e / (1 + e)

@@ -32,7 +32,7 @@ public func instanceNorm(_ x: Tensor, weight: Tensor? = nil, bias: Tensor? = nil
     let inputs = [x] + (weight.map { [$0] } ?? []) + (bias.map { [$0] } ?? [])
     guard Tensor.needsGraph(inputs) else { return out }
     let xs = x.detach(), ws = weight?.detach()
-    return Tensor.record(out, inputs: inputs) { g in
+    return Tensor.record(out, op: .instanceNorm, inputs: inputs) { g in
         normalizationBackward(g: g, x: xs, weight: ws, stats: stats, groups: n * c, channels: c, plane: plane,
                               statsPerGroup: true, needX: x.requiresGrad,
                               needWeight: weight?.requiresGrad ?? false, needBias: bias?.requiresGrad ?? false,
@@ -182,7 +182,7 @@ public func batchNorm(_ x: Tensor, weight: Tensor? = nil, bias: Tensor? = nil, r
     let xs = x.detach(), ws = weight?.detach()
     let stats = mean + meanLow + inv
     if training {
-        return Tensor.record(out, inputs: inputs) { g in
+        return Tensor.record(out, op: .batchNorm, inputs: inputs) { g in
             normalizationBackward(g: g, x: xs, weight: ws, stats: stats, groups: c, channels: c, plane: plane,
                                   statsPerGroup: false, needX: x.requiresGrad,
                                   needWeight: weight?.requiresGrad ?? false, needBias: bias?.requiresGrad ?? false,
@@ -190,7 +190,7 @@ public func batchNorm(_ x: Tensor, weight: Tensor? = nil, bias: Tensor? = nil, r
         }
     }
     // Evaluation: a fixed per-channel affine map.
-    return Tensor.record(out, inputs: inputs) { g in
+    return Tensor.record(out, op: .batchNorm, inputs: inputs) { g in
         var grads: [Tensor?] = []
         let gp = g.data
         if x.requiresGrad {

@@ -7,7 +7,7 @@ import Foundation
 /// GEMMs and the engine's own loops. Every output element is written by exactly
 /// one piece of work, and partial sums are combined in a fixed order, so results
 /// never depend on scheduling (only, for some gradients, on the thread count).
-enum Parallel {
+package enum Parallel {
     static var threads: Int { Swift.max(1, Int(openblas_get_num_threads())) }
 
     /// Work below which memory-bound loops (elementwise ops, copies, bias adds)
@@ -37,7 +37,7 @@ enum Parallel {
     }
 
     /// Calls `body(i)` for each i in 0..<count, split over threads.
-    static func forEach(_ count: Int, costPerItem: Int = 1, minimumWork: Int = 32_768,
+    package static func forEach(_ count: Int, costPerItem: Int = 1, minimumWork: Int = 32_768,
                         _ body: (Int) -> Void) {
         forRanges(count, costPerItem: costPerItem, minimumWork: minimumWork) { range in
             for i in range { body(i) }

@@ -31,7 +31,7 @@ public func gatherPixels(_ x: Tensor, _ pixels: [PixelIndex]) -> Tensor {
     }
     guard Tensor.needsGraph(x) else { return out }
     let shape = x.shape
-    return Tensor.record(out, inputs: [x]) { g in
+    return Tensor.record(out, op: .gatherPixels, inputs: [x]) { g in
         let gx = Tensor.zeros(shape)
         let gs = g.data, gd = gx.data
         for (k, p) in pixels.enumerated() {

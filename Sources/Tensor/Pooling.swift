@@ -37,7 +37,7 @@ public func avgPool2d(_ x: Tensor, kernel: Int, stride: Int, padding: Int = 0, c
             }
         }
     }
-    return Tensor.record(out, inputs: [x]) { g in
+    return Tensor.record(out, op: .avgPool2d, inputs: [x]) { g in
         let gx = Tensor.zeros(x.shape)
         let gs = g.data, gd = gx.data
         Parallel.forEach(n * c, costPerItem: outH * outW * kernel * kernel, minimumWork: 1 << 16) { p in

@@ -6,7 +6,7 @@ extension Tensor {
         let total = VectorReductions.sum(data, count)
         let out = Tensor(scalar: Float(total))
         let original = shape
-        return Tensor.record(out, inputs: [self]) { g in [Tensor(shape: original, repeating: g.scalar)] }
+        return Tensor.record(out, op: .sum, inputs: [self]) { g in [Tensor(shape: original, repeating: g.scalar)] }
     }
 
     /// Mean of all elements, shape [].
@@ -24,7 +24,7 @@ extension Tensor {
         let reduced = GradMode.withoutGrad { reduceToShape(self.detach(), kept) }
         let out = reduced.storage === storage ? reduced.copy() : reduced
         let original = shape
-        let result = Tensor.record(out, inputs: [self]) { g in [g.broadcast(to: original)] }
+        let result = Tensor.record(out, op: .sum, inputs: [self]) { g in [g.broadcast(to: original)] }
         if keepDims { return result }
         let squeezed = kept.enumerated().filter { !axes.contains($0.offset) }.map { $0.element }
         return result.reshaped(squeezed)

@@ -26,7 +26,7 @@ public func resizeNearest(_ x: Tensor, height: Int, width: Int) -> Tensor {
             }
         }
     }
-    return Tensor.record(out, inputs: [x]) { g in
+    return Tensor.record(out, op: .resizeNearest, inputs: [x]) { g in
         let gx = Tensor.zeros(x.shape)
         let gs = g.data, gd = gx.data
         Parallel.forEach(n * c, costPerItem: height * width, minimumWork: 1 << 16) { p in
@@ -72,7 +72,7 @@ public func pad2d(_ x: Tensor, top: Int, bottom: Int, left: Int, right: Int,
             }
         }
     }
-    return Tensor.record(out, inputs: [x]) { g in
+    return Tensor.record(out, op: .pad2d, inputs: [x]) { g in
         let gx = Tensor.zeros(x.shape)
         let gs = g.data, gd = gx.data
         Parallel.forEach(n * c, costPerItem: oh * ow, minimumWork: 1 << 16) { p in
@@ -105,7 +105,7 @@ public func crop2d(_ x: Tensor, top: Int, left: Int, height: Int, width: Int) ->
             (dst + (p * height + y) * width).update(from: src + p * h * w + (top + y) * w + left, count: width)
         }
     }
-    return Tensor.record(out, inputs: [x]) { g in
+    return Tensor.record(out, op: .crop2d, inputs: [x]) { g in
         [pad2d(g, top: top, bottom: h - top - height, left: left, right: w - left - width)]
     }
 }

@@ -14,7 +14,7 @@ extension Tensor {
         check(Tensor.elementCount(target) == count, "reshape \(shape) (\(count) elements) to \(newShape)")
         let out = Tensor(shape: target, storage: storage)
         let original = shape
-        return Tensor.record(out, inputs: [self]) { g in [g.reshaped(original)] }
+        return Tensor.record(out, op: .reshaped, inputs: [self]) { g in [g.reshaped(original)] }
     }
 
     /// Flattens everything after the first dimension: [N, ...] -> [N, rest].
@@ -29,7 +29,7 @@ extension Tensor {
         let out = Tensor.uninitialized(target)
         broadcastBinary(.add, data, zero.data, out.data, plan)
         let original = shape
-        return Tensor.record(out, inputs: [self]) { g in [reduceToShape(g, original)] }
+        return Tensor.record(out, op: .broadcast, inputs: [self]) { g in [reduceToShape(g, original)] }
     }
 
     /// Joins tensors along `axis`; all other dimensions must agree.
@@ -60,7 +60,7 @@ extension Tensor {
         }
         guard needsGraph(parts) else { return out }
         let sizes = parts.map { $0.shape[axis] }
-        return record(out, inputs: parts) { g in
+        return record(out, op: .concat, inputs: parts) { g in
             var start = 0
             return zip(parts, sizes).map { p, size in
                 defer { start += size }
@@ -69,7 +69,7 @@ extension Tensor {
         }
     }
 
-    static func needsGraph(_ inputs: [Tensor]) -> Bool {
+    package static func needsGraph(_ inputs: [Tensor]) -> Bool {
         GradMode.isEnabled && inputs.contains(where: { $0.requiresGrad })
     }
 
@@ -90,7 +90,7 @@ extension Tensor {
         }
         guard Tensor.needsGraph(self) else { return out }
         let fullShape = shape
-        return Tensor.record(out, inputs: [self]) { g in
+        return Tensor.record(out, op: .slice, inputs: [self]) { g in
             let full = Tensor.zeros(fullShape)
             let gs = g.data, fd = full.data
             for o in 0..<outer { (fd + o * rowIn + off).update(from: gs + o * rowOut, count: rowOut) }

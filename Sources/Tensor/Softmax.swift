@@ -15,7 +15,7 @@ private func softmaxAlongAxis(_ x: Tensor, axis: Int, log: Bool) -> Tensor {
     let (out, outer, size, inner) = softmaxForward(x, axis: axis, log: log)
     guard Tensor.needsGraph(x) else { return out }
     let y = out.detach()
-    return Tensor.record(out, inputs: [x]) { g in
+    return Tensor.record(out, op: (log ? .logSoftmax : .softmax), inputs: [x]) { g in
         let gx = Tensor.uninitialized(x.shape)
         let gp = g.data, yp = y.data, dp = gx.data
         Parallel.forEach(outer, costPerItem: size * inner * 2, minimumWork: 1 << 16) { o in

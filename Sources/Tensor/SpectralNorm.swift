@@ -36,7 +36,7 @@ public func spectralNormalized(_ weight: Tensor, u: Tensor, v: Tensor, powerIter
     let result = out.storage === weight.storage ? out.copy() : out
     guard Tensor.needsGraph(weight) else { return result }
     let uSaved = u.copy(), vSaved = v.copy(), ws = weight.detach()
-    return Tensor.record(result, inputs: [weight]) { g in
+    return Tensor.record(result, op: .spectralNormalized, inputs: [weight]) { g in
         // d(W / sigma) = g / sigma - (sum g*W) / sigma^2 * u v^T
         var dot: Double = 0
         for i in 0..<ws.count { dot += Double(g.data[i]) * Double(ws.data[i]) }

@@ -54,7 +54,7 @@ public final class Tensor {
     }
 
     /// Memory the caller fills completely before anyone reads it.
-    static func uninitialized(_ shape: [Int]) -> Tensor {
+    package static func uninitialized(_ shape: [Int]) -> Tensor {
         Tensor(shape: shape, storage: Storage(uninitializedCount: elementCount(shape)))
     }
 
@@ -113,7 +113,7 @@ public final class Tensor {
     /// True for tensors not produced by a recorded op.
     public var isLeaf: Bool { node == nil && !graphReleased }
 
-    var data: UnsafeMutablePointer<Float> { storage.base }
+    package var data: UnsafeMutablePointer<Float> { storage.base }
 
     // MARK: Reading and writing values
 

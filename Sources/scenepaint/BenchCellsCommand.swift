@@ -17,8 +17,8 @@ struct BenchCellsCommand: ParsableCommand {
     var columns: Int = 60
     @Option(help: "Cells down the frame.")
     var rows: Int = 30
-    @Option(help: "Pixels of one cell, WIDTHxHEIGHT (the error is measured at this resolution).")
-    var cell: String = "8x16"
+    @Option(help: ArgumentHelp("Pixels of one cell, WIDTHxHEIGHT, each side 1-64 (the error is measured at this resolution).", valueName: "WxH"))
+    var cell = Size(width: 8, height: 16)
     @Option(help: "Timed rounds over all images (after one warm-up).")
     var rounds: Int = 5
     @Option(help: "Also compare the sixel encoders at this pane size in pixels (decoded with libsixel); 0 skips.")
@@ -31,7 +31,7 @@ struct BenchCellsCommand: ParsableCommand {
     }
 
     func run() throws {
-        guard let (cw, ch) = SizeArgument.parse(cell, maximumSide: 64) else { throw ValidationError("--cell \(cell): give WIDTHxHEIGHT, like 8x16") }
+        let (cw, ch) = try cell.within(64, option: "--cell").pair
         guard columns > 0, rows > 0 else { throw ValidationError("--columns and --rows must be positive") }
         let sources = try images.map { try RGBImage.read(path: $0) }
         let (cols, rws) = (columns, rows)

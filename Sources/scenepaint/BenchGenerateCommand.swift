@@ -12,8 +12,7 @@ struct BenchGenerateCommand: ParsableCommand {
         commandName: "generate",
         abstract: "Time all views of a layout (default 256x256) at 1 and 2 threads, interleaved; print medians.")
 
-    @Option(help: "Model file (default: models/\(ModelLoader.defaultModelName); without one, a freshly initialised default-size model).")
-    var model: String?
+    @OptionGroup var modelOption: ModelOption
     @Option(help: "Layout PNG (default: samples/lake.png if it fits the model, else a generated scene using every class).")
     var layout: String?
     @Option(help: "Layout side in pixels (the layout is resized to it).")
@@ -130,7 +129,7 @@ struct BenchGenerateCommand: ParsableCommand {
     }
 
     func loadGenerator() throws -> (any SceneGenerator, String) {
-        if let path = model ?? ModelLoader.defaultModelPath() {
+        if let path = modelOption.pathOrDefault() {
             return (try ModelLoader.load(path: path), path)
         }
         let palette = Self.benchmarkPalette()

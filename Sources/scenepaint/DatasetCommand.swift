@@ -12,20 +12,6 @@ struct DatasetCommand: ParsableCommand {
         abstract: "Make procedural landscape training data (layouts with photo-like renders).",
         subcommands: [Synth.self, Sheet.self, Scene.self, Render.self, DatasetEdgesCommand.self, Styles.self])
 
-    /// WxH, e.g. 256x256 or 512x256.
-    struct Size: ExpressibleByArgument {
-        let width: Int
-        let height: Int
-        init?(argument: String) {
-            guard let (w, h) = SizeArgument.parse(argument) else { return nil }
-            width = w
-            height = h
-        }
-        init(width: Int, height: Int) { self.width = width; self.height = height }
-        /// Help shows the default as it is typed ("256x256", not the struct).
-        var defaultValueDescription: String { "\(width)x\(height)" }
-    }
-
     /// The painted splits hold painted layouts only (`--mix painted`).
     enum Split: String, ExpressibleByArgument, CaseIterable {
         case train, val, test, valPainted = "val-painted", testPainted = "test-painted"
@@ -38,7 +24,7 @@ struct DatasetCommand: ParsableCommand {
 
         @Option(name: .long, help: "Output directory.") var out: String
         @Option(name: .long, help: "Number of pairs.") var count: Int
-        @Option(name: .long, help: "Image size WxH (square or 2:1 work best).") var size: Size = Size(width: 256, height: 256)
+        @Option(name: .long, help: ArgumentHelp("Image size WxH (square or 2:1 work best).", valueName: "WxH")) var size: Size = Size(width: 256, height: 256)
         @Option(name: .long, help: "Dataset seed.") var seed: UInt64 = 1
         @Option(name: .long, help: "Write into DIR/SPLIT; the split also enters every pair's seed.") var split: Split?
         @Option(name: .long, help: "Worker threads (default: all cores).") var jobs: Int?
@@ -100,7 +86,7 @@ struct DatasetCommand: ParsableCommand {
         var painted: String?
         @Option(name: .long, help: "Scene seed.") var seed: UInt64 = 1
         @Option(name: .long, help: "Style seed for the render (default: from the scene seed).") var styleSeed: UInt64?
-        @Option(name: .long, help: "Size WxH.") var size: Size = Size(width: 256, height: 256)
+        @Option(name: .long, help: ArgumentHelp("Size WxH.", valueName: "WxH")) var size: Size = Size(width: 256, height: 256)
         @Option(name: .shortAndLong, help: "Output layout PNG (indexed, landscape palette).") var output: String
         @Option(name: .long, help: "Also write the render here.") var image: String?
 

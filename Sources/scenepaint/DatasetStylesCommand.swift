@@ -13,7 +13,7 @@ extension DatasetCommand {
         @Option(name: .long, help: "Output directory (layouts/, images/).") var out: String
         @Option(name: .long, help: "Number of layouts.") var layouts: Int = 32
         @Option(name: .long, help: "Style seeds per layout.") var styles: Int = 4
-        @Option(name: .long, help: "Image size WxH.") var size: Size = Size(width: 256, height: 256)
+        @Option(name: .long, help: ArgumentHelp("Image size WxH.", valueName: "WxH")) var size: Size = Size(width: 256, height: 256)
         @Option(name: .long, help: "Seed.") var seed: UInt64 = 5
         @Option(name: .long, help: "Worker threads (default: all cores).") var jobs: Int?
 

@@ -17,8 +17,7 @@ struct EditCommand: ParsableCommand {
     @Argument(help: "Layout PNG to open; a path that does not exist yet starts a new layout saved there.")
     var layout: String?
 
-    @Option(help: "Trained model to generate with (default: models/landscape-lggan.safetensors when the layout uses its palette; \"none\" for the stand-in generator, shown as \"no model\").")
-    var model: String?
+    @OptionGroup var modelOption: ModelOption
 
     @Option(name: .customLong("and-model"), help: "Another model to load beside --model; m switches between them (default: models/\(ModelLoader.ecganModelName) beside the bundled LGGAN, when it exists).")
     var andModel: [String] = []
@@ -26,11 +25,10 @@ struct EditCommand: ParsableCommand {
     @Option(help: "Force the graphics (default: ask the terminal; `scenepaint doctor` says what it answers).")
     var graphics: GraphicsMode?
 
-    @Option(help: "Palette of a new layout, or of a greyscale label-id PNG.")
-    var palette: String?
+    @OptionGroup var paletteOption: PaletteOption
 
-    @Option(help: "Size of a new layout, WIDTHxHEIGHT.")
-    var size: String = "128x64"
+    @Option(help: ArgumentHelp("Size of a new layout, WIDTHxHEIGHT (each side 1-4096).", valueName: "WxH"))
+    var size = Size(width: 128, height: 64)
 
     @Option(help: ArgumentHelp("Append editor timing lines to this file (benchmarks).", visibility: .hidden))
     var trace: String?
@@ -42,10 +40,8 @@ struct EditCommand: ParsableCommand {
         }
         let locator = ResourceLocator.standard()
         let library = try? PaletteLibrary.bundled(locator: locator)
-        let explicitPalette = try palette.map { name -> Palette in
-            guard let library else { throw Failure("cannot find the palettes/ directory (set SCENEPAINT_HOME)") }
-            return try library.named(name)
-        }
+        let explicitPalette = try paletteOption.resolved(in: library)
+        let model = modelOption.model
 
         var layoutPath = layout.map { ($0 as NSString).expandingTildeInPath }
         let initial: Layout
@@ -53,9 +49,7 @@ struct EditCommand: ParsableCommand {
         if let path = layoutPath, FileManager.default.fileExists(atPath: path) {
             initial = try LayoutFile.read(path: path, palette: explicitPalette, library: library)
         } else {
-            guard let (width, height) = SizeArgument.parse(size, maximumSide: 4096) else {
-                throw Failure("--size \(size): give WIDTHxHEIGHT, 1-4096 each, like 128x64")
-            }
+            let (width, height) = (size.width, size.height)
             guard let chosen = explicitPalette ?? Self.defaultPalette(library) else {
                 throw Failure("no palette for a new layout: cannot find the palettes/ directory (set SCENEPAINT_HOME)")
             }

@@ -24,7 +24,7 @@ struct EvalCommand: ParsableCommand {
             evaluator's own features: it is not FID.
             """)
 
-    @Option(name: .long, help: "Generator model file (default: models/\(ModelLoader.defaultModelName)), 'flat' (palette colours: the floor) or 'shaded' (the editor's stand-in).") var model: String?
+    @OptionGroup var modelOption: ModelOption
     @Option(name: .long, help: "Test pairs: DIR/layouts/NNNNNN.png, DIR/images/NNNNNN.png (and manifest.json).") var data: String?
     @Option(name: .customLong("style-spread"), help: "Diversity against the real spread: a 'scenepaint dataset styles' directory (colour statistics and multi-scale pixel distance; with or without --data).") var styleSpread: String?
     @Option(name: .customLong("style-spread-layouts"), help: "Layouts of --style-spread to use (default: all).") var styleSpreadLayouts: Int?
@@ -34,7 +34,7 @@ struct EvalCommand: ParsableCommand {
     @Option(name: .long, help: "Evaluator segmenter (default: models/landscape-segmenter.safetensors).") var evaluator: String?
     @Option(name: .customLong("diversity-seeds"), help: "Seeds per layout for diversity (models with a noise input).") var diversitySeeds: Int = 4
     @Option(name: .customLong("diversity-layouts"), help: "Layouts used for diversity.") var diversityLayouts: Int = 16
-    @Option(name: .long, help: "Resize test layouts to WxH (or S) before generating, e.g. the model's training size (default: as stored).") var size: TrainSegmenterCommand.Size?
+    @Option(name: .long, help: ArgumentHelp("Resize test layouts to WxH (or S) before generating, e.g. the model's training size (default: as stored).", valueName: "WxH")) var size: Size?
     @Flag(name: .long, help: "Also score the model's global and local branches on their own (LGGAN).") var branches = false
     @Option(name: .customLong("small-share"), help: "Classes under this pixel share are small-object classes.") var smallShare: Double = 0.02
     @OptionGroup var precisionOption: PrecisionOption
@@ -47,9 +47,7 @@ struct EvalCommand: ParsableCommand {
         let evaluatorPath = try evaluator ?? Self.bundledEvaluator()
         let segmenter = try SegmenterCheckpoint.load(path: evaluatorPath).model
         let palette = segmenter.configuration.palette
-        guard let modelSpec = model ?? ModelLoader.defaultModelPath() else {
-            throw Failure("no --model given and models/\(ModelLoader.defaultModelName) not found")
-        }
+        let modelSpec = try modelOption.path()
         let generator = try Self.loadGenerator(modelSpec, palette: palette, precision: try precisionOption.resolved(fallback: "f32"))
         if let styleSpread {
             let spreadData = try PairedDataset(directory: styleSpread, palette: palette)

@@ -50,8 +50,7 @@ struct GenerateCommand: ParsableCommand {
 
     @Argument(help: "A layout PNG (indexed, label ids or class colours).")
     var layout: String?
-    @Option(help: "Model file (default: models/\(ModelLoader.defaultModelName)).")
-    var model: String?
+    @OptionGroup var modelOption: ModelOption
     @Option(help: "Seed of the style code (models with one give a different scene per seed; default 0).")
     var seed: UInt64?
     @Option(help: "Take the look of this reference image (PNG, sides 32-4096; models with a style encoder).")
@@ -64,18 +63,16 @@ struct GenerateCommand: ParsableCommand {
     var sheetStyles: String?
     @Option(help: "Reproduce a picture: the seed and style saved in its PNG text chunks (written by generate and the editor's export).")
     var settingsFrom: String?
-    @Option(help: "Resize the layout (nearest) to WxH before generating, e.g. 512x256.")
-    var size: String?
+    @Option(help: ArgumentHelp("Resize the layout (nearest) to WxH before generating, e.g. 512x256 (each side 1-4096).", valueName: "WxH"))
+    var size: Size?
     @Option(name: .shortAndLong, help: "Output PNG of the chosen view.")
     var output: String?
     @Option(help: "The view to write.")
     var view: ViewArgument = ViewArgument(view: .fused)
     @Option(help: "Write every view into this directory.")
     var allViews: String?
-    @Option(help: "Palette of a greyscale label-id layout (default: the model's).")
-    var palette: String?
-    @Option(help: "BLAS/engine threads.")
-    var threads: Int = 2
+    @OptionGroup var paletteOption: PaletteOption
+    @OptionGroup var threads: ThreadsOption
     @OptionGroup var precisionOption: PrecisionOption
     @Option(help: "Instead of one layout: measure how the views differ over a dataset's first --count pairs (per-class local weight, L1 and detail of each view; Markdown).")
     var report: String?
@@ -103,14 +100,8 @@ struct GenerateCommand: ParsableCommand {
     }
 
     func run() throws {
-        BLASInfo.setThreads(threads)
-        let modelPath: String
-        if let model { modelPath = model } else {
-            guard let found = ModelLoader.defaultModelPath() else {
-                throw Failure("no model given and models/\(ModelLoader.defaultModelName) not found (pass --model)")
-            }
-            modelPath = found
-        }
+        threads.apply()
+        let modelPath = try modelOption.path()
         let generator = try ModelLoader.load(path: modelPath, precision: try precisionOption.resolved())
         if let report {
             let dataset = try PairedDataset(directory: report, palette: generator.palette)
@@ -132,12 +123,9 @@ struct GenerateCommand: ParsableCommand {
             }
             return
         }
-        var labels = try Self.readLayout(layout!, palette: palette, generator: generator, modelPath: modelPath).labels
-        if let size {
-            guard let (width, height) = SizeArgument.parse(size, maximumSide: 4096) else {
-                throw ValidationError("--size must be WxH, e.g. 256x256 (each side 1-4096)")
-            }
-            labels = labels.resized(width: width, height: height)
+        var labels = try Self.readLayout(layout!, palette: paletteOption, generator: generator, modelPath: modelPath).labels
+        if let size = try size?.within(4096, option: "--size") {
+            labels = labels.resized(width: size.width, height: size.height)
         }
         let coded = generator as? any StyleCodedGenerator
         if let styleSheet {
@@ -199,16 +187,15 @@ struct GenerateCommand: ParsableCommand {
 
     /// Reads a layout and checks it uses the model's palette. Greyscale id
     /// PNGs carry no palette: they are read with --palette or the model's.
-    static func readLayout(_ path: String, palette name: String?, generator: any SceneGenerator, modelPath: String) throws -> Layout {
+    static func readLayout(_ path: String, palette option: PaletteOption, generator: any SceneGenerator, modelPath: String) throws -> Layout {
         let library = try? PaletteLibrary.bundled()
-        var explicit: Palette?
-        if let name { explicit = try (library ?? PaletteLibrary(palettes: [])).named(name) }
+        let explicit = try option.resolved(in: library)
         var libraryWithModel = library?.palettes ?? []
         if !libraryWithModel.contains(where: { $0.name == generator.palette.name }) { libraryWithModel.append(generator.palette) }
         let layout: Layout
         do {
             layout = try LayoutFile.read(path: path, palette: explicit, library: PaletteLibrary(palettes: libraryWithModel))
-        } catch let error as LayoutError where explicit == nil && error.message.hasPrefix("greyscale label-id PNG") {
+        } catch let error as LayoutError where explicit == nil && error.kind == .paletteNeeded {
             layout = try LayoutFile.read(path: path, palette: generator.palette)
         }
         try PaletteCompatibility.check(layout.palette, of: "the layout", against: generator.palette, of: modelPath)

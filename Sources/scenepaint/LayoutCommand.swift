@@ -17,12 +17,11 @@ struct LayoutCommand: ParsableCommand {
         @Argument(help: "A layout PNG (indexed, label ids, or class colours).")
         var file: String
 
-        @Option(help: "The palette the file uses, when it cannot be told from the file.")
-        var palette: String?
+        @OptionGroup var paletteOption: PaletteOption
 
         func run() throws {
             let library = try PaletteLibrary.bundled()
-            let explicit = try palette.map { try library.named($0) }
+            let explicit = try paletteOption.resolved(in: library)
             let layout = try LayoutFile.read(path: file, palette: explicit, library: library)
             print("\(file): \(layout.width)x\(layout.height), palette \(layout.palette.name)")
             for (cls, share) in layout.classShares() {

@@ -6,6 +6,7 @@ struct Scenepaint: ParsableCommand {
         abstract: "Paint semantic layouts in the terminal and watch a CPU GAN turn them into scenes.",
         subcommands: [
             EditCommand.self,
+            KeysCommand.self,
             GenerateCommand.self,
             PalettesCommand.self,
             LayoutCommand.self,

@@ -17,12 +17,11 @@ struct ShowCommand: ParsableCommand {
     @Option(help: "Force a graphics mode (default: ask the terminal; `scenepaint doctor` says what it answers).")
     var mode: GraphicsMode?
 
-    @Option(help: "Palette for a greyscale label-id PNG (shows it as a layout).")
-    var palette: String?
+    @OptionGroup var paletteOption: PaletteOption
 
     func run() throws {
         let library = try? PaletteLibrary.bundled()
-        let image = try Self.load(file, palette: palette, library: library)
+        let image = try Self.load(file, palette: try paletteOption.resolved(in: library), library: library)
         let onTerminal = isatty(STDOUT_FILENO) != 0
         let caps = onTerminal ? TerminalProbe.probe() : TerminalCapabilities(truecolor: TerminalCapabilities.truecolorFromEnvironment())
         let chosen = mode ?? (onTerminal ? GraphicsMode.best(for: caps) : .truecolor)
@@ -60,10 +59,9 @@ struct ShowCommand: ParsableCommand {
 
     /// A palette PNG (or a label-id PNG with --palette) is shown as a layout
     /// with exact class colours; anything else as an image.
-    static func load(_ path: String, palette: String?, library: PaletteLibrary?) throws -> TerminalImage {
+    static func load(_ path: String, palette: Palette?, library: PaletteLibrary?) throws -> TerminalImage {
         if let palette {
-            guard let library else { throw Failure("cannot find the palettes/ directory") }
-            return TerminalImage(layout: try LayoutFile.read(path: path, palette: try library.named(palette), library: library))
+            return TerminalImage(layout: try LayoutFile.read(path: path, palette: palette, library: library))
         }
         if let layout = try? LayoutFile.read(path: path, library: library) {
             return TerminalImage(layout: layout)

@@ -36,16 +36,15 @@ struct TrainCommand: ParsableCommand {
         @Option(help: "Split of a real dataset (train/val; default: the training split).")
         var split: String?
         @OptionGroup var training: GANTrainingArguments
-        @Option(help: "Training crop: N (square) or WxH (Cityscapes: 512x256), sides multiples of the model's size multiple (default 128).")
-        var size: String = "128"
+        @Option(help: ArgumentHelp("Training crop: N (square) or WxH (Cityscapes: 512x256), sides multiples of the model's size multiple, at most 4096.", valueName: "WxH"))
+        var size = Size(width: 128, height: 128)
         @Option(help: "Weight of the local L1 of Eq. 2.")
         var localL1Weight: Float = 10
         @Option(help: "Weight of an L1 between the global image and the real one (default 10; on --resume, the checkpoint's).")
         var globalL1Weight: Float?
         @Option(help: "Weight of discriminator feature matching.")
         var featureMatchingWeight: Float = 10
-        @Option(help: "BLAS/engine threads.")
-        var threads: Int = 2
+        @OptionGroup var threads: ThreadsOption
 
         @Option(help: "Architecture: standard (the shipped CPU model), tiny, or authors (the paper's full size: ngf 64, 9 local blocks, 7x7 kernels, SPADE hidden 128, ndf 64). Options below override it.")
         var preset: LGGANPreset = .standard
@@ -82,7 +81,7 @@ struct TrainCommand: ParsableCommand {
         var discriminatorWidth: Int?
 
         func run() throws {
-            BLASInfo.setThreads(threads)
+            threads.apply()
             let library = try? PaletteLibrary.bundled()
             guard let dataDirectory = data else { throw ValidationError("--data is required (also when resuming)") }
             let trainer: LGGANTrainer
@@ -130,10 +129,6 @@ struct TrainCommand: ParsableCommand {
             (format ?? DatasetFormat.detect(directory)).source(split: split)
         }
 
-        func validate() throws {
-            guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
-        }
-
         /// A trainer whose generator starts as the model in `path` (WarmStart).
         func warmStartedTrainer(from path: String, palette: Palette) throws -> LGGANTrainer {
             let trained = try ModelLoader.loadLGGAN(path: path)
@@ -171,13 +166,9 @@ struct TrainCommand: ParsableCommand {
             return c
         }
 
-        /// --size as (width, height): "N" or "WxH".
+        /// --size as (width, height).
         func cropSize() throws -> (Int, Int) {
-            if let n = Int(size), n > 0 { return (n, n) }
-            guard let (w, h) = SizeArgument.parse(size, maximumSide: 4096) else {
-                throw ValidationError("--size must be N or WxH, e.g. 128 or 512x256 (each side 1-4096)")
-            }
-            return (w, h)
+            try size.within(4096, option: "--size").pair
         }
 
         func makeOptions() throws -> LGGANTrainingOptions {

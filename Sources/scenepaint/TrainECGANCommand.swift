@@ -32,8 +32,7 @@ struct TrainECGANCommand: ParsableCommand {
     var reconstructionWeight: Float = 10
     @Option(help: "The label generator G_l: a segmenter file trained here (not the evaluator).")
     var labelNetwork: String?
-    @Option(help: "BLAS/engine threads.")
-    var threads: Int = 2
+    @OptionGroup var threads: ThreadsOption
 
     @Flag(help: "ECGAN++: multi-scale and cross-scale contrast (Eq. 5-6) and class-specific pixel generation.")
     var plusPlus = false
@@ -68,7 +67,6 @@ struct TrainECGANCommand: ParsableCommand {
     var initFrom: String?
 
     func validate() throws {
-        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
         guard size > 0 && size % 16 == 0 else { throw ValidationError("--size must be a positive multiple of 16") }
         if style.styleEncoder && style.styleCode == 0 {
             throw ValidationError("--style-encoder needs a style code: pass --style-code N (e.g. 16)")
@@ -76,7 +74,7 @@ struct TrainECGANCommand: ParsableCommand {
     }
 
     func run() throws {
-        BLASInfo.setThreads(threads)
+        threads.apply()
         let library = try? PaletteLibrary.bundled()
         guard let dataDirectory = data else { throw ValidationError("--data is required (also when resuming)") }
         let trainer: ECGANTrainer

@@ -19,20 +19,9 @@ struct TrainSegmenterCommand: ParsableCommand {
             and RUN/log.jsonl. Run it with 'nice -n 10' next to other training.
             """)
 
-    /// S or WxH.
-    struct Size: ExpressibleByArgument {
-        let width: Int
-        let height: Int
-        init?(argument: String) {
-            if let s = Int(argument), s > 0, s <= PNGCodec.defaultMaxSide { (width, height) = (s, s); return }
-            guard let (w, h) = SizeArgument.parse(argument) else { return nil }
-            (width, height) = (w, h)
-        }
-    }
-
     @Option(name: .long, help: "Training pairs: DIR/layouts/NNNNNN.png and DIR/images/NNNNNN.png.") var data: String
     @Option(name: .long, help: "Run directory (checkpoints, log, exported evaluator).") var out: String
-    @Option(name: .long, help: "Input size S or WxH, multiples of 2^depth (default 128; a resumed run keeps its own).") var size: Size?
+    @Option(name: .long, help: ArgumentHelp("Input size S or WxH, multiples of 2^depth (default 128; a resumed run keeps its own).", valueName: "WxH")) var size: Size?
     @Option(name: .long, help: "Images per step.") var batch: Int = 8
     @Option(name: .long, help: "Total optimiser steps of the run.") var steps: Int = 3000
     @Flag(name: .long, help: "Continue the run in --out from its checkpoint.") var resume = false
@@ -46,12 +35,12 @@ struct TrainSegmenterCommand: ParsableCommand {
     @Option(name: .long, help: "Validation pairs scored at each checkpoint (e.g. the val split).") var val: String?
     @Option(name: .customLong("val-count"), help: "Validation pairs to score.") var valCount: Int = 64
     @Option(name: .long, help: "Palette name or JSON file (default: the one the layouts name).") var palette: String?
-    @Option(name: .long, help: "OpenBLAS / engine threads (default: OpenBLAS's choice).") var threads: Int?
+    @OptionGroup var threads: ThreadsOption
     @Option(name: .customLong("init"), help: ArgumentHelp("Start a new run from this evaluator's weights (fine-tuning; its palette, size, width and depth are kept).", valueName: "file"))
     var initialWeights: String?
 
     func run() throws {
-        if let threads { BLASInfo.setThreads(threads) }
+        threads.apply()
         var options = SegmenterTrainingOptions(dataDirectory: data, runDirectory: out)
         options.inputWidth = size?.width
         options.inputHeight = size?.height

@@ -21,7 +21,8 @@ final class ExportQueueTests: XCTestCase {
     }
 
     func testAnExportWritesTheLayoutAsPaintedAtTheRequestWhileEditsGoOn() throws {
-        let scheduler = PreviewScheduler(generator: StubGenerator(delay: 0.2), debounce: 0)
+        let generator = SteppedGenerator()
+        let scheduler = PreviewScheduler(generator: generator, debounce: 0, clock: ManualClock())
         defer { scheduler.stop() }
         let woke = expectation(description: "onFinish")
         let exports = ExportQueue(onFinish: { woke.fulfill() })
@@ -32,6 +33,7 @@ final class ExportQueueTests: XCTestCase {
         // The next edits remove class 1: the export must still show it.
         scheduler.request(Fixture.layout(["0022", "0022"]).labels, seed: 1)
         scheduler.request(Fixture.layout(["0033", "0033"]).labels, seed: 1)
+        generator.releaseAll()
         XCTAssertTrue(exports.waitUntilIdle(timeout: 20))
         wait(for: [woke], timeout: 5)
         XCTAssertEqual(exports.takeMessages(), ["exported class view to \(directory!)/lake-class-water.png"])
@@ -44,7 +46,8 @@ final class ExportQueueTests: XCTestCase {
     }
 
     func testExportsFinishInTheOrderAsked() {
-        let scheduler = PreviewScheduler(generator: StubGenerator(delay: 0.05), debounce: 0)
+        let generator = SteppedGenerator()
+        let scheduler = PreviewScheduler(generator: generator, debounce: 0, clock: ManualClock())
         defer { scheduler.stop() }
         let exports = ExportQueue()
         let first = Fixture.layout(["01"]).labels
@@ -53,6 +56,7 @@ final class ExportQueueTests: XCTestCase {
         exports.submit(job(.allViews, first), scheduler: scheduler)
         scheduler.request(second, seed: 1)
         exports.submit(job(.view(.fused, inspectedClass: nil), second), scheduler: scheduler)
+        generator.releaseAll()
         XCTAssertTrue(exports.waitUntilIdle(timeout: 20))
         XCTAssertEqual(exports.takeMessages(), [
             "exported 8 views to \(directory!)/lake-*.png",  // 6 views + 2 classes present
@@ -61,7 +65,7 @@ final class ExportQueueTests: XCTestCase {
     }
 
     func testAFailedGenerationIsOneLine() {
-        let scheduler = PreviewScheduler(generator: BrokenGenerator(), debounce: 0)
+        let scheduler = PreviewScheduler(generator: BrokenGenerator(), debounce: 0, clock: ManualClock())
         defer { scheduler.stop() }
         let exports = ExportQueue()
         exports.submit(job(.allViews, Fixture.layout(["01"]).labels), scheduler: scheduler)
@@ -75,7 +79,7 @@ final class ExportQueueTests: XCTestCase {
     }
 
     func testAnExportWhoseGeneratorStopsSaysSo() {
-        let scheduler = PreviewScheduler(generator: StubGenerator(), debounce: 0)
+        let scheduler = PreviewScheduler(generator: StubGenerator(), debounce: 0, clock: ManualClock())
         scheduler.stop()
         let exports = ExportQueue()
         exports.submit(job(.allViews, Fixture.layout(["01"]).labels), scheduler: scheduler)

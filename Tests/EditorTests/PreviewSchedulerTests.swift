@@ -3,36 +3,45 @@ import Generation
 import Layouts
 import XCTest
 
+/// The scheduler runs on a ManualClock and a SteppedGenerator: every wait
+/// and every generation time is set by the test, nothing sleeps.
 final class PreviewSchedulerTests: XCTestCase {
     func testABurstOfRequestsIsDebouncedIntoOneGeneration() {
         let generator = StubGenerator()
-        let scheduler = PreviewScheduler(generator: generator, debounce: 0.2)
+        let clock = ManualClock()
+        let scheduler = PreviewScheduler(generator: generator, debounce: 0.2, clock: clock)
         defer { scheduler.stop() }
         var labels = LabelMap(width: 4, height: 4)
         for i in 0..<10 {
             labels.ids[i] = 1
             scheduler.request(labels, seed: 1)
         }
+        XCTAssertEqual(clock.sleeperDeadline(), 0.2, "the worker waits out the debounce")
+        XCTAssertEqual(generator.calls, 0)
+        clock.advance(by: 0.2)
         XCTAssertTrue(scheduler.waitUntilIdle(timeout: 10))
         XCTAssertEqual(generator.calls, 1)
         XCTAssertEqual(scheduler.statistics.superseded, 9)
         let result = scheduler.takeResult()
         XCTAssertEqual(result?.requestID, 10)
         XCTAssertEqual(result?.labels, labels, "the newest layout is the one generated")
+        XCTAssertEqual(result?.requestedAt, 0)
+        XCTAssertEqual(result?.startedAt, 0.2)
         XCTAssertNil(scheduler.takeResult(), "a result is taken once")
         XCTAssertNotNil(scheduler.latestResult)
     }
 
     func testTheNextGenerationWaitsUntilTheResultIsShown() {
         let generator = StubGenerator()
-        let scheduler = PreviewScheduler(generator: generator, debounce: 0, displayGrace: 600)
+        let clock = ManualClock()
+        let scheduler = PreviewScheduler(generator: generator, debounce: 0, displayGrace: 600, clock: clock)
         defer { scheduler.stop() }
         let first = scheduler.request(LabelMap(width: 2, height: 2, fill: 1), seed: 1)
         XCTAssertTrue(scheduler.waitUntilIdle(timeout: 10))
         scheduler.request(LabelMap(width: 2, height: 2, fill: 2), seed: 1)
-        XCTAssertFalse(scheduler.waitUntilIdle(timeout: 0.3), "held until the first image is on screen")
+        XCTAssertEqual(clock.sleeperDeadline(), 600, "held until the first image is on screen, or the grace ends")
         scheduler.markShown(through: first - 1)
-        XCTAssertFalse(scheduler.waitUntilIdle(timeout: 0.1), "an older image on screen does not count")
+        XCTAssertEqual(clock.sleeperDeadline(), 600, "an older image on screen does not count")
         XCTAssertEqual(generator.calls, 1)
         scheduler.markShown(through: first)
         XCTAssertTrue(scheduler.waitUntilIdle(timeout: 10))
@@ -40,20 +49,35 @@ final class PreviewSchedulerTests: XCTestCase {
         XCTAssertEqual(scheduler.takeResult()?.labels, LabelMap(width: 2, height: 2, fill: 2))
     }
 
+    func testTheDisplayGraceEndsEvenWhenTheImageIsNeverShown() {
+        let generator = StubGenerator()
+        let clock = ManualClock()
+        let scheduler = PreviewScheduler(generator: generator, debounce: 0, displayGrace: 0.15, clock: clock)
+        defer { scheduler.stop() }
+        scheduler.request(LabelMap(width: 2, height: 2, fill: 1), seed: 1)
+        XCTAssertTrue(scheduler.waitUntilIdle(timeout: 10))
+        scheduler.request(LabelMap(width: 2, height: 2, fill: 2), seed: 1)
+        XCTAssertEqual(clock.sleeperDeadline(), 0.15)
+        clock.advance(by: 0.15)
+        XCTAssertTrue(scheduler.waitUntilIdle(timeout: 10))
+        XCTAssertEqual(generator.calls, 2)
+    }
+
     func testAStaleRunningGenerationIsCancelled() {
-        let generator = StubGenerator(delay: 0.5)
+        let generator = SteppedGenerator()
         let woke = expectation(description: "onUpdate")
         woke.assertForOverFulfill = false
-        let scheduler = PreviewScheduler(generator: generator, debounce: 0, onUpdate: { woke.fulfill() })
+        let scheduler = PreviewScheduler(generator: generator, debounce: 0, clock: ManualClock(), onUpdate: { woke.fulfill() })
         defer { scheduler.stop() }
         let first = LabelMap(width: 2, height: 2, fill: 1)
         let second = LabelMap(width: 2, height: 2, fill: 2)
         scheduler.request(first, seed: 1)
-        let deadline = Date().addingTimeInterval(5)
-        while scheduler.statistics.started == 0 && Date() < deadline { usleep(1000) }
-        let start = Date()
+        generator.waitForStart(1)
+        // The generation is held inside the generator: the request must not wait for it.
         scheduler.request(second, seed: 1)
-        XCTAssertLessThan(Date().timeIntervalSince(start), 0.1, "requests never wait for the generator")
+        generator.release()
+        generator.waitForStart(2)
+        generator.release()
         XCTAssertTrue(scheduler.waitUntilIdle(timeout: 10))
         wait(for: [woke], timeout: 5)
         let stats = scheduler.statistics
@@ -63,7 +87,7 @@ final class PreviewSchedulerTests: XCTestCase {
     }
 
     func testFailuresAreReported() {
-        let scheduler = PreviewScheduler(generator: BrokenGenerator(), debounce: 0)
+        let scheduler = PreviewScheduler(generator: BrokenGenerator(), debounce: 0, clock: ManualClock())
         defer { scheduler.stop() }
         scheduler.request(LabelMap(width: 2, height: 2), seed: 1)
         XCTAssertTrue(scheduler.waitUntilIdle(timeout: 5))
@@ -71,28 +95,32 @@ final class PreviewSchedulerTests: XCTestCase {
         XCTAssertNil(scheduler.takeResult())
     }
 
-    /// Waits (polling) until the scheduler has started `count` generations.
-    private func waitForStart(_ scheduler: PreviewScheduler, count: Int) {
-        let deadline = Date().addingTimeInterval(10)
-        while scheduler.statistics.started < count && Date() < deadline { usleep(1000) }
-    }
-
-    /// One finished generation (so the scheduler knows how long one takes),
-    /// then a second one, of a layout of 1s, running.
-    private func finishOneAndStartAnother(_ scheduler: PreviewScheduler) {
+    /// One finished generation that took 0.4 s (so the scheduler knows how
+    /// long one takes), then a second one, of a layout of 1s, running.
+    private func finishOneAndStartAnother(_ scheduler: PreviewScheduler, _ generator: SteppedGenerator, _ clock: ManualClock,
+                                          debounce: Double) {
         scheduler.request(LabelMap(width: 2, height: 2, fill: 0), seed: 1)
+        clock.advance(by: debounce)
+        generator.waitForStart(1)
+        clock.advance(by: 0.4)
+        generator.release()
         XCTAssertTrue(scheduler.waitUntilIdle(timeout: 10))
         scheduler.request(LabelMap(width: 2, height: 2, fill: 1), seed: 1)
-        waitForStart(scheduler, count: 2)
+        clock.advance(by: debounce)
+        generator.waitForStart(2)
     }
 
     func testANearlyFinishedStaleGenerationIsFinishedAndShown() {
-        let generator = StubGenerator(delay: 0.4)
-        let scheduler = PreviewScheduler(generator: generator, debounce: 0)
+        let generator = SteppedGenerator()
+        let clock = ManualClock()
+        let scheduler = PreviewScheduler(generator: generator, debounce: 0, clock: clock)
         defer { scheduler.stop() }
-        finishOneAndStartAnother(scheduler)
-        usleep(300_000)  // past half of a generation (later is fine too)
+        finishOneAndStartAnother(scheduler, generator, clock, debounce: 0)
+        clock.advance(by: 0.3)  // past half of a generation
         scheduler.request(LabelMap(width: 2, height: 2, fill: 2), seed: 1)
+        generator.release()
+        generator.waitForStart(3)
+        generator.release()
         XCTAssertTrue(scheduler.waitUntilIdle(timeout: 10))
         let stats = scheduler.statistics
         XCTAssertEqual(stats.cancelled, 0, "a generation past half-way is finished")
@@ -100,13 +128,36 @@ final class PreviewSchedulerTests: XCTestCase {
         XCTAssertEqual(scheduler.takeResult()?.labels, LabelMap(width: 2, height: 2, fill: 2))
     }
 
-    func testAWaitingRequestIsReplacedNotQueued() {
-        let generator = StubGenerator(delay: 0.3)
-        let scheduler = PreviewScheduler(generator: generator, debounce: 0.2)
+    func testAStaleGenerationBeforeHalfWayIsCancelled() {
+        let generator = SteppedGenerator()
+        let clock = ManualClock()
+        let scheduler = PreviewScheduler(generator: generator, debounce: 0, clock: clock)
         defer { scheduler.stop() }
-        finishOneAndStartAnother(scheduler)
+        finishOneAndStartAnother(scheduler, generator, clock, debounce: 0)
+        clock.advance(by: 0.1)  // a quarter of a generation
+        scheduler.request(LabelMap(width: 2, height: 2, fill: 2), seed: 1)
+        generator.release()
+        generator.waitForStart(3)
+        generator.release()
+        XCTAssertTrue(scheduler.waitUntilIdle(timeout: 10))
+        let stats = scheduler.statistics
+        XCTAssertEqual(stats.cancelled, 1)
+        XCTAssertEqual(stats.completed, 2)
+        XCTAssertEqual(scheduler.takeResult()?.labels, LabelMap(width: 2, height: 2, fill: 2))
+    }
+
+    func testAWaitingRequestIsReplacedNotQueued() {
+        let generator = SteppedGenerator()
+        let clock = ManualClock()
+        let scheduler = PreviewScheduler(generator: generator, debounce: 0.2, clock: clock)
+        defer { scheduler.stop() }
+        finishOneAndStartAnother(scheduler, generator, clock, debounce: 0.2)
         // Four edits while that one runs: only the newest waits, the others are dropped.
         for fill in UInt8(2)...5 { scheduler.request(LabelMap(width: 2, height: 2, fill: fill), seed: 1) }
+        generator.release()
+        clock.advance(by: 0.2)
+        generator.waitForStart(3)
+        generator.release()
         XCTAssertTrue(scheduler.waitUntilIdle(timeout: 10))
         let stats = scheduler.statistics
         XCTAssertEqual(stats.superseded, 3, "only the newest of the waiting requests runs")
@@ -132,40 +183,54 @@ final class PreviewSchedulerTests: XCTestCase {
     }
 
     func testViewsOfAnExactLayoutAreNotCancelledByNewerEdits() {
-        let generator = StubGenerator(delay: 0.3)
-        let scheduler = PreviewScheduler(generator: generator, debounce: 0)
+        let generator = SteppedGenerator()
+        let scheduler = PreviewScheduler(generator: generator, debounce: 0, clock: ManualClock())
         defer { scheduler.stop() }
         let first = LabelMap(width: 2, height: 2, fill: 1)
         let second = LabelMap(width: 2, height: 2, fill: 2)
         scheduler.request(first, seed: 1)
         let outcome = views(scheduler, of: first) {
-            waitForStart(scheduler, count: 1)
+            generator.waitForStart(1)
             scheduler.request(second, seed: 1)
+            generator.release()
         }
         XCTAssertEqual(classes(outcome), [1], "the views are the asked layout's")
+        generator.waitForStart(2)
+        generator.release()
         XCTAssertTrue(scheduler.waitUntilIdle(timeout: 10))
         XCTAssertEqual(scheduler.statistics.cancelled, 0)
         XCTAssertEqual(scheduler.takeResult()?.labels, second, "the preview still follows the newest edit")
     }
 
     func testViewsOfAnOlderLayoutAreGeneratedEvenWhenItsRequestWasReplaced() {
-        let generator = StubGenerator(delay: 0.3)
-        let scheduler = PreviewScheduler(generator: generator, debounce: 0.5)
+        let generator = SteppedGenerator()
+        let clock = ManualClock()
+        let scheduler = PreviewScheduler(generator: generator, debounce: 0.5, clock: clock)
         defer { scheduler.stop() }
         let first = LabelMap(width: 2, height: 2, fill: 1)
         let second = LabelMap(width: 2, height: 2, fill: 2)
         scheduler.request(LabelMap(width: 2, height: 2, fill: 0), seed: 1)
-        waitForStart(scheduler, count: 1)
+        clock.advance(by: 0.5)
+        generator.waitForStart(1)
         scheduler.request(first, seed: 1)
-        let outcome = views(scheduler, of: first) { scheduler.request(second, seed: 1) }
+        let outcome = views(scheduler, of: first) {
+            scheduler.request(second, seed: 1)
+            generator.release()  // the stale fill-0 generation is cancelled
+            generator.waitForStart(2)  // the views of `first` start at once, without the debounce
+            generator.release()
+        }
         XCTAssertEqual(classes(outcome), [1])
+        clock.advance(by: 0.5)
+        generator.waitForStart(3)
+        generator.release()
         XCTAssertTrue(scheduler.waitUntilIdle(timeout: 10))
         XCTAssertEqual(scheduler.takeResult()?.labels, second)
+        XCTAssertEqual(scheduler.statistics.cancelled, 1)
     }
 
     func testViewsOfTheShownLayoutNeedNoGeneration() {
         let generator = StubGenerator()
-        let scheduler = PreviewScheduler(generator: generator, debounce: 0)
+        let scheduler = PreviewScheduler(generator: generator, debounce: 0, clock: ManualClock())
         defer { scheduler.stop() }
         let labels = LabelMap(width: 2, height: 2, fill: 3)
         scheduler.request(labels, seed: 7)
@@ -175,7 +240,7 @@ final class PreviewSchedulerTests: XCTestCase {
     }
 
     func testViewsAskedOfAStoppedSchedulerAreCancelled() {
-        let scheduler = PreviewScheduler(generator: StubGenerator(), debounce: 0)
+        let scheduler = PreviewScheduler(generator: StubGenerator(), debounce: 0, clock: ManualClock())
         scheduler.stop()
         guard case .failure(let error)? = views(scheduler, of: LabelMap(width: 2, height: 2)) else {
             return XCTFail("expected a failure")

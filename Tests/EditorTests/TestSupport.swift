@@ -34,26 +34,22 @@ enum Fixture {
     }
 }
 
-/// A generator whose views are flat colours that tell them apart, and which
-/// records its calls.
+/// A generator whose views are flat colours that tell them apart (the class
+/// outputs name the classes present), and which records its calls.
 final class StubGenerator: SceneGenerator, @unchecked Sendable {
     let palette = Fixture.palette
     var hasNoiseInput: Bool { false }
     private let lock = NSLock()
     private var _calls = 0
-    let delay: Double
-
-    init(delay: Double = 0) { self.delay = delay }
 
     var calls: Int { lock.lock(); defer { lock.unlock() }; return _calls }
 
     func generate(_ labels: LabelMap, seed: UInt64, shouldCancel: @Sendable () -> Bool) throws -> GeneratedViews {
         lock.lock(); _calls += 1; lock.unlock()
-        let end = Date().addingTimeInterval(delay)
-        while Date() < end {
-            if shouldCancel() { throw GenerationCancelled() }
-            usleep(1000)
-        }
+        return Self.views(of: labels)
+    }
+
+    static func views(of labels: LabelMap) -> GeneratedViews {
         let w = labels.width, h = labels.height
         var outputs: [Int: RGBImage] = [:]
         for id in labels.idsPresent { outputs[id] = RGBImage(width: w, height: h, fill: RGBColor(UInt8(id * 50), 9, 9)) }
@@ -63,6 +59,116 @@ final class StubGenerator: SceneGenerator, @unchecked Sendable {
                               globalWeight: [Float](repeating: 0.25, count: w * h),
                               localWeight: [Float](repeating: 0.75, count: w * h),
                               classOutputs: outputs)
+    }
+}
+
+/// A generator the test steps by hand: each generation starts, then waits
+/// until `release()` lets it finish, asking `shouldCancel` once on its way
+/// out (as the real ones do between stages). With a ManualClock the test
+/// decides how long the generation "took" by advancing the clock meanwhile.
+final class SteppedGenerator: SceneGenerator, @unchecked Sendable {
+    let palette = Fixture.palette
+    var hasNoiseInput: Bool { false }
+    private let state = NSCondition()
+    private var started = 0
+    private var released = 0
+    private var open = false
+
+    var calls: Int { state.lock(); defer { state.unlock() }; return started }
+
+    func generate(_ labels: LabelMap, seed: UInt64, shouldCancel: @Sendable () -> Bool) throws -> GeneratedViews {
+        state.lock()
+        started += 1
+        let number = started
+        state.broadcast()
+        while !open && released < number { state.wait() }
+        state.unlock()
+        if shouldCancel() { throw GenerationCancelled() }
+        return StubGenerator.views(of: labels)
+    }
+
+    /// Blocks until `count` generations have started (false after 10 s: the test fails, it does not hang).
+    @discardableResult
+    func waitForStart(_ count: Int) -> Bool {
+        state.lock()
+        defer { state.unlock() }
+        let deadline = Date(timeIntervalSinceNow: 10)
+        while started < count {
+            if !state.wait(until: deadline) { XCTFail("generation \(count) never started"); return false }
+        }
+        return true
+    }
+
+    /// Lets the oldest generation not yet released finish.
+    func release() {
+        state.lock()
+        released += 1
+        state.broadcast()
+        state.unlock()
+    }
+
+    /// From now on every generation finishes at once.
+    func releaseAll() {
+        state.lock()
+        open = true
+        state.broadcast()
+        state.unlock()
+    }
+}
+
+/// A clock that moves only when the test advances it, so the scheduler's
+/// debounce, display grace and generation times are exact and nothing sleeps.
+final class ManualClock: SchedulerClock, @unchecked Sendable {
+    private let state = NSCondition()
+    private var time = 0.0
+    private var nextToken = 0
+    private var sleepers: [Int: (condition: NSCondition, deadline: Double)] = [:]
+
+    func now() -> Double {
+        state.lock()
+        defer { state.unlock() }
+        return time
+    }
+
+    func wait(on condition: NSCondition, until deadline: Double) {
+        state.lock()
+        guard time < deadline else { state.unlock(); return }
+        let token = nextToken
+        nextToken += 1
+        sleepers[token] = (condition, deadline)
+        state.broadcast()
+        state.unlock()
+        // The caller still holds `condition`: an `advance` that would wake it
+        // blocks on that lock until this wait has begun, so no wake-up is lost.
+        condition.wait()
+        state.lock()
+        sleepers[token] = nil
+        state.unlock()
+    }
+
+    /// Moves the time on and wakes whoever waits for a moment now past.
+    func advance(by seconds: Double) {
+        state.lock()
+        time += seconds
+        let due = sleepers.values.filter { $0.deadline <= time }.map(\.condition)
+        state.unlock()
+        for condition in due {
+            condition.lock()
+            condition.broadcast()
+            condition.unlock()
+        }
+    }
+
+    /// Blocks until a thread waits on this clock for a moment still ahead, and returns that moment
+    /// (nil after 10 s of real time).
+    func sleeperDeadline() -> Double? {
+        state.lock()
+        defer { state.unlock() }
+        let limit = Date(timeIntervalSinceNow: 10)
+        while true {
+            if let soonest = sleepers.values.map(\.deadline).filter({ $0 > time }).min() { return soonest }
+            if !state.wait(until: limit) { return nil }
+        }
     }
 }
 

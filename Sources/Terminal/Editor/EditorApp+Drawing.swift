@@ -148,11 +148,7 @@ extension EditorApp {
 
     /// The help lines split into pages that fit the screen.
     func helpPages(_ screen: EditorScreenLayout) -> [[String]] {
-        var lines: [String] = []
-        for section in EditorKeyBindings.sections {
-            lines.append(section.title)
-            for b in section.bindings { lines.append("  " + b.keys.padding(toLength: 12, withPad: " ", startingAt: 0) + b.action) }
-        }
+        let lines = EditorKeyMap.helpLines
         let perPage = max(1, screen.rows - 3 - 2 - 1)  // box borders and the footer line
         return stride(from: 0, to: lines.count, by: perPage).map { Array(lines[$0..<min($0 + perPage, lines.count)]) }
     }

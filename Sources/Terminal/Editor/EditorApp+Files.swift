@@ -140,7 +140,7 @@ extension EditorApp {
             finishExports()  // they wait on the old generator
             scheduler.stopAndWait(timeout: 10)
             generator = styled
-            scheduler = makeScheduler()
+            scheduler = Self.makeScheduler(generator: generator, wake: wake)
             requestedRevision = -1
             message = path.map { "style from \($0)" } ?? "style cleared: the seed alone picks the look"
         } catch {

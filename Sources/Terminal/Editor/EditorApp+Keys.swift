@@ -4,14 +4,16 @@ import Foundation
 import Generation
 import Layouts
 
-/// What each key and mouse event does (the list in EditorKeyBindings).
+/// What each key and mouse event does: normal-mode keys through EditorKeyMap,
+/// the popups' and prompts' own few keys here.
 extension EditorApp {
-    func handle(key: Int32) {
-        if key == KEY_RESIZE {
+    func handle(key code: Int32) {
+        let key = EditorKey(cursesCode: code)
+        if key == .resize {
             relayout()
             return
         }
-        if key == KEY_MOUSE && !isNormalMode {
+        if key == .mouse && !isNormalMode {
             // Popups and prompts ignore the mouse (motion would close them).
             var event = MEVENT()
             _ = getmouse(&event)
@@ -19,18 +21,19 @@ extension EditorApp {
         }
         switch mode {
         case .help(let page):
-            if key == 32, let screen, page + 1 < helpPages(screen).count {
+            if key == .space, let screen, page + 1 < helpPages(screen).count {
                 setMode(.help(page: page + 1))
             } else {
                 setMode(.normal)
             }
             return
         case .table:
-            if key == 27 || key == Int32(UInt8(ascii: "t")) || key == Int32(UInt8(ascii: "q")) { setMode(.normal) }
+            if key == .escape || key == .character("t") || key == .character("q") { setMode(.normal) }
             return
         case .prompt(var prompt):
-            if key == 27 { setMode(.normal); message = "cancelled"; return }
-            if prompt.type(key) {
+            if key == .escape { setMode(.normal); message = "cancelled"; return }
+            // The prompt takes bytes, not keys: UTF-8 arrives one byte at a time.
+            if prompt.type(code) {
                 setMode(.normal)
                 finishPrompt(prompt)
             } else {
@@ -40,8 +43,8 @@ extension EditorApp {
         case .confirmQuit:
             setMode(.normal)
             switch key {
-            case Int32(UInt8(ascii: "s")): save(thenQuit: true)
-            case Int32(UInt8(ascii: "d")), Int32(UInt8(ascii: "q")):
+            case .character("s"): save(thenQuit: true)
+            case .character("d"), .character("q"):
                 options.recovery.discard(for: state.filePath)
                 quitting = true
             default: message = "not quitting"
@@ -49,12 +52,12 @@ extension EditorApp {
             return
         case .offerRecovery(let entry):
             switch key {
-            case Int32(UInt8(ascii: "r")): recover(entry); setMode(.normal)
-            case Int32(UInt8(ascii: "d")):
+            case .character("r"): recover(entry); setMode(.normal)
+            case .character("d"):
                 options.recovery.discard(for: state.filePath)
                 message = "discarded the recovery file"
                 setMode(.normal)
-            case 27:
+            case .escape:
                 recoveryDeferred = true
                 message = "the recovery file is kept for next time"
                 setMode(.normal)
@@ -64,7 +67,17 @@ extension EditorApp {
         case .normal:
             break
         }
-        handleNormal(key: key)
+        let before = state.cursor
+        if key == .mouse {
+            handleMouse()
+        } else if let key, let action = EditorKeyMap.action(for: key) {
+            perform(action)
+        }
+        if state.cursor != before, let screen {
+            let dots = canvasRenderer.dots(in: screen.canvas)
+            state.viewport.reveal(state.cursor, dotsWide: dots.wide, dotsHigh: dots.high)
+            clampViewport()
+        }
     }
 
     var isNormalMode: Bool {
@@ -72,93 +85,65 @@ extension EditorApp {
         return false
     }
 
-    private func ascii(_ c: Character) -> Int32 { Int32(c.asciiValue!) }
-
-    private func handleNormal(key: Int32) {
-        let before = state.cursor
-        switch key {
-        case KEY_MOUSE:
-            handleMouse()
-        case KEY_LEFT: state.moveCursor(dx: -1, dy: 0)
-        case KEY_RIGHT: state.moveCursor(dx: 1, dy: 0)
-        case KEY_UP: state.moveCursor(dx: 0, dy: -1)
-        case KEY_DOWN: state.moveCursor(dx: 0, dy: 1)
-        case 32: state.applyAtCursor()
-        case 10, 13, KEY_ENTER:
+    private func perform(_ action: EditorAction) {
+        switch action {
+        case .moveCursor(let dx, let dy): state.moveCursor(dx: dx, dy: dy)
+        case .applyAtCursor: state.applyAtCursor()
+        case .togglePen:
             state.togglePen()
             message = state.penDown ? "pen down: arrows paint, enter lifts it" : "pen up"
-        case 27:
+        case .cancel:
             if state.shapeAnchor != nil { state.cancelShape(); message = "shape cancelled" }
             if state.penDown { state.togglePen() }
-        case ascii("b"): state.tool = .brush
-        case ascii("l"): state.tool = .line
-        case ascii("r"): state.tool = .rectangle
-        case ascii("R"): state.tool = .filledRectangle
-        case ascii("e"): state.tool = .ellipse
-        case ascii("E"): state.tool = .filledEllipse
-        case ascii("f"): state.tool = .fill4
-        case ascii("F"): state.tool = .fill8
-        case ascii("i"): state.tool = .eyedropper
-        case ascii("["): state.setBrushSize(state.brushSize - 1)
-        case ascii("]"): state.setBrushSize(state.brushSize + 1)
-        case ascii(","), ascii("<"): state.cycleClass(by: -1)
-        case ascii("."), ascii(">"): state.cycleClass(by: 1)
-        case ascii("g"):
+        case .selectTool(let tool): state.tool = tool
+        case .changeBrushSize(let delta): state.setBrushSize(state.brushSize + delta)
+        case .cycleClass(let delta): state.cycleClass(by: delta)
+        case .replaceClassEverywhere:
             let under = Int(state.labels[state.cursor.x, state.cursor.y])
             state.replaceEverywhere(under)
             message = "replaced \(state.palette.class(id: under)?.name ?? "#\(under)") with \(className(state.currentClass)) everywhere"
-        case ascii("C"):
+        case .clearLayout:
             state.clear()
             message = "cleared to \(className(state.currentClass)) (u undoes)"
-        case ascii("u"), 26:
+        case .undo:
             message = state.undo().map { "undid \($0.name)" } ?? "nothing to undo"
-        case ascii("U"), 25, 18:
+        case .redo:
             message = state.redo().map { "redid \($0.name)" } ?? "nothing to redo"
-        case ascii("1"), ascii("2"), ascii("3"), ascii("4"), ascii("5"), ascii("6"), ascii("7"), ascii("8"), ascii("9"):
-            if let view = SceneView.forKey(Character(Unicode.Scalar(UInt8(key))), in: generator.views) { state.view = view }
-        case ascii("v"): state.view = state.view.next(in: generator.views)
-        case ascii("m"): switchModel()
-        case ascii("t"): setMode(.table)
-        case ascii("?"): setMode(.help(page: 0))
-        case ascii("n"):
+        case .showView(let number):
+            if let view = SceneView.forKey(Character("\(number)"), in: generator.views) { state.view = view }
+        case .nextView: state.view = state.view.next(in: generator.views)
+        case .switchModel: switchModel()
+        case .showClassTable: setMode(.table)
+        case .showHelp: setMode(.help(page: 0))
+        case .newSeed:
             if generator.hasNoiseInput {
                 state.reroll(to: UInt64.random(in: 1...UInt64(UInt32.max)))
                 message = "new seed \(state.seed) (p goes back)"
             } else {
                 message = "this model has no noise input: the seed changes nothing"
             }
-        case ascii("p"):
+        case .previousSeed:
             message = state.previousSeed() ? "back to seed \(state.seed)" : "no earlier seed (n makes a new one)"
-        case ascii("P"):
+        case .chooseStyleImage:
             setMode(.prompt(EditorPrompt(label: "Style image (PNG; empty clears): ", text: "", purpose: .styleImage)))
-        case ascii("+"), ascii("="): zoom(by: 1)
-        case ascii("-"): zoom(by: -1)
-        case ascii("0"): relayout()
-        case ascii("H"), KEY_SLEFT: pan(dx: -1, dy: 0)
-        case ascii("L"), KEY_SRIGHT: pan(dx: 1, dy: 0)
-        case ascii("K"), KEY_SR: pan(dx: 0, dy: -1)
-        case ascii("J"), KEY_SF: pan(dx: 0, dy: 1)
-        case 12: needsFullClear = true
-        case ascii("s"), 19: save(thenQuit: false)
-        case ascii("S"): setMode(.prompt(EditorPrompt(label: "Save as: ", text: state.filePath ?? defaultNewPath(), purpose: .saveAs(thenQuit: false))))
-        case ascii("o"): setMode(.prompt(EditorPrompt(label: "Open layout: ", text: openStartText(), purpose: .open)))
-        case ascii("N"):
+        case .zoom(let delta): zoom(by: delta)
+        case .zoomToFit: relayout()
+        case .pan(let dx, let dy): pan(dx: dx, dy: dy)
+        case .redraw: needsFullClear = true
+        case .save: save(thenQuit: false)
+        case .saveAs:
+            setMode(.prompt(EditorPrompt(label: "Save as: ", text: state.filePath ?? defaultNewPath(), purpose: .saveAs(thenQuit: false))))
+        case .open: setMode(.prompt(EditorPrompt(label: "Open layout: ", text: openStartText(), purpose: .open)))
+        case .newLayout:
             setMode(.prompt(EditorPrompt(label: "New layout (WIDTHxHEIGHT [palette]): ",
                                          text: "\(state.layout.width)x\(state.layout.height) \(state.palette.name)", purpose: .newLayout)))
-        case ascii("x"): startExport(.view(state.view, inspectedClass: state.inspectedClass))
-        case ascii("X"): startExport(.allViews)
-        case ascii("q"), 17:
+        case .exportView: startExport(.view(state.view, inspectedClass: state.inspectedClass))
+        case .exportAllViews: startExport(.allViews)
+        case .quit:
             if state.isDirty { setMode(.confirmQuit) } else {
                 if !recoveryDeferred { options.recovery.discard(for: state.filePath) }
                 quitting = true
             }
-        default:
-            break
-        }
-        if state.cursor != before, let screen {
-            let dots = canvasRenderer.dots(in: screen.canvas)
-            state.viewport.reveal(state.cursor, dotsWide: dots.wide, dotsHigh: dots.high)
-            clampViewport()
         }
     }
 

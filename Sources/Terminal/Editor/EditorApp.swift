@@ -8,6 +8,10 @@ import Layouts
 /// the image, the Editor module for everything that is not drawing. One
 /// thread runs the UI; the generator runs on the scheduler's thread and wakes
 /// the UI through a pipe.
+///
+/// `init` takes over the terminal (signal handlers, the terminal probe,
+/// ncurses), so everything the loop uses exists from the start; `run()`
+/// gives the terminal back when it returns.
 public final class EditorApp {
     enum Mode {
         case normal
@@ -22,13 +26,14 @@ public final class EditorApp {
     var state: EditorState
     let options: EditorLaunchOptions
     var mode: Mode = .normal
-    var curses: EditorCurses!
+    let curses: EditorCurses
+    /// nil while the terminal is too small for the editor.
     var screen: EditorScreenLayout?
-    var pane: EditorPreviewPane!
-    var scheduler: PreviewScheduler!
-    var exports: ExportQueue!
-    var graphicsMode: GraphicsMode = .truecolor
-    var canvasRenderer = EditorCanvasRenderer(mode: .truecolor, depth: .truecolor, cellWidth: 10, cellHeight: 20)
+    let pane: EditorPreviewPane
+    var scheduler: PreviewScheduler
+    let exports: ExportQueue
+    let graphicsMode: GraphicsMode
+    var canvasRenderer: EditorCanvasRenderer
     /// The canvas and swatch frames on screen (nil: draw again).
     var shownCanvas: EditorCanvasRenderer.Frame?
     var shownSwatches: (frame: EditorCanvasRenderer.Frame, row: Int)?
@@ -47,16 +52,18 @@ public final class EditorApp {
     var needsFullClear = true
     /// The user chose "decide later" for a recovery file: a clean quit keeps it.
     var recoveryDeferred = false
-    var trace: EditorTrace?
+    /// Set by `edit --trace FILE`.
+    let trace: EditorTrace?
     var generator: SceneGenerator
     /// The current model's status-line label and file (they change with `m`).
     var generatorLabel: String
     var modelPath: String?
     var modelIndex = 0
-    var wake: @Sendable () -> Void = {}
-    private var wakeRead: Int32 = -1
-    private var wakeWrite: Int32 = -1
-    private var signalRead: Int32 = -1
+    /// Wakes the UI loop from other threads (a byte into the wake pipe).
+    let wake: @Sendable () -> Void
+    /// The read end of the wake pipe (-1 when no pipe could be made: the loop then polls every second).
+    private let wakeRead: Int32
+    private let signalRead: Int32
 
     public init(options: EditorLaunchOptions) {
         self.options = options
@@ -65,10 +72,6 @@ public final class EditorApp {
         self.generatorLabel = options.generatorLabel
         self.modelPath = options.modelPath
         self.message = options.startMessage
-    }
-
-    /// Runs until the user quits or a termination signal arrives; returns the exit status.
-    public func run() -> Int32 {
         signalRead = EditorTerminalGuard.install()
         let caps = TerminalProbe.probe()
         graphicsMode = options.graphics ?? GraphicsMode.best(for: caps)
@@ -77,20 +80,23 @@ public final class EditorApp {
         trace = options.tracePath.map(EditorTrace.init(path:))
         var fds: [Int32] = [-1, -1]
         if pipe(&fds) == 0 {
-            wakeRead = fds[0]
-            wakeWrite = fds[1]
-            _ = fcntl(wakeRead, F_SETFL, fcntl(wakeRead, F_GETFL) | O_NONBLOCK)
-            _ = fcntl(wakeWrite, F_SETFL, fcntl(wakeWrite, F_GETFL) | O_NONBLOCK)
+            _ = fcntl(fds[0], F_SETFL, fcntl(fds[0], F_GETFL) | O_NONBLOCK)
+            _ = fcntl(fds[1], F_SETFL, fcntl(fds[1], F_GETFL) | O_NONBLOCK)
         }
-        let wakeFD = wakeWrite
+        wakeRead = fds[0]
+        let wakeFD = fds[1]
         wake = {
             var byte: UInt8 = 1
             _ = write(wakeFD, &byte, 1)
         }
         pane = EditorPreviewPane(mode: graphicsMode, depth: canvasRenderer.depth, cellWidth: caps.cellWidth ?? 10, cellHeight: caps.cellHeight ?? 20, wake: wake)
-        scheduler = makeScheduler()
+        scheduler = Self.makeScheduler(generator: options.generator, wake: wake)
         exports = ExportQueue(onFinish: wake)
         curses = EditorCurses.start()
+    }
+
+    /// Runs until the user quits or a termination signal arrives; returns the exit status.
+    public func run() -> Int32 {
         relayout()
         if let entry = options.recovery.entry(for: state.filePath) {
             mode = .offerRecovery(entry)
@@ -200,7 +206,7 @@ public final class EditorApp {
         finishExports()  // they wait on the old generator
         scheduler.stop()
         generator = ShadedLayoutGenerator(palette: state.palette)
-        scheduler = makeScheduler()
+        scheduler = Self.makeScheduler(generator: generator, wake: wake)
         requestedRevision = -1
     }
 
@@ -224,7 +230,7 @@ public final class EditorApp {
         generator = next.generator
         generatorLabel = next.label
         modelPath = next.modelPath
-        scheduler = makeScheduler()
+        scheduler = Self.makeScheduler(generator: generator, wake: wake)
         requestedRevision = -1
         latest = nil
         composedKey = nil
@@ -242,7 +248,7 @@ public final class EditorApp {
     /// For benchmarks, SCENEPAINT_PREVIEW_POLICY=cancel-always restores the
     /// earlier policy (every stale generation cancelled, no wait for the
     /// screen) and =no-screen-wait drops only the wait for the screen.
-    func makeScheduler() -> PreviewScheduler {
+    static func makeScheduler(generator: SceneGenerator, wake: @escaping @Sendable () -> Void) -> PreviewScheduler {
         switch ProcessInfo.processInfo.environment["SCENEPAINT_PREVIEW_POLICY"] {
         case "cancel-always":
             return PreviewScheduler(generator: generator, debounce: 0.01, lateCancelFraction: .infinity, onUpdate: wake)
@@ -375,10 +381,10 @@ final class EditorTrace {
         handle = FileHandle(forWritingAtPath: path)
     }
 
-    func inputArrived() { wokeAt = PreviewScheduler.now() }
-    func requested(_ id: Int) { unseen.append((id, PreviewScheduler.now())) }
+    func inputArrived() { wokeAt = UptimeClock().now() }
+    func requested(_ id: Int) { unseen.append((id, UptimeClock().now())) }
     func keysHandled() { if keysAt == nil { keysAt = wokeAt } }
-    func previewArrived(_ result: PreviewResult) { arrived = (result, PreviewScheduler.now()) }
+    func previewArrived(_ result: PreviewResult) { arrived = (result, UptimeClock().now()) }
     /// The newest result's image started going out (it is the one encoded last).
     func imageWriteStarted() {
         writing = arrived
@@ -402,7 +408,7 @@ final class EditorTrace {
 
     /// Called once a frame is drawn (ncurses refresh written, image write started).
     func frameDone() {
-        let now = PreviewScheduler.now()
+        let now = UptimeClock().now()
         if let t = keysAt { line(String(format: "key %.3f", (now - t) * 1000)) }
         keysAt = nil
     }

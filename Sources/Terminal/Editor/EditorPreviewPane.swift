@@ -153,9 +153,9 @@ final class EditorPreviewPane {
             writing = true
             lock.unlock()
             writer.async { [self] in
-                let start = PreviewScheduler.now()
+                let start = UptimeClock().now()
                 Self.writeAll(bytes)
-                let end = PreviewScheduler.now()
+                let end = UptimeClock().now()
                 lock.lock()
                 writing = false
                 finishedWrite = WriteTimes(started: start, finished: end, bytes: bytes.count)
@@ -167,11 +167,11 @@ final class EditorPreviewPane {
         if let encoding, encoding.version == version, encoding.rect == rect { return 0 }
         encoding = (version, rect)
         let job = (version: version, mode: mode, depth: depth, cell: (cellWidth, cellHeight))
-        let queued = PreviewScheduler.now()
+        let queued = UptimeClock().now()
         queue.async { [weak self] in
-            let start = PreviewScheduler.now()
+            let start = UptimeClock().now()
             guard let bytes = try? Self.encode(image, in: rect, mode: job.mode, depth: job.depth, cell: job.cell) else { return }
-            let end = PreviewScheduler.now()
+            let end = UptimeClock().now()
             guard let self else { return }
             self.lock.lock()
             self.ready = (job.version, rect, bytes)

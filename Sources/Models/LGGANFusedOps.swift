@@ -1,8 +1,23 @@
 import Foundation
+import Tensor
 
 // Ops for LGGAN's exact sparse local generation and SPADE modulation. Each
 // replaces a chain of generic ops (slice, crop, pad, multiply, add) that would
 // walk full-resolution tensors several times with one pass over the window.
+// They live with the model that needs them and are written with the engine's
+// package-level op tools (Tensor.record, data, Parallel, check).
+
+extension TensorOp {
+    public static let maskedWindow = TensorOp("maskedWindow", group: "LGGAN (fused)", gradient: .node)
+    public static let pasteWindows = TensorOp("pasteWindows", group: "LGGAN (fused)", gradient: .node)
+    public static let modulate = TensorOp("modulate", group: "LGGAN (fused)", gradient: .node)
+    public static let upsampleBilinear2x = TensorOp("upsampleBilinear2x", group: "LGGAN (fused)", gradient: .node)
+}
+
+extension OpCatalog {
+    /// LGGAN's fused ops (docs/engine.md's "LGGAN (fused)" row).
+    public static let lggan: [TensorOp] = [.maskedWindow, .pasteWindows, .modulate, .upsampleBilinear2x]
+}
 
 /// A window of one image's features multiplied by one mask channel, with zeros
 /// where the window reaches outside the image.
@@ -42,7 +57,7 @@ public func maskedWindow(_ x: Tensor, mask: Tensor, batchIndex n: Int, maskChann
     guard Tensor.needsGraph(x) else { return out }
     let shape = x.shape
     let maskAlive = mask.detach()
-    return Tensor.record(out, inputs: [x]) { g in
+    return Tensor.record(out, op: .maskedWindow, inputs: [x]) { g in
         let m = maskAlive.data + (n * maskAlive.shape[1] + maskChannel) * plane
         let gx = Tensor.zeros(shape)
         let gs = g.data, gd = gx.data + n * c * plane
@@ -110,7 +125,7 @@ public func pasteWindows(background: Tensor, batch: Int, height: Int, width: Int
     let inputs = [background] + windows
     guard Tensor.needsGraph(inputs) else { return out }
     let backgroundShape = background.shape
-    return Tensor.record(out, inputs: inputs) { g in
+    return Tensor.record(out, op: .pasteWindows, inputs: inputs) { g in
         let gp = g.data
         var grads: [Tensor?] = []
         if background.requiresGrad {
@@ -191,7 +206,7 @@ public func modulate(_ x: Tensor, gammaBeta: Tensor) -> Tensor {
     }
     guard Tensor.needsGraph(x, gammaBeta) else { return out }
     let xs = x.detach(), ms = gammaBeta.detach()
-    return Tensor.record(out, inputs: [x, gammaBeta]) { g in
+    return Tensor.record(out, op: .modulate, inputs: [x, gammaBeta]) { g in
         let gp = g.data
         var gx: Tensor?, gm: Tensor?
         if x.requiresGrad {
@@ -245,7 +260,7 @@ public func upsampleBilinear2x(_ x: Tensor) -> Tensor {
         }
     }
     guard Tensor.needsGraph(x) else { return out }
-    return Tensor.record(out, inputs: [x]) { g in
+    return Tensor.record(out, op: .upsampleBilinear2x, inputs: [x]) { g in
         let gx = Tensor.zeros(x.shape)
         let gs = g.data, gd = gx.data
         Parallel.forEach(n * c, costPerItem: 8 * h * w, minimumWork: 1 << 15) { p in

@@ -1,0 +1,20 @@
+import ArgumentParser
+import Tensor
+
+/// `--threads` of the commands that compute (generate, train lggan/ecgan/segmenter).
+/// One rule everywhere: the default is what OpenBLAS picks, all cores (or
+/// $OPENBLAS_NUM_THREADS), the same count edit and eval always use. Before,
+/// generate and the GAN trainings defaulted to 2 and the segmenter to all cores.
+struct ThreadsOption: ParsableArguments {
+    @Option(help: "Threads for OpenBLAS and the engine (default: all cores, or $OPENBLAS_NUM_THREADS).")
+    var threads: Int?
+
+    func validate() throws {
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+    }
+
+    /// Sets the thread count when one was given.
+    func apply() {
+        if let threads { BLASInfo.setThreads(threads) }
+    }
+}

@@ -2,8 +2,11 @@
 SWIFT ?= swift
 RELEASE_BIN := .build/release/scenepaint
 SAMPLE ?= samples/lake.png
-# The Python that runs python/tests (the PyTorch twin), e.g. make test PYTHON=/work/venv-torch/bin/python
-PYTHON ?= python3
+# The Python that runs python/tests (the ONNX export test, the PyTorch twin), e.g.
+# make test PYTHON=/work/venv-torch/bin/python; empty: a venv .venv-test made with pip.
+PYTHON ?=
+# TORCH=1: also pip-install torch (CPU) into that venv, so the PyTorch twin's tests run.
+TORCH ?= 0
 # bash for pipefail: the test log is kept and its failures repeated at the end.
 SHELL := /bin/bash
 
@@ -26,11 +29,7 @@ test:
 	$(SWIFT) build -c release --product scenepaint
 	set -o pipefail; SCENEPAINT_BIN=$(CURDIR)/$(RELEASE_BIN) $(SWIFT) test -c release --disable-swift-testing 2>&1 | tee .build/swift-test.log \
 		|| { echo "=== failed tests (full log: .build/swift-test.log) ==="; grep -E ': error: |[)] failed [(]' .build/swift-test.log | cut -c1-2000; exit 1; }
-	@if $(PYTHON) -c 'import torch, safetensors, PIL, numpy, pytest' 2>/dev/null; then \
-		cd python && SCENEPAINT_BIN=$(CURDIR)/$(RELEASE_BIN) $(PYTHON) -m pytest -q tests; \
-	else \
-		echo "python/tests skipped: $(PYTHON) lacks torch, safetensors, pillow, numpy or pytest (pip install -e 'python[test]'; see docs/scale.md). The Swift parity test (ParityFixtureTests) ran above."; \
-	fi
+	TORCH=$(TORCH) bash scripts/python-tests.sh $(CURDIR)/$(RELEASE_BIN) $(PYTHON)
 
 # libFuzzer harnesses for the file readers (Fuzz/, docs/reliability.md): builds
 # them with -sanitize=fuzzer,address into .build-fuzz and runs each for

@@ -3,16 +3,17 @@
 // The module graph: each target below lists exactly the modules its files import
 // (Tests/CLITests/PackageGraphTests checks both the targets and these lines).
 //   Tensor <- CBLAS, CDNNL, Support
+//   ONNX <- Tensor   (protobuf writer, ONNX messages, the engine's layers as ONNX operators)
 //   Layouts <- CPNG, CJPEG, Support
 //   Datasets <- Layouts, Support
 //   Landscapes <- Datasets, Layouts, Support
 //   Generation <- Layouts, Support   (SceneGenerator, GeneratedViews, the views, the palette rule)
-//   Models <- Generation, Tensor, Layouts, Support
+//   Models <- Generation, Tensor, ONNX, Layouts, Support
 //   Training <- Datasets, Generation, Models, Tensor, Layouts, Support
 //   Evaluation <- Datasets, Generation, Models, Layouts, Support, CBLAS   (not Training)
 //   Editor <- Generation, Layouts, Support   (not Models, not Tensor)
 //   Terminal <- Editor, Generation, Layouts, Support, CNCurses, CSixel, CChafa
-//   scenepaint <- Support, Tensor, Layouts, Datasets, Landscapes, Generation, Models, Training, Evaluation, Editor, Terminal, ArgumentParser
+//   scenepaint <- Support, Tensor, ONNX, Layouts, Datasets, Landscapes, Generation, Models, Training, Evaluation, Editor, Terminal, ArgumentParser
 // Support, CPNG, CJPEG and the system-library shims depend on nothing here.
 import PackageDescription
 
@@ -58,11 +59,12 @@ let package = Package(
 
         .target(name: "Support", swiftSettings: [v5]),
         .target(name: "Tensor", dependencies: ["CBLAS", "CDNNL", "Support"], swiftSettings: fastMath + [v5]),
+        .target(name: "ONNX", dependencies: ["Tensor"], swiftSettings: [v5]),
         .target(name: "Layouts", dependencies: ["CPNG", "CJPEG", "Support"], swiftSettings: fastMath + [v5]),
         .target(name: "Datasets", dependencies: ["Layouts", "Support"], swiftSettings: [v5]),
         .target(name: "Landscapes", dependencies: ["Datasets", "Layouts", "Support"], swiftSettings: fastMath + [v5]),
         .target(name: "Generation", dependencies: ["Layouts", "Support"], swiftSettings: [v5]),
-        .target(name: "Models", dependencies: ["Generation", "Tensor", "Layouts", "Support"], swiftSettings: fastMath + [v5]),
+        .target(name: "Models", dependencies: ["Generation", "Tensor", "ONNX", "Layouts", "Support"], swiftSettings: fastMath + [v5]),
         .target(name: "Training", dependencies: ["Datasets", "Generation", "Models", "Tensor", "Layouts", "Support"],
                 swiftSettings: fastMath + [v5]),
         .target(name: "Evaluation", dependencies: ["Datasets", "Generation", "Models", "Layouts", "Support", "CBLAS"],
@@ -73,13 +75,14 @@ let package = Package(
         .executableTarget(
             name: "scenepaint",
             dependencies: [
-                "Support", "Tensor", "Layouts", "Datasets", "Landscapes", "Generation", "Models", "Training", "Evaluation",
+                "Support", "Tensor", "ONNX", "Layouts", "Datasets", "Landscapes", "Generation", "Models", "Training", "Evaluation",
                 "Editor", "Terminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: [v5]),
 
         .testTarget(name: "SupportTests", dependencies: ["Support"], swiftSettings: [v5]),
+        .testTarget(name: "ONNXTests", dependencies: ["ONNX", "Tensor"], swiftSettings: [v5]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "Support"], swiftSettings: [v5]),
         .testTarget(name: "LayoutsTests", dependencies: ["Layouts"], swiftSettings: [v5]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Layouts", "Support"], swiftSettings: [v5]),

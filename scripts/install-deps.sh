@@ -4,9 +4,10 @@
 set -euo pipefail
 packages=(pkg-config libncursesw5-dev libopenblas-dev libdnnl-dev libpng-dev libjpeg62-turbo-dev libsixel-dev libsixel-bin libchafa-dev libglib2.0-dev tmux)
 # --test: also the real terminals the end-to-end tests drive on a virtual X
-# server (xterm, kitty with software GL), screenshots and keys.
+# server (xterm, kitty with software GL), screenshots and keys; Python and its
+# venv module for python/tests (scripts/python-tests.sh pip-installs the rest).
 if [ "${1:-}" = "--test" ]; then
-    packages+=(xvfb xterm kitty imagemagick xdotool x11-apps fonts-dejavu-core libgl1-mesa-dri)
+    packages+=(xvfb xterm kitty imagemagick xdotool x11-apps fonts-dejavu-core libgl1-mesa-dri python3 python3-venv python3-pip)
 fi
 missing=()
 for p in "${packages[@]}"; do

@@ -102,13 +102,13 @@ public enum EngineBenchmark {
         LayerSpec(name: "conv3x3 128->128 @64 (N=2)", n: 2, cin: 128, h: 64, w: 64, cout: 128, k: 3, stride: 1, padding: 1, transposed: false),
     ]
 
-    static func seconds(_ body: () -> Void) -> Double {
+    public static func seconds(_ body: () -> Void) -> Double {
         let start = DispatchTime.now().uptimeNanoseconds
         body()
         return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     }
 
-    static func median(_ values: [Double]) -> Double {
+    public static func median(_ values: [Double]) -> Double {
         let s = values.sorted()
         return s.isEmpty ? .nan : (s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2)
     }
@@ -209,20 +209,20 @@ public enum EngineBenchmark {
 /// The reference graph: 1x16x128x128 -> conv3x3 16->64 -> IN(affine) ->
 /// ReLU -> 4 x (conv3x3 64->64, IN, ReLU) -> convT 64->64 (k3 s2 p1 op1) ->
 /// conv3x3 64->3 -> tanh; all convs with bias and padding 1.
-final class ReferenceGraph: Module {
-    let first: Conv2d
-    let firstNorm: InstanceNorm2d
-    let body: [Conv2d]
-    let norms: [InstanceNorm2d]
-    let up: ConvTranspose2d
-    let head: Conv2d
+public final class ReferenceGraph: Module {
+    public let first: Conv2d
+    public let firstNorm: InstanceNorm2d
+    public let body: [Conv2d]
+    public let norms: [InstanceNorm2d]
+    public let up: ConvTranspose2d
+    public let head: Conv2d
 
-    static let flops: Double = {
+    public static let flops: Double = {
         let p = 128.0 * 128.0
         return 2 * (64 * 16 * 9 * p + 4 * 64 * 64 * 9 * p + 64 * 64 * 9 * p + 3 * 64 * 9 * 4 * p)
     }()
 
-    init(using rng: inout RandomGenerator) {
+    public init(using rng: inout RandomGenerator) {
         first = Conv2d(16, 64, kernelSize: 3, padding: 1, using: &rng)
         firstNorm = InstanceNorm2d(64, affine: true)
         body = (0..<4).map { _ in Conv2d(64, 64, kernelSize: 3, padding: 1, using: &rng) }
@@ -232,7 +232,7 @@ final class ReferenceGraph: Module {
         super.init()
     }
 
-    func callAsFunction(_ x: Tensor) -> Tensor {
+    public func callAsFunction(_ x: Tensor) -> Tensor {
         var h = firstNorm(first(x)).relu()
         for (conv, norm) in zip(body, norms) { h = norm(conv(h)).relu() }
         return head(up(h)).tanh()

@@ -59,3 +59,45 @@ struct CheckpointHeader<Options: Codable> {
         self.discriminatorSteps = discriminatorSteps
     }
 }
+
+/// The networks and optimisers every GAN checkpoint holds, under the same
+/// prefixes: G., D., optG., optD., and the style code's optimiser
+/// (`StyleCodeOptimizers`). The trainers add what only they have.
+struct GANCheckpointParts {
+    let generator: Module
+    let discriminator: Module
+    let generatorOptimizer: Adam
+    let discriminatorOptimizer: Adam
+    let styleOptimizer: Adam?
+
+    /// Writes the checkpoint: these parts, `extra` tensors, the header and `extraMetadata`.
+    func write<Options: GANTrainingOptions>(to path: String, format: String, configJSON: String, palette: Palette, options: Options,
+                                            step: Int, extra: [String: Tensor] = [:], extraMetadata: [String: String] = [:]) throws {
+        var tensors = generator.stateDict(prefix: "G.")
+        for part in [discriminator.stateDict(prefix: "D."), generatorOptimizer.stateDict(prefix: "optG."),
+                     discriminatorOptimizer.stateDict(prefix: "optD."), extra] {
+            tensors.merge(part, uniquingKeysWith: { a, _ in a })
+        }
+        var metadata = CheckpointHeader(configJSON: configJSON, palette: palette, options: options, step: step,
+                                        generatorSteps: generatorOptimizer.stepCount,
+                                        discriminatorSteps: discriminatorOptimizer.stepCount)
+            .metadata(format: format, optionsJSON: options.encodedJSON())
+        StyleCodeOptimizers.save(styleOptimizer, tensors: &tensors, metadata: &metadata)
+        metadata.merge(extraMetadata, uniquingKeysWith: { a, _ in a })
+        try SafeTensors.write(tensors, metadata: metadata, to: path)
+    }
+
+    /// Restores these parts from a checkpoint `write` made; a missing or misshapen tensor is one error naming the file.
+    func restore<Options>(from file: SafeTensorsFile, header: CheckpointHeader<Options>, path: String) throws {
+        func fail(_ reason: String) -> Failure { CheckpointHeader<Options>.failure(path, reason) }
+        do {
+            try generator.loadStateDict(file.tensors, prefix: "G.")
+            try discriminator.loadStateDict(file.tensors, prefix: "D.")
+            try generatorOptimizer.loadStateDict(file.tensors, prefix: "optG.", stepCount: header.generatorSteps)
+            try discriminatorOptimizer.loadStateDict(file.tensors, prefix: "optD.", stepCount: header.discriminatorSteps)
+            try StyleCodeOptimizers.load(styleOptimizer, from: file, fail: fail)
+        } catch let error as ModuleStateError {
+            throw fail(error.description)
+        }
+    }
+}

@@ -58,11 +58,7 @@ public struct ECGANLossRecord: NamedLosses {
          ("kl", kl), ("kl_nats", styleKL)]
     }
 
-    /// Term-wise sum and scaling (for interval averages).
-    static func + (a: ECGANLossRecord, b: ECGANLossRecord) -> ECGANLossRecord { a.combined(b, +) }
-    func scaled(_ s: Float) -> ECGANLossRecord { combined(self) { x, _ in x * s } }
-
-    func combined(_ o: ECGANLossRecord, _ f: (Float, Float) -> Float) -> ECGANLossRecord {
+    public func combined(_ o: ECGANLossRecord, _ f: (Float, Float) -> Float) -> ECGANLossRecord {
         var r = ECGANLossRecord()
         r.ganEdge = f(ganEdge, o.ganEdge)
         r.ganCoarse = f(ganCoarse, o.ganCoarse)

@@ -1,3 +1,4 @@
+import Datasets
 import Foundation
 import Layouts
 import Models
@@ -9,7 +10,8 @@ import Tensor
 /// optimisers, the frozen label generator G_l of the similarity loss and the
 /// memory bank of the contrastive losses. One `trainStep` is a G update then a
 /// D update. Everything needed to resume is in `save`.
-public final class ECGANTrainer {
+public final class ECGANTrainer: GANTrainer {
+    public static let runLabel = "ecgan"
     public let generator: ECGANNetwork
     public let discriminator: MultiscaleDiscriminator
     public let palette: Palette
@@ -46,6 +48,7 @@ public final class ECGANTrainer {
         } else {
             self.labelNetwork = nil
         }
+        try options.checkRanges(sizeMultiple: config.sizeMultiple)
         generator = try ECGANNetwork(config: config, seed: options.seed)
         discriminator = MultiscaleDiscriminator(config: config.backbone, seed: options.seed &+ 1)
         self.palette = palette
@@ -68,11 +71,11 @@ public final class ECGANTrainer {
         discriminator.train()
         let n = batch.input.batch, lambda = options.lambda
         var record = ECGANLossRecord()
-        var rng = RandomGenerator(seed: LGGANTrainer.stepSeed(options.seed, step: step, stream: 13))
+        var rng = RandomGenerator(seed: Self.stepSeed(options.seed, step: step, stream: 13))
 
         // Generator update (D frozen; gradients flow through it into the fakes).
         discriminator.setRequiresGrad(false)
-        let noiseSeed = LGGANTrainer.stepSeed(options.seed, step: step, stream: 7)
+        let noiseSeed = Self.stepSeed(options.seed, step: step, stream: 7)
         let style = StyleCodeDraw(network: generator, real: batch.real, seed: noiseSeed, options: options, step: step)
         let out = generator.forward(batch.input, noise: generator.noise(batch: n, seed: noiseSeed), style: style.code)
         let layout = batch.input.oneHot
@@ -228,20 +231,18 @@ public final class ECGANTrainer {
     /// Both networks, both optimisers, the label network, step, config,
     /// palette, options. (The memory bank refills within one or two steps; it is not saved.)
     public func save(to path: String) throws {
-        var tensors = generator.stateDict(prefix: "G.")
-        tensors.merge(discriminator.stateDict(prefix: "D."), uniquingKeysWith: { a, _ in a })
-        tensors.merge(generatorOptimizer.stateDict(prefix: "optG."), uniquingKeysWith: { a, _ in a })
-        tensors.merge(discriminatorOptimizer.stateDict(prefix: "optD."), uniquingKeysWith: { a, _ in a })
-        var metadata = CheckpointHeader(configJSON: config.encodedJSON(), palette: palette, options: options, step: step,
-                                        generatorSteps: generatorOptimizer.stepCount,
-                                        discriminatorSteps: discriminatorOptimizer.stepCount)
-            .metadata(format: Self.checkpointFormat, optionsJSON: options.encodedJSON())
-        StyleCodeOptimizers.save(styleOptimizer, tensors: &tensors, metadata: &metadata)
+        var tensors: [String: Tensor] = [:], metadata: [String: String] = [:]
         if let labelNetwork {
-            tensors.merge(labelNetwork.stateDict(prefix: "L."), uniquingKeysWith: { a, _ in a })
+            tensors = labelNetwork.stateDict(prefix: "L.")
             for (key, value) in SegmenterCheckpoint.metadata(for: labelNetwork.configuration) { metadata["L." + key] = value }
         }
-        try SafeTensors.write(tensors, metadata: metadata, to: path)
+        try parts.write(to: path, format: Self.checkpointFormat, configJSON: config.encodedJSON(), palette: palette, options: options,
+                        step: step, extra: tensors, extraMetadata: metadata)
+    }
+
+    var parts: GANCheckpointParts {
+        GANCheckpointParts(generator: generator, discriminator: discriminator, generatorOptimizer: generatorOptimizer,
+                           discriminatorOptimizer: discriminatorOptimizer, styleOptimizer: styleOptimizer)
     }
 
     public static func load(from path: String, adjust: (inout ECGANTrainingOptions) -> Void = { _ in }) throws -> ECGANTrainer {
@@ -249,7 +250,6 @@ public final class ECGANTrainer {
         func fail(_ reason: String) -> Failure { CheckpointHeader<ECGANTrainingOptions>.failure(path, reason) }
         let header = try CheckpointHeader<ECGANTrainingOptions>(file: file, path: path, format: checkpointFormat, model: "an ECGAN")
         let config = try ECGANConfig.decode(json: header.configJSON)
-        let (palette, step, gSteps, dSteps) = (header.palette, header.step, header.generatorSteps, header.discriminatorSteps)
         var options = header.options
         adjust(&options)
         var labelNetwork: Segmenter?
@@ -261,17 +261,9 @@ public final class ECGANTrainer {
             do { try network.loadStateDict(file.tensors, prefix: "L.") } catch let error as ModuleStateError { throw fail(error.description) }
             labelNetwork = network
         }
-        let trainer = try ECGANTrainer(config: config, palette: palette, options: options, labelNetwork: labelNetwork)
-        do {
-            try trainer.generator.loadStateDict(file.tensors, prefix: "G.")
-            try trainer.discriminator.loadStateDict(file.tensors, prefix: "D.")
-            try trainer.generatorOptimizer.loadStateDict(file.tensors, prefix: "optG.", stepCount: gSteps)
-            try trainer.discriminatorOptimizer.loadStateDict(file.tensors, prefix: "optD.", stepCount: dSteps)
-            try StyleCodeOptimizers.load(trainer.styleOptimizer, from: file, fail: fail)
-        } catch let error as ModuleStateError {
-            throw fail(error.description)
-        }
-        trainer.step = step
+        let trainer = try ECGANTrainer(config: config, palette: header.palette, options: options, labelNetwork: labelNetwork)
+        try trainer.parts.restore(from: file, header: header, path: path)
+        trainer.step = header.step
         return trainer
     }
 
@@ -290,6 +282,16 @@ public final class ECGANTrainer {
                                      new: (config.styleChannels, config.styleEncoder), source: source)
         return try WarmStart.load(lggan.stateDict(), into: generator, source: source,
                                   sourceName: ECGANNetwork.lgganSourceName, usesEveryTrainedTensor: false)
+    }
+
+    public func sampleSheet(_ samples: [(labels: LabelMap, image: RGBImage)]) throws -> RGBImage {
+        defer { generator.train() }
+        return try ECGANSampleSheet.render(generator: try ECGANGenerator(network: generator, palette: palette), samples: samples)
+    }
+
+    /// The batches carry the Canny edges of the real images when the model has G_e.
+    public func prepare(_ batches: BatchPrefetcher, for dataset: PairedDataset) {
+        if config.useEdge { batches.edgeDirectory = DatasetEdges.directory(of: dataset.directory) }
     }
 
     /// The inference model file (generator only).

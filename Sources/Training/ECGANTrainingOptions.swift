@@ -3,8 +3,10 @@ import Foundation
 /// The knobs of an ECGAN training run that are not architecture. Saved in
 /// every checkpoint so a resumed run continues with the same settings.
 /// Missing keys (older checkpoints) keep the defaults.
-public struct ECGANTrainingOptions: Codable, Sendable, Equatable, StyleCodeTrainingOptions {
+public struct ECGANTrainingOptions: GANTrainingOptions, StyleCodeTrainingOptions {
     public var size: Int = 128
+    /// Square crops only.
+    public var cropWidth: Int? { nil }
     public var batch: Int = 4
     public var steps: Int = 10_000
     /// TTUR rates as LGGAN; Adam betas (0, 0.999) as the ECGAN paper says.
@@ -94,10 +96,4 @@ public struct ECGANTrainingOptions: Codable, Sendable, Equatable, StyleCodeTrain
         decayFrom = try c.decodeIfPresent(Int.self, forKey: .decayFrom)
         labelNetwork = try c.decodeIfPresent(String.self, forKey: .labelNetwork)
     }
-
-    public func rateFactor(step: Int) -> Float {
-        LearningRateDecay.factor(step: step, decayFrom: decayFrom, steps: steps)
-    }
-
-    public func encodedJSON() -> String { LearningRateDecay.sortedJSON(self) }
 }

@@ -21,7 +21,8 @@ public struct TrainingBatch {
 /// LGGAN's adversarial training: generator, multi-scale discriminator, their
 /// TTUR Adam optimisers and the step counter; one `trainStep` is a G update
 /// then a D update (SPADE's order). Everything needed to resume is in `save`.
-public final class LGGANTrainer {
+public final class LGGANTrainer: GANTrainer {
+    public static let runLabel = "lggan"
     public let generator: LGGANNetwork
     public let discriminator: MultiscaleDiscriminator
     public let palette: Palette
@@ -42,15 +43,7 @@ public final class LGGANTrainer {
         guard palette.count == config.classCount else {
             throw Failure("palette \(palette.name) has \(palette.count) classes but the model config \(config.classCount)")
         }
-        // Options come from the command line or from a checkpoint being resumed:
-        // a zero interval would divide by zero, a zero size allocate nothing to train on.
-        guard options.size >= config.sizeMultiple && options.size <= 4096 && options.size % config.sizeMultiple == 0 else {
-            throw Failure("the crop size \(options.size) is not a multiple of \(config.sizeMultiple) in \(config.sizeMultiple)-4096, which this model's \(config.encoderDepth) encoder levels need")
-        }
-        guard options.batch >= 1 && options.batch <= 1024, options.steps >= 0,
-              options.checkpointEvery >= 1, options.sampleEvery >= 1, options.logEvery >= 1 else {
-            throw Failure("training options out of range: batch \(options.batch) (1-1024), steps \(options.steps), intervals \(options.checkpointEvery)/\(options.sampleEvery)/\(options.logEvery) (at least 1)")
-        }
+        try options.checkRanges(sizeMultiple: config.sizeMultiple)
         generator = try LGGANNetwork(config: config, seed: options.seed)
         discriminator = MultiscaleDiscriminator(config: config, seed: options.seed &+ 1)
         self.palette = palette
@@ -73,13 +66,6 @@ public final class LGGANTrainer {
             styleEncoder = nil
             styleOptimizer = optimizers.style
         }
-    }
-
-    /// A reproducible seed for anything random at a step (noise, data order).
-    public static func stepSeed(_ seed: UInt64, step: Int, stream: UInt64) -> UInt64 {
-        var x = seed &* 0x9E37_79B9_7F4A_7C15 ^ UInt64(step) &* 0xBF58_476D_1CE4_E5B9 ^ stream &* 0x94D0_49BB_1331_11EB
-        x ^= x >> 31
-        return x
     }
 
     /// One G step and one D step on a batch; returns the loss terms.
@@ -201,47 +187,42 @@ public final class LGGANTrainer {
     /// and step counts, the step, config, palette and options. (Randomness is
     /// derived from the seed and the step, so no generator state is needed.)
     public func save(to path: String) throws {
-        var tensors = generator.stateDict(prefix: "G.")
-        tensors.merge(discriminator.stateDict(prefix: "D."), uniquingKeysWith: { a, _ in a })
-        tensors.merge(generatorOptimizer.stateDict(prefix: "optG."), uniquingKeysWith: { a, _ in a })
-        tensors.merge(discriminatorOptimizer.stateDict(prefix: "optD."), uniquingKeysWith: { a, _ in a })
-        if let styleEncoder { tensors.merge(styleEncoder.stateDict(prefix: "S."), uniquingKeysWith: { a, _ in a }) }
-        var metadata = CheckpointHeader(configJSON: config.encodedJSON(), palette: palette, options: options, step: step,
-                                        generatorSteps: generatorOptimizer.stepCount,
-                                        discriminatorSteps: discriminatorOptimizer.stepCount)
-            .metadata(format: Self.checkpointFormat, optionsJSON: options.encodedJSON())
-        StyleCodeOptimizers.save(styleOptimizer, tensors: &tensors, metadata: &metadata)
-        try SafeTensors.write(tensors, metadata: metadata, to: path)
+        try parts.write(to: path, format: Self.checkpointFormat, configJSON: config.encodedJSON(), palette: palette, options: options,
+                        step: step, extra: styleEncoder?.stateDict(prefix: "S.") ?? [:])
+    }
+
+    var parts: GANCheckpointParts {
+        GANCheckpointParts(generator: generator, discriminator: discriminator, generatorOptimizer: generatorOptimizer,
+                           discriminatorOptimizer: discriminatorOptimizer, styleOptimizer: styleOptimizer)
     }
 
     /// Restores a trainer from `save`'s file. `adjust` may change options that
     /// do not affect the state (steps, intervals) before training continues.
     public static func load(from path: String, adjust: (inout LGGANTrainingOptions) -> Void = { _ in }) throws -> LGGANTrainer {
         let file = try SafeTensors.read(path)
-        func fail(_ reason: String) -> Failure { CheckpointHeader<LGGANTrainingOptions>.failure(path, reason) }
         let header = try CheckpointHeader<LGGANTrainingOptions>(file: file, path: path, format: checkpointFormat, model: "an LGGAN")
         let config: LGGANConfig
         do {
             config = try LGGANConfig.decode(json: header.configJSON, fileTensors: file.tensors)
         } catch let error as ModelConfigError {
-            throw fail(error.message)
+            throw CheckpointHeader<LGGANTrainingOptions>.failure(path, error.message)
         }
-        let (palette, step, gSteps, dSteps) = (header.palette, header.step, header.generatorSteps, header.discriminatorSteps)
         var options = header.options
         adjust(&options)
-        let trainer = try LGGANTrainer(config: config, palette: palette, options: options)
+        let trainer = try LGGANTrainer(config: config, palette: header.palette, options: options)
+        try trainer.parts.restore(from: file, header: header, path: path)
         do {
-            try trainer.generator.loadStateDict(file.tensors, prefix: "G.")
-            try trainer.discriminator.loadStateDict(file.tensors, prefix: "D.")
-            try trainer.generatorOptimizer.loadStateDict(file.tensors, prefix: "optG.", stepCount: gSteps)
-            try trainer.discriminatorOptimizer.loadStateDict(file.tensors, prefix: "optD.", stepCount: dSteps)
             try trainer.styleEncoder?.loadStateDict(file.tensors, prefix: "S.")
-            try StyleCodeOptimizers.load(trainer.styleOptimizer, from: file, fail: fail)
         } catch let error as ModuleStateError {
-            throw fail(error.description)
+            throw CheckpointHeader<LGGANTrainingOptions>.failure(path, error.description)
         }
-        trainer.step = step
+        trainer.step = header.step
         return trainer
+    }
+
+    public func sampleSheet(_ samples: [(labels: LabelMap, image: RGBImage)]) throws -> RGBImage {
+        defer { generator.train() }
+        return try SampleSheet.render(generator: try LGGANGenerator(network: generator, palette: palette), samples: samples)
     }
 
     /// The inference model file (generator only).

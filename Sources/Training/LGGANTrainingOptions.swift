@@ -4,7 +4,7 @@ import Models
 /// The knobs of an LGGAN training run that are not architecture: optimiser,
 /// loss weights, schedule of checkpoints, samples and logs. Saved in every
 /// checkpoint so a resumed run continues with the same settings.
-public struct LGGANTrainingOptions: Codable, Sendable, Equatable, StyleCodeTrainingOptions {
+public struct LGGANTrainingOptions: GANTrainingOptions, StyleCodeTrainingOptions {
     /// Training crop height (and width, unless `cropWidth` is set) and images per step.
     public var size: Int = 128
     /// Width of non-square crops (Cityscapes trains at 512x256); nil: square.
@@ -99,11 +99,4 @@ public struct LGGANTrainingOptions: Codable, Sendable, Equatable, StyleCodeTrain
         decayFrom = try c.decodeIfPresent(Int.self, forKey: .decayFrom)
         cropWidth = try c.decodeIfPresent(Int.self, forKey: .cropWidth)
     }
-
-    /// The learning-rate factor at a step (1, or the linear decay).
-    public func rateFactor(step: Int) -> Float {
-        LearningRateDecay.factor(step: step, decayFrom: decayFrom, steps: steps)
-    }
-
-    public func encodedJSON() -> String { LearningRateDecay.sortedJSON(self) }
 }

@@ -6,9 +6,46 @@ public protocol NamedLosses: Codable, Sendable, Equatable {
     init()
     /// Named values in a fixed order.
     var named: [(String, Float)] { get }
+    /// Term by term, f(self's term, o's term) (sums and averages over a log interval).
+    func combined(_ o: Self, _ f: (Float, Float) -> Float) -> Self
+    /// The progress line's summary of the terms.
+    var progressText: String { get }
 }
 
-extension LossRecord: NamedLosses {}
+extension NamedLosses {
+    public static func + (a: Self, b: Self) -> Self { a.combined(b, +) }
+    public func scaled(_ s: Float) -> Self { combined(self) { x, _ in x * s } }
+
+    /// The terms that are not zero, with their names.
+    public var progressText: String {
+        named.filter { $0.1 != 0 }.map { $0.0 + " " + String(format: "%.3g", $0.1) }.joined(separator: " ")
+    }
+}
+
+extension LossRecord: NamedLosses {
+    /// LGGAN's terms in the order a reader of its progress line expects.
+    public var progressText: String {
+        String(format: "G %.2f D %.2f/%.2f fm %.2f l1 %.3f/%.3f ce %.2f |fused-real| %.1f",
+               ganFused, discriminatorReal, discriminatorFake, featureMatching, localL1, globalL1, classification, fusedL1)
+    }
+
+    public func combined(_ o: LossRecord, _ f: (Float, Float) -> Float) -> LossRecord {
+        var r = LossRecord()
+        r.ganFused = f(ganFused, o.ganFused)
+        r.ganGlobal = f(ganGlobal, o.ganGlobal)
+        r.ganLocal = f(ganLocal, o.ganLocal)
+        r.featureMatching = f(featureMatching, o.featureMatching)
+        r.localL1 = f(localL1, o.localL1)
+        r.classification = f(classification, o.classification)
+        r.discriminatorReal = f(discriminatorReal, o.discriminatorReal)
+        r.discriminatorFake = f(discriminatorFake, o.discriminatorFake)
+        r.fusedL1 = f(fusedL1, o.fusedL1)
+        r.kl = f(kl, o.kl)
+        r.globalL1 = f(globalL1, o.globalL1)
+        r.styleKL = f(styleKL, o.styleKL)
+        return r
+    }
+}
 
 /// LGGAN's log (the names older code and tests use).
 public typealias TrainingLogEntry = LossLogEntry<LossRecord>

@@ -15,6 +15,7 @@ struct Scenepaint: ParsableCommand {
             TrainCommand.self,
             EvalCommand.self,
             DoctorCommand.self,
+            ExportCommand.self,
             BenchCommand.self,
         ])
 }
@@ -23,5 +24,5 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure speed (figures and ratios from one run; see docs/benchmarks.md).",
-        subcommands: [BenchEngineCommand.self, BenchGenerateCommand.self, BenchCellsCommand.self])
+        subcommands: [BenchEngineCommand.self, BenchGenerateCommand.self, BenchCellsCommand.self, BenchPeersCommand.self])
 }

@@ -35,42 +35,15 @@ struct TrainCommand: ParsableCommand {
         var format: DatasetFormat?
         @Option(help: "Split of a real dataset (train/val; default: the training split).")
         var split: String?
-        @Option(help: "The dataset's palette (name or JSON file), when its manifest does not say.")
-        var palette: String?
-        @Option(help: "Run directory for checkpoints, logs and samples.")
-        var out: String
-        @Flag(help: "Continue from RUN/checkpoint.safetensors (its config and options; --steps and intervals may change).")
-        var resume = false
+        @OptionGroup var training: GANTrainingArguments
         @Option(help: ArgumentHelp("Training crop: N (square) or WxH (Cityscapes: 512x256), sides multiples of the model's size multiple, at most 4096.", valueName: "WxH"))
         var size = Size(width: 128, height: 128)
-        @Option(help: "Images per step.")
-        var batch: Int = 4
-        @Option(help: "Total steps of the run (default 10000; on --resume, the checkpoint's).")
-        var steps: Int?
-        @Option(help: "Dataset whose first layouts make the sample sheets (default: --data).")
-        var sampleData: String?
-        @Option(help: "Rows of the sample sheet.")
-        var samples: Int = 4
-        @Option(help: "Checkpoint every K steps (default 200).")
-        var checkpointEvery: Int?
-        @Option(help: "Sample sheet and generator snapshot every M steps (default 1000).")
-        var sampleEvery: Int?
-        @Option(help: "Log line every L steps (default 10).")
-        var logEvery: Int?
-        @Option(name: .customLong("lr-g"), help: "Generator learning rate (TTUR).")
-        var generatorRate: Float = 1e-4
-        @Option(name: .customLong("lr-d"), help: "Discriminator learning rate (TTUR).")
-        var discriminatorRate: Float = 4e-4
-        @Option(help: "Start a linear decay of both rates to zero at --steps from this step.")
-        var decayFrom: Int?
         @Option(help: "Weight of the local L1 of Eq. 2.")
         var localL1Weight: Float = 10
         @Option(help: "Weight of an L1 between the global image and the real one (default 10; on --resume, the checkpoint's).")
         var globalL1Weight: Float?
         @Option(help: "Weight of discriminator feature matching.")
         var featureMatchingWeight: Float = 10
-        @Option(help: "Seed of the initialisation, data order, crops and noise.")
-        var seed: UInt64 = 1
         @OptionGroup var threads: ThreadsOption
 
         @Option(help: "Architecture: standard (the shipped CPU model), tiny, or authors (the paper's full size: ngf 64, 9 local blocks, 7x7 kernels, SPADE hidden 128, ndf 64). Options below override it.")
@@ -107,36 +80,23 @@ struct TrainCommand: ParsableCommand {
         @Option(help: "Discriminator width ndf (standard 32).")
         var discriminatorWidth: Int?
 
-        @Option(help: "After training, also write the generator to this model file.")
-        var exportTo: String?
-        @Flag(help: "Write --export-to in half precision.")
-        var f16 = false
-
         func run() throws {
             threads.apply()
-            let checkpointPath = out + "/" + LGGANTrainingRun.checkpointName
             let library = try? PaletteLibrary.bundled()
             guard let dataDirectory = data else { throw ValidationError("--data is required (also when resuming)") }
             let trainer: LGGANTrainer
             let dataset: PairedDataset
-            if resume && FileManager.default.fileExists(atPath: checkpointPath) {
-                trainer = try LGGANTrainer.load(from: checkpointPath) { options in
-                    if let steps { options.steps = steps }
-                    if let checkpointEvery { options.checkpointEvery = checkpointEvery }
-                    if let sampleEvery { options.sampleEvery = sampleEvery }
-                    if let logEvery { options.logEvery = logEvery }
-                    if let decayFrom { options.decayFrom = decayFrom }
+            if try training.resumes() {
+                trainer = try LGGANTrainer.load(from: training.checkpointPath) { options in
+                    training.adjustResumed(&options)
                     if let globalL1Weight { options.globalL1Weight = globalL1Weight }
                 }
                 // The checkpoint knows its palette; the dataset must use it.
                 dataset = try PairedDataset(directory: dataDirectory, palette: trainer.palette, library: library,
                                             source: source(dataDirectory))
-                FileHandle.standardError.write(Data("resuming \(out) at step \(trainer.step) of \(trainer.options.steps)\n".utf8))
+                FileHandle.standardError.write(Data("resuming \(training.out) at step \(trainer.step) of \(trainer.options.steps)\n".utf8))
             } else {
-                if FileManager.default.fileExists(atPath: checkpointPath) {
-                    throw Failure("\(out) already holds a checkpoint: pass --resume to continue it, or choose another --out")
-                }
-                let explicit = try palette.map { try (library ?? PaletteLibrary(palettes: [])).named($0) }
+                let explicit = try training.palette.map { try (library ?? PaletteLibrary(palettes: [])).named($0) }
                 dataset = try PairedDataset(directory: dataDirectory, palette: explicit, library: library,
                                             source: source(dataDirectory))
                 if let initFrom {
@@ -146,44 +106,27 @@ struct TrainCommand: ParsableCommand {
                                                palette: dataset.palette, options: makeOptions())
                 }
             }
-            let sampleSet = try sampleData.map { try PairedDataset(directory: $0, palette: dataset.palette, library: library) } ?? dataset
+            let sampleSet = try training.sampleData.map { try PairedDataset(directory: $0, palette: dataset.palette, library: library) } ?? dataset
             // Samples at the training size (real datasets' photos are 2048x1024 and larger).
             let (cropW, cropH) = (trainer.options.cropWidth ?? trainer.options.size, trainer.options.size)
-            let sampleRows = try (0..<Swift.min(samples, sampleSet.count)).map { i in
+            let sampleRows = try (0..<Swift.min(training.samples, sampleSet.count)).map { i in
                 let (labels, image) = try sampleSet.pair(i)
                 return labels.width * cropH == labels.height * cropW && labels.width <= 2 * cropW
                     ? (labels, image) : (labels.resized(width: cropW, height: cropH), image.resized(width: cropW, height: cropH))
             }
-            let run = try LGGANTrainingRun(trainer: trainer, dataset: dataset, samples: sampleRows, directory: out)
+            let trainingRun = try LGGANTrainingRun(trainer: trainer, dataset: dataset, samples: sampleRows, directory: training.out)
             let parameters = trainer.generator.parameterCount, dParameters = trainer.discriminator.parameterCount
             FileHandle.standardError.write(Data("""
                 lggan: \(dataset.count) pairs in \(dataDirectory), palette \(trainer.palette.name) (\(trainer.palette.count) classes)
                 generator \(parameters) parameters, discriminator \(dParameters); crops \(trainer.options.cropWidth ?? trainer.options.size)x\(trainer.options.size), batch \(trainer.options.batch); blas \(BLASInfo.coreName) x\(BLASInfo.threads)
 
                 """.utf8))
-            let outcome = try run.run(interrupt: InterruptMonitor())
-            switch outcome {
-            case .finished(let step): print("finished at step \(step); model: \(out)/\(LGGANTrainingRun.modelName)")
-            case .interrupted(let step): print("interrupted: saved step \(step) to \(checkpointPath); continue with --resume")
-            }
-            if let exportTo {
-                try trainer.exportModel(to: exportTo, dtype: f16 ? .f16 : .f32)
-                print("wrote \(exportTo)")
-            }
-            if case .interrupted = outcome { throw ExitCode(130) }
+            try training.finish(try trainingRun.run(interrupt: InterruptMonitor()), trainer: trainer)
         }
 
         /// The directory's layout: --format, else detected; --split applies to real datasets.
         func source(_ directory: String) -> any PairSource {
             (format ?? DatasetFormat.detect(directory)).source(split: split)
-        }
-
-        func validate() throws {
-            for (name, value) in [("--batch", batch), ("--steps", steps ?? 1), ("--checkpoint-every", checkpointEvery ?? 1),
-                                  ("--sample-every", sampleEvery ?? 1), ("--log-every", logEvery ?? 1)]
-            where value < 1 {
-                throw ValidationError("\(name) must be at least 1")
-            }
         }
 
         /// A trainer whose generator starts as the model in `path` (WarmStart).
@@ -234,20 +177,12 @@ struct TrainCommand: ParsableCommand {
                 throw ValidationError("--size sides must be positive multiples of 8, at most 4096")
             }
             var o = LGGANTrainingOptions()
+            training.apply(to: &o, sampleEveryDefault: 1000)
             o.size = h
             o.cropWidth = w == h ? nil : w
-            o.batch = batch
-            o.steps = steps ?? 10_000
-            o.checkpointEvery = checkpointEvery ?? 200
-            o.sampleEvery = sampleEvery ?? 1000
-            o.logEvery = logEvery ?? 10
-            o.generatorLearningRate = generatorRate
-            o.discriminatorLearningRate = discriminatorRate
-            o.decayFrom = decayFrom
             o.localL1Weight = localL1Weight
             o.globalL1Weight = globalL1Weight ?? 10
             o.featureMatchingWeight = featureMatchingWeight
-            o.seed = seed
             // The separate (training-only) encoder belongs to the older --noise design.
             o.styleEncoder = style.styleEncoder && style.styleCode == 0
             style.apply(to: &o)

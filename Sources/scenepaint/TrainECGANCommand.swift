@@ -23,42 +23,15 @@ struct TrainECGANCommand: ParsableCommand {
 
     @Option(help: "Dataset directory (layouts/, images/, manifest.json).")
     var data: String?
-    @Option(help: "The dataset's palette (name or JSON file), when its manifest does not say.")
-    var palette: String?
-    @Option(help: "Run directory for checkpoints, logs and samples.")
-    var out: String
-    @Flag(help: "Continue from RUN/checkpoint.safetensors (its config and options; --steps and intervals may change).")
-    var resume = false
+    @OptionGroup var training: GANTrainingArguments
     @Option(help: "Training crop size (square, a multiple of 16).")
     var size: Int = 128
-    @Option(help: "Images per step.")
-    var batch: Int = 4
-    @Option(help: "Total steps of the run (default 10000; on --resume, the checkpoint's).")
-    var steps: Int?
-    @Option(help: "Dataset whose first layouts make the sample sheets (default: --data).")
-    var sampleData: String?
-    @Option(help: "Rows of the sample sheet.")
-    var samples: Int = 4
-    @Option(help: "Checkpoint every K steps (default 200).")
-    var checkpointEvery: Int?
-    @Option(help: "Sample sheet and generator snapshot every M steps (default 500).")
-    var sampleEvery: Int?
-    @Option(help: "Log line every L steps (default 10).")
-    var logEvery: Int?
-    @Option(name: .customLong("lr-g"), help: "Generator learning rate.")
-    var generatorRate: Float = 1e-4
-    @Option(name: .customLong("lr-d"), help: "Discriminator learning rate.")
-    var discriminatorRate: Float = 4e-4
-    @Option(help: "Start a linear decay of both rates to zero at --steps from this step.")
-    var decayFrom: Int?
     @Option(help: "Temperature tau of the contrastive losses.")
     var temperature: Float = 0.1
     @Option(help: "Weight of the L1 terms standing in for the perceptual loss (lambda_p).")
     var reconstructionWeight: Float = 10
     @Option(help: "The label generator G_l: a segmenter file trained here (not the evaluator).")
     var labelNetwork: String?
-    @Option(help: "Seed of the initialisation, data order, crops and pixel draws.")
-    var seed: UInt64 = 1
     @OptionGroup var threads: ThreadsOption
 
     @Flag(help: "ECGAN++: multi-scale and cross-scale contrast (Eq. 5-6) and class-specific pixel generation.")
@@ -93,17 +66,7 @@ struct TrainECGANCommand: ParsableCommand {
     @Option(help: "Start the encoder and SPADE backbone from this LGGAN model's encoder and global generator, and its style code if it has one (then pass the same --style-code and --style-encoder); a new run only; needs --feature-width equal to its level-1 width.")
     var initFrom: String?
 
-    @Option(help: "After training, also write the generator to this model file.")
-    var exportTo: String?
-    @Flag(help: "Write --export-to in half precision.")
-    var f16 = false
-
     func validate() throws {
-        for (name, value) in [("--batch", batch), ("--steps", steps ?? 1), ("--checkpoint-every", checkpointEvery ?? 1),
-                              ("--sample-every", sampleEvery ?? 1), ("--log-every", logEvery ?? 1)]
-        where value < 1 {
-            throw ValidationError("\(name) must be at least 1")
-        }
         guard size > 0 && size % 16 == 0 else { throw ValidationError("--size must be a positive multiple of 16") }
         if style.styleEncoder && style.styleCode == 0 {
             throw ValidationError("--style-encoder needs a style code: pass --style-code N (e.g. 16)")
@@ -112,26 +75,16 @@ struct TrainECGANCommand: ParsableCommand {
 
     func run() throws {
         threads.apply()
-        let checkpointPath = out + "/" + ECGANTrainingRun.checkpointName
         let library = try? PaletteLibrary.bundled()
         guard let dataDirectory = data else { throw ValidationError("--data is required (also when resuming)") }
         let trainer: ECGANTrainer
         let dataset: PairedDataset
-        if resume && FileManager.default.fileExists(atPath: checkpointPath) {
-            trainer = try ECGANTrainer.load(from: checkpointPath) { options in
-                if let steps { options.steps = steps }
-                if let checkpointEvery { options.checkpointEvery = checkpointEvery }
-                if let sampleEvery { options.sampleEvery = sampleEvery }
-                if let logEvery { options.logEvery = logEvery }
-                if let decayFrom { options.decayFrom = decayFrom }
-            }
+        if try training.resumes() {
+            trainer = try ECGANTrainer.load(from: training.checkpointPath) { training.adjustResumed(&$0) }
             dataset = try PairedDataset(directory: dataDirectory, palette: trainer.palette, library: library)
-            FileHandle.standardError.write(Data("resuming \(out) at step \(trainer.step) of \(trainer.options.steps)\n".utf8))
+            FileHandle.standardError.write(Data("resuming \(training.out) at step \(trainer.step) of \(trainer.options.steps)\n".utf8))
         } else {
-            if FileManager.default.fileExists(atPath: checkpointPath) {
-                throw Failure("\(out) already holds a checkpoint: pass --resume to continue it, or choose another --out")
-            }
-            let explicit = try palette.map { try (library ?? PaletteLibrary(palettes: [])).named($0) }
+            let explicit = try training.palette.map { try (library ?? PaletteLibrary(palettes: [])).named($0) }
             dataset = try PairedDataset(directory: dataDirectory, palette: explicit, library: library)
             let config = try makeConfig(classCount: dataset.palette.count)
             let label = try config.useSimilarity ? loadLabelNetwork() : nil
@@ -154,24 +107,15 @@ struct TrainECGANCommand: ParsableCommand {
                 bar.finish(done: missing)
             }
         }
-        let sampleSet = try PairedDataset(directory: sampleData ?? dataDirectory, palette: dataset.palette, library: library)
-        let sampleRows = try (0..<Swift.min(samples, sampleSet.count)).map { try sampleSet.pair($0) }
-        let run = try ECGANTrainingRun(trainer: trainer, dataset: dataset, samples: sampleRows, directory: out)
+        let sampleSet = try PairedDataset(directory: training.sampleData ?? dataDirectory, palette: dataset.palette, library: library)
+        let sampleRows = try (0..<Swift.min(training.samples, sampleSet.count)).map { try sampleSet.pair($0) }
+        let trainingRun = try ECGANTrainingRun(trainer: trainer, dataset: dataset, samples: sampleRows, directory: training.out)
         FileHandle.standardError.write(Data("""
             ecgan\(trainer.config.useClassSpecific || trainer.config.useMultiScaleContrastive ? "++" : ""): \(dataset.count) pairs in \(dataDirectory), palette \(trainer.palette.name) (\(trainer.palette.count) classes)
             generator \(trainer.generator.parameterCount) parameters, discriminator \(trainer.discriminator.parameterCount); crops \(trainer.options.size), batch \(trainer.options.batch); tau \(trainer.options.temperature); blas \(BLASInfo.coreName) x\(BLASInfo.threads)
 
             """.utf8))
-        let outcome = try run.run(interrupt: InterruptMonitor())
-        switch outcome {
-        case .finished(let step): print("finished at step \(step); model: \(out)/\(ECGANTrainingRun.modelName)")
-        case .interrupted(let step): print("interrupted: saved step \(step) to \(checkpointPath); continue with --resume")
-        }
-        if let exportTo {
-            try trainer.exportModel(to: exportTo, dtype: f16 ? .f16 : .f32)
-            print("wrote \(exportTo)")
-        }
-        if case .interrupted = outcome { throw ExitCode(130) }
+        try training.finish(try trainingRun.run(interrupt: InterruptMonitor()), trainer: trainer)
     }
 
     /// The label generator: any segmenter file except the evaluator (same bytes as the shipped one).
@@ -209,19 +153,11 @@ struct TrainECGANCommand: ParsableCommand {
 
     func makeOptions() throws -> ECGANTrainingOptions {
         var o = ECGANTrainingOptions()
+        training.apply(to: &o, sampleEveryDefault: 500)
         o.size = size
-        o.batch = batch
-        o.steps = steps ?? 10_000
-        o.checkpointEvery = checkpointEvery ?? 200
-        o.sampleEvery = sampleEvery ?? 500
-        o.logEvery = logEvery ?? 10
-        o.generatorLearningRate = generatorRate
-        o.discriminatorLearningRate = discriminatorRate
-        o.decayFrom = decayFrom
         o.temperature = temperature
         o.reconstructionWeight = reconstructionWeight
         o.labelNetwork = labelNetwork
-        o.seed = seed
         style.apply(to: &o)
         return o
     }

@@ -21,15 +21,6 @@ final class ECGANStyleCodeTests: XCTestCase {
         return config
     }
 
-    /// Weights of a fresh network are tiny (gain 0.02); scaled up, the code's
-    /// effect is far above float noise, as in a trained model.
-    func amplified(_ network: ECGANNetwork) -> ECGANNetwork {
-        for (_, t) in network.namedParameters() {
-            t.withUnsafeMutableBufferPointer { b in for i in b.indices { b[i] *= 25 } }
-        }
-        return network
-    }
-
     static func styleProjections(_ network: ECGANNetwork) -> Int {
         network.stateDict().keys.filter { $0.hasPrefix("backbone.") && $0.hasSuffix("styleProjection.weight") }.count
     }
@@ -72,7 +63,7 @@ final class ECGANStyleCodeTests: XCTestCase {
     }
 
     func testDifferentSeedsGiveDifferentImagesAndTheSameSeedTheSameBits() throws {
-        let generator = try ECGANGenerator(network: amplified(try ECGANNetwork(config: styleConfig(), seed: 5)), palette: palette)
+        let generator = try ECGANGenerator(network: SyntheticScenes.amplified(try ECGANNetwork(config: styleConfig(), seed: 5)), palette: palette)
         XCTAssertTrue(generator.hasNoiseInput)
         let layout = SyntheticScenes.layout(2, width: 40, height: 32)
         let a = try generator.views(layout, seed: 11)
@@ -91,7 +82,7 @@ final class ECGANStyleCodeTests: XCTestCase {
 
     /// The code acts in SPADE after the instance norm: a constant offset changes the image; no code means z = 0.
     func testTheCodeIsNotNormalisedAway() throws {
-        let network = amplified(try ECGANNetwork(config: styleConfig(encoder: false), seed: 7))
+        let network = SyntheticScenes.amplified(try ECGANNetwork(config: styleConfig(encoder: false), seed: 7))
         let batch = SyntheticScenes.batch([1], size: 32)
         let zero = GradMode.withoutGrad { network.forward(batch.input, style: Tensor.zeros([1, 6])) }
         let shifted = GradMode.withoutGrad { network.forward(batch.input, style: Tensor(shape: [1, 6], values: [1, 1, 1, 1, 1, 1])) }

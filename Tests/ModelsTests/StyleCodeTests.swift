@@ -19,15 +19,6 @@ final class StyleCodeTests: XCTestCase {
         return config
     }
 
-    /// Weights of a fresh network are tiny (gain 0.02); scaled up, the code's
-    /// effect is far above float noise, as in a trained model.
-    func amplified(_ network: LGGANNetwork) -> LGGANNetwork {
-        for (_, t) in network.namedParameters() {
-            t.withUnsafeMutableBufferPointer { b in for i in b.indices { b[i] *= 25 } }
-        }
-        return network
-    }
-
     func temporaryDirectory() throws -> String {
         let dir = NSTemporaryDirectory() + "style-tests-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
@@ -36,7 +27,7 @@ final class StyleCodeTests: XCTestCase {
     }
 
     func testDifferentSeedsGiveDifferentImagesAndTheSameSeedTheSameBits() throws {
-        let generator = try LGGANGenerator(network: amplified(try LGGANNetwork(config: styleConfig(), seed: 5)), palette: palette)
+        let generator = try LGGANGenerator(network: SyntheticScenes.amplified(try LGGANNetwork(config: styleConfig(), seed: 5)), palette: palette)
         XCTAssertTrue(generator.hasNoiseInput)
         let layout = SyntheticScenes.layout(2, width: 40, height: 32)
         let a = try generator.generate(layout, seed: 11, shouldCancel: { false })
@@ -55,7 +46,7 @@ final class StyleCodeTests: XCTestCase {
     /// changes the output (the first noise design's offsets were removed by
     /// the next instance norm).
     func testTheCodeIsNotNormalisedAway() throws {
-        let network = amplified(try LGGANNetwork(config: styleConfig(encoder: false), seed: 7))
+        let network = SyntheticScenes.amplified(try LGGANNetwork(config: styleConfig(encoder: false), seed: 7))
         let batch = SyntheticScenes.batch([1], size: 32)
         let zero = GradMode.withoutGrad { network.forward(batch.input, style: Tensor.zeros([1, 6])) }
         let shifted = GradMode.withoutGrad { network.forward(batch.input, style: Tensor(shape: [1, 6], values: [1, 1, 1, 1, 1, 1])) }
@@ -67,7 +58,7 @@ final class StyleCodeTests: XCTestCase {
     }
 
     func testWarmStartComputesWhatTheTrainedModelDidForEveryCode() throws {
-        let trained = amplified(try LGGANNetwork(config: .tiny(classCount: palette.count), seed: 3))
+        let trained = SyntheticScenes.amplified(try LGGANNetwork(config: .tiny(classCount: palette.count), seed: 3))
         let config = try WarmStart.config(from: trained.config, styleChannels: 6, styleEncoder: true)
         let warm = try LGGANNetwork(config: config, seed: 9)
         let summary = try WarmStart.load(trained.stateDict(), into: warm, source: "trained")

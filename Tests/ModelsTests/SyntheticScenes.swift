@@ -57,3 +57,14 @@ enum SyntheticScenes {
         return TrainingBatch(input: input, real: TensorImages.tensor(layouts.map { image(for: $0) }))
     }
 }
+
+extension SyntheticScenes {
+    /// Weights of a fresh network are tiny (gain 0.02); scaled up, an input's
+    /// effect (a style code's, a seed's) is far above float noise, as in a trained model.
+    static func amplified<Network: Module>(_ network: Network, by factor: Float = 25) -> Network {
+        for (_, t) in network.namedParameters() {
+            t.withUnsafeMutableBufferPointer { b in for i in b.indices { b[i] *= factor } }
+        }
+        return network
+    }
+}

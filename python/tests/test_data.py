@@ -4,6 +4,10 @@ import random
 
 import numpy as np
 import pytest
+
+# The PyTorch twin: without torch (or safetensors) these tests skip, the ONNX test still runs.
+torch = pytest.importorskip("torch")
+pytest.importorskip("safetensors")
 from PIL import Image
 
 from scenepaint_torch.data import DatasetError, PairDataset, StepBatches, crop_box, detect_format

@@ -7,6 +7,10 @@ import sys
 
 import pytest
 
+# The PyTorch twin: without torch (or safetensors) these tests skip, the ONNX test still runs.
+torch = pytest.importorskip("torch")
+pytest.importorskip("safetensors")
+
 from conftest import HERE
 from scenepaint_torch import read_model
 from test_data import make_cityscapes

@@ -63,7 +63,7 @@ public enum StyleSpread {
 
     /// Mean over 4 scales of the mean absolute channel difference (0...1). Same sizes required.
     public static func pixelDistance(_ a: RGBImage, _ b: RGBImage) -> Double {
-        precondition(a.width == b.width && a.height == b.height, "pixel distance of images of different sizes")
+        invariant(a.width == b.width && a.height == b.height, "pixel distance of images of different sizes")
         var total = 0.0
         var (x, y) = (a, b)
         for scale in 0..<4 {

@@ -2,6 +2,7 @@ import Foundation
 import Generation
 import Layouts
 import Models
+import Support
 
 /// The figure of the style code: one layout under several seeds (columns),
 /// first with codes from the prior (top row, the layout at its left), then
@@ -9,7 +10,7 @@ import Models
 public enum StyleSheet {
     public static func render(generator: any StyleCodedGenerator, labels: LabelMap, seeds: [UInt64],
                               styles: [(image: RGBImage, style: StyleReference)], cell: Int = 128) throws -> RGBImage {
-        precondition(!seeds.isEmpty, "a style sheet needs seeds")
+        invariant(!seeds.isEmpty, "a style sheet needs seeds")
         let gap = 4, header = 16
         let height = cell * labels.height / labels.width
         let columns = seeds.count + 1, rows = styles.count + 1

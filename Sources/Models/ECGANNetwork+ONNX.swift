@@ -73,9 +73,7 @@ extension ECGANNetwork {
             let masks = b.op("Gather", ["layout", b.int64s((0..<k).flatMap { [$0, $0, $0] })], [.int("axis", 1)], scope: scope + ".masks3")
             let kept = b.mul(h, masks, scope: scope)
             classImages = kept
-            var sum = [Float](repeating: 0, count: 3 * 3 * k)
-            for o in 0..<3 { for i in 0..<k { sum[o * 3 * k + 3 * i + o] = 1 } }
-            classSum = b.conv(kept, weight: Tensor(shape: [3, 3 * k, 1, 1], values: sum), bias: nil, scope: scope + ".sum")
+            classSum = Signature.sumOfClassImages(&b, kept, classCount: k, scope: scope + ".sum")
         }
 
         var final = coarse

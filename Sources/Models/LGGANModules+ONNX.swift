@@ -106,4 +106,12 @@ enum GeneratorONNXSignature {
         let repeated = b.op("Tile", [f, b.int64s([1, k, 1, 1])], scope: scope + ".features")
         return b.mul(repeated, masks, scope: scope)
     }
+
+    /// The sum of the class images [N, 3 * classes, H, W] -> [N, 3, H, W] (LGGAN's Eq. 3, ECGAN++'s class sum),
+    /// as a 1x1 convolution with 0/1 weights.
+    static func sumOfClassImages(_ b: inout ONNXGraphBuilder, _ classImages: String, classCount k: Int, scope: String) -> String {
+        var sum = [Float](repeating: 0, count: 3 * 3 * k)
+        for o in 0..<3 { for i in 0..<k { sum[o * 3 * k + 3 * i + o] = 1 } }
+        return b.conv(classImages, weight: Tensor(shape: [3, 3 * k, 1, 1], values: sum), bias: nil, scope: scope)
+    }
 }

@@ -68,11 +68,8 @@ extension LGGANNetwork {
             if let fusion = local.fusion {
                 localImage = b.tanh(b.conv(classImages!, fusion, scope: "local.fusion"), scope: "local.fusion")
             } else {
-                // Eq. 3, the sum of the class outputs, as a 1x1 convolution with 0/1 weights.
-                let k = c.classCount
-                var sum = [Float](repeating: 0, count: 3 * 3 * k)
-                for o in 0..<3 { for i in 0..<k { sum[o * 3 * k + 3 * i + o] = 1 } }
-                localImage = b.conv(classImages!, weight: Tensor(shape: [3, 3 * k, 1, 1], values: sum), bias: nil, scope: "local.sum")
+                // Eq. 3, the sum of the class outputs.
+                localImage = GeneratorONNXSignature.sumOfClassImages(&b, classImages!, classCount: c.classCount, scope: "local.sum")
             }
         }
 

@@ -36,11 +36,7 @@ struct BenchEngineCommand: ParsableCommand {
         }
     }
 
-    var parsedThreads: [Int]? {
-        let values = graphThreads.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard !values.isEmpty, values.allSatisfy({ ($0 ?? 0) > 0 }) else { return nil }
-        return values.map { $0! }
-    }
+    var parsedThreads: [Int]? { parseThreadCounts(graphThreads) }
 
     func run() throws {
         if let coreTypes {

@@ -42,11 +42,7 @@ struct BenchPeersCommand: ParsableCommand {
         guard parsedThreads != nil else { throw ValidationError("--threads must be positive integers like 1,2") }
     }
 
-    var parsedThreads: [Int]? {
-        let values = threads.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard !values.isEmpty, values.allSatisfy({ ($0 ?? 0) > 0 && ($0 ?? 0) <= 64 }) else { return nil }
-        return values.map { $0! }
-    }
+    var parsedThreads: [Int]? { parseThreadCounts(threads, limit: 64) }
 
     func run() throws {
         guard let scriptPath = script ?? ResourceLocator.standard().directory("scripts").map({ $0 + "/scenepaint_peers.py" }),

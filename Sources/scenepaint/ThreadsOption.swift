@@ -18,3 +18,11 @@ struct ThreadsOption: ParsableArguments {
         if let threads { BLASInfo.setThreads(threads) }
     }
 }
+
+/// A comma-separated list of thread counts for the benchmarks ("1,2"): nil
+/// unless every entry is an integer in 1...limit.
+func parseThreadCounts(_ text: String, limit: Int = .max) -> [Int]? {
+    let values = text.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+    guard !values.isEmpty, values.allSatisfy({ ($0 ?? 0) > 0 && ($0 ?? 0) <= limit }) else { return nil }
+    return values.map { $0! }
+}

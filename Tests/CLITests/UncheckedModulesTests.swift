@@ -9,18 +9,10 @@ final class UncheckedModulesTests: XCTestCase {
     func testNoPreconditionOrAssertInUncheckedModules() throws {
         let root = CLIRunner.packageRoot
         let manifest = try String(contentsOfFile: root + "/Package.swift", encoding: .utf8)
-        let targets = manifest.split(separator: "\n").compactMap { line -> String? in
-            guard line.contains("swiftSettings: fastMath"), let start = line.range(of: "name: \"") else { return nil }
-            return String(line[start.upperBound...].prefix { $0 != "\"" })
-        }
-        // Targets whose declaration spans two lines name the settings on the second.
-        let lines = manifest.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        var names = Set(targets)
-        for (i, line) in lines.enumerated() where line.contains("swiftSettings: fastMath") && !line.contains("name: \"") && i > 0 {
-            if let start = lines[i - 1].range(of: "name: \"") {
-                names.insert(String(lines[i - 1][start.upperBound...].prefix { $0 != "\"" }))
-            }
-        }
+        // Each target declaration runs from one ".target(name:" to the next; keep those naming fastMath.
+        let names = Set(manifest.components(separatedBy: "arget(name: \"").dropFirst().compactMap { declaration -> String? in
+            declaration.contains("swiftSettings: fastMath") ? String(declaration.prefix { $0 != "\"" }) : nil
+        })
         XCTAssertTrue(names.isSuperset(of: ["Tensor", "Models", "Training"]), "found \(names.sorted()) in Package.swift")
         let banned = ["precondition(", "preconditionFailure(", "assert(", "assertionFailure("]
         var found: [String] = []

@@ -75,6 +75,8 @@ struct TrainCommand: ParsableCommand {
         @OptionGroup var style: StyleCodeArguments
         @Option(help: "Start the generator from this model file (its architecture; new style-code weights zero, so it starts as that model). The discriminator starts fresh.")
         var initFrom: String?
+        @Option(help: "Start the discriminator from this LGGAN checkpoint's (its D.* tensors; same palette and discriminator width). With --init-from, the generator's new data meets a discriminator that already judges this world.")
+        var initDiscriminatorFrom: String?
         @Option(help: "First steps that train the discriminator only (default 200 with --init-from, else 0).")
         var discriminatorWarmup: Int?
         @Option(help: "Discriminator width ndf (standard 32).")
@@ -104,6 +106,9 @@ struct TrainCommand: ParsableCommand {
                 } else {
                     trainer = try LGGANTrainer(config: try makeConfig(classCount: dataset.palette.count),
                                                palette: dataset.palette, options: makeOptions())
+                }
+                if let initDiscriminatorFrom {
+                    try loadDiscriminator(of: trainer, from: initDiscriminatorFrom)
                 }
             }
             let sampleSet = try training.sampleData.map { try PairedDataset(directory: $0, palette: dataset.palette, library: library) } ?? dataset
@@ -140,6 +145,20 @@ struct TrainCommand: ParsableCommand {
             FileHandle.standardError.write(Data(("generator from \(path): \(summary.copied) tensors copied, "
                 + "\(summary.zeroed) zero (style code weights), \(summary.fresh) new (style encoder)\n").utf8))
             return trainer
+        }
+
+        /// Copies a checkpoint's discriminator into `trainer` (its optimiser moments start fresh).
+        func loadDiscriminator(of trainer: LGGANTrainer, from path: String) throws {
+            let file = try SafeTensors.read(path)
+            guard file.metadata["format"] == LGGANTrainer.checkpointFormat else {
+                throw Failure("\(path): not an LGGAN training checkpoint (format '\(file.metadata["format"] ?? "none")'); --init-discriminator-from needs RUN/checkpoint.safetensors")
+            }
+            do {
+                try trainer.discriminator.loadStateDict(file.tensors, prefix: "D.")
+            } catch let error as ModuleStateError {
+                throw Failure("\(path): its discriminator does not fit this run (\(error.description))")
+            }
+            FileHandle.standardError.write(Data("discriminator from \(path)\n".utf8))
         }
 
         func makeConfig(classCount: Int) throws -> LGGANConfig {

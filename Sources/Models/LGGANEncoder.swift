@@ -63,29 +63,31 @@ final class GlobalGenerator: Module {
         depth = config.globalDepth
         upsampling = config.globalUpsampling
         let c = config.classCount, k = config.spadeModulationKernel, s = config.styleChannels
+        let t = config.textureNoiseChannels
         // Block at level l maps width(l) to width(l - 1); the last, at level 1, keeps width(1).
         blocks = stride(from: depth, through: 1, by: -1).map { level in
             SPADEResBlock(config.width(level: level), config.width(level: Swift.max(1, level - 1)), labelChannels: c,
-                          hidden: config.spadeHidden, modulationKernel: k, styleChannels: s, using: &rng)
+                          hidden: config.spadeHidden, modulationKernel: k, styleChannels: s, textureNoiseChannels: t,
+                          using: &rng)
         }
         finalNorm = SPADE(channels: config.width(level: 1), labelChannels: c, hidden: config.spadeHiddenFullResolution,
-                          modulationKernel: k, styleChannels: s, using: &rng)
+                          modulationKernel: k, styleChannels: s, textureNoiseChannels: t, using: &rng)
         toRGB = Conv2d(config.width(level: 1), 3, kernelSize: 3, padding: 1, using: &rng)
         super.init()
     }
 
     /// features: the encoder's level `depth`; layouts[k]: the one-hot map at 1/2^k;
-    /// style: the code [N, S] (models with one).
+    /// style: the code [N, S] (models with one); noises[k]: the texture noise at 1/2^k (models with it).
     /// `afterBlock(i)` runs after block i (the editor cancels stale generations there).
-    func callAsFunction(_ features: Tensor, layouts: [Tensor], style: Tensor? = nil,
+    func callAsFunction(_ features: Tensor, layouts: [Tensor], style: Tensor? = nil, noises: [Tensor]? = nil,
                         afterBlock: (Int) throws -> Void = { _ in }) rethrows -> Tensor {
         var x = features
         for (i, block) in blocks.enumerated() {
             let level = depth - i
-            x = block(level == depth ? x : upsample(x), layout: layouts[level], style: style)
+            x = block(level == depth ? x : upsample(x), layout: layouts[level], style: style, noise: noises?[level])
             try afterBlock(i)
         }
-        x = finalNorm(upsample(x), layout: layouts[0], style: style).leakyRelu(slope: 0.2)
+        x = finalNorm(upsample(x), layout: layouts[0], style: style, noise: noises?[0]).leakyRelu(slope: 0.2)
         return toRGB(x).tanh()
     }
 

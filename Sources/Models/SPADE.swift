@@ -12,22 +12,32 @@ import Tensor
 /// at the cost of a linear layer, and with its weights apart from the trained
 /// label weights (a warm start sets them to zero; they learn at their own rate).
 /// Gamma and beta act after the instance norm, so nothing normalises z away.
+///
+/// With texture noise (models with `textureNoiseChannels`), the per-pixel
+/// noise map at this resolution enters the same place through its own 3x3
+/// convolution: the same as concatenating it to the layout (OASIS), with its
+/// weights apart from the trained label weights.
 final class SPADE: Module {
     let shared: Conv2d
     let modulation: Conv2d
     let styleProjection: Linear?
+    let noiseProjection: Conv2d?
 
     init(channels: Int, labelChannels: Int, hidden: Int, modulationKernel: Int, styleChannels: Int = 0,
-         using rng: inout RandomGenerator) {
+         textureNoiseChannels: Int = 0, using rng: inout RandomGenerator) {
         shared = Conv2d(labelChannels, hidden, kernelSize: 3, padding: 1, using: &rng)
         modulation = Conv2d(hidden, 2 * channels, kernelSize: modulationKernel, padding: modulationKernel / 2, using: &rng)
         styleProjection = styleChannels > 0 ? Linear(styleChannels, hidden, bias: false, using: &rng) : nil
+        noiseProjection = textureNoiseChannels > 0
+            ? Conv2d(textureNoiseChannels, hidden, kernelSize: 3, padding: 1, bias: false, using: &rng) : nil
         super.init()
     }
 
-    /// x [N, C, h, w]; layout: the one-hot map already at h x w; style: [N, S] or nil.
-    func callAsFunction(_ x: Tensor, layout: Tensor, style: Tensor? = nil) -> Tensor {
+    /// x [N, C, h, w]; layout: the one-hot map already at h x w; style: [N, S] or nil;
+    /// noise: the texture noise at h x w [N, K, h, w] or nil (no noise: the mean path).
+    func callAsFunction(_ x: Tensor, layout: Tensor, style: Tensor? = nil, noise: Tensor? = nil) -> Tensor {
         var label = shared(layout)
+        if let noiseProjection, let noise { label = label + noiseProjection(noise) }
         if let styleProjection, let style {
             let offset = styleProjection(style)
             label = label + offset.reshaped([offset.shape[0], offset.shape[1], 1, 1])
@@ -47,17 +57,18 @@ final class SPADEResBlock: Module {
     let convShortcut: Conv2d?
 
     init(_ fin: Int, _ fout: Int, labelChannels: Int, hidden: Int, modulationKernel: Int, styleChannels: Int = 0,
-         using rng: inout RandomGenerator) {
+         textureNoiseChannels: Int = 0, using rng: inout RandomGenerator) {
         let middle = Swift.min(fin, fout)
         norm0 = SPADE(channels: fin, labelChannels: labelChannels, hidden: hidden, modulationKernel: modulationKernel,
-                      styleChannels: styleChannels, using: &rng)
+                      styleChannels: styleChannels, textureNoiseChannels: textureNoiseChannels, using: &rng)
         conv0 = Conv2d(fin, middle, kernelSize: 3, padding: 1, using: &rng)
         norm1 = SPADE(channels: middle, labelChannels: labelChannels, hidden: hidden, modulationKernel: modulationKernel,
-                      styleChannels: styleChannels, using: &rng)
+                      styleChannels: styleChannels, textureNoiseChannels: textureNoiseChannels, using: &rng)
         conv1 = Conv2d(middle, fout, kernelSize: 3, padding: 1, using: &rng)
         if fin != fout {
             normShortcut = SPADE(channels: fin, labelChannels: labelChannels, hidden: hidden,
-                                 modulationKernel: modulationKernel, styleChannels: styleChannels, using: &rng)
+                                 modulationKernel: modulationKernel, styleChannels: styleChannels,
+                                 textureNoiseChannels: textureNoiseChannels, using: &rng)
             convShortcut = Conv2d(fin, fout, kernelSize: 1, bias: false, using: &rng)
         } else {
             normShortcut = nil
@@ -66,15 +77,15 @@ final class SPADEResBlock: Module {
         super.init()
     }
 
-    func callAsFunction(_ x: Tensor, layout: Tensor, style: Tensor? = nil) -> Tensor {
+    func callAsFunction(_ x: Tensor, layout: Tensor, style: Tensor? = nil, noise: Tensor? = nil) -> Tensor {
         let shortcut: Tensor
         if let normShortcut, let convShortcut {
-            shortcut = convShortcut(normShortcut(x, layout: layout, style: style))
+            shortcut = convShortcut(normShortcut(x, layout: layout, style: style, noise: noise))
         } else {
             shortcut = x
         }
-        let dx = conv0(norm0(x, layout: layout, style: style).leakyRelu(slope: 0.2))
-        let dy = conv1(norm1(dx, layout: layout, style: style).leakyRelu(slope: 0.2))
+        let dx = conv0(norm0(x, layout: layout, style: style, noise: noise).leakyRelu(slope: 0.2))
+        let dy = conv1(norm1(dx, layout: layout, style: style, noise: noise).leakyRelu(slope: 0.2))
         return shortcut + dy
     }
 }

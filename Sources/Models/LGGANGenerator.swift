@@ -31,7 +31,9 @@ public final class LGGANGenerator: SceneGenerator, @unchecked Sendable {
         network.eval()
     }
 
-    public var hasNoiseInput: Bool { network.config.noiseChannels > 0 || network.config.styleChannels > 0 }
+    public var hasNoiseInput: Bool {
+        network.config.noiseChannels > 0 || network.config.styleChannels > 0 || network.config.textureNoiseChannels > 0
+    }
 
     public var modelName: String { "LGGAN" }
 
@@ -49,7 +51,9 @@ public final class LGGANGenerator: SceneGenerator, @unchecked Sendable {
         let output: LGGANOutput = try lock.withLock {
             try GradMode.withoutGrad { try ConvolutionSettings.with(precision: precision) {
                 let code = style.map { $0.code(seed: seed) } ?? network.styleCode(batch: 1, seed: seed)
-                return try network.forward(input, noise: network.noise(batch: 1, seed: seed), style: code) { _ in
+                let texture = network.textureNoise(batch: 1, height: input.height, width: input.width, seed: seed)
+                return try network.forward(input, noise: network.noise(batch: 1, seed: seed), style: code,
+                                           textureNoise: texture) { _ in
                     if shouldCancel() { throw GenerationCancelled() }
                 }
             } }

@@ -73,7 +73,9 @@ struct TrainCommand: ParsableCommand {
         @Option(help: "Noise channels (0 = deterministic model).")
         var noise: Int?
         @OptionGroup var style: StyleCodeArguments
-        @Option(help: "Start the generator from this model file (its architecture; new style-code weights zero, so it starts as that model). The discriminator starts fresh.")
+        @Option(help: "Channels of per-pixel texture noise fed to every SPADE and the local features (0 = none; with --init-from: default the model's, new weights zero).")
+        var textureNoise: Int?
+        @Option(help: "Start the generator from this model file (its architecture; new style-code and texture-noise weights zero, so it starts as that model). The discriminator starts fresh.")
         var initFrom: String?
         @Option(help: "Start the discriminator from this LGGAN checkpoint's (its D.* tensors; same palette and discriminator width). With --init-from, the generator's new data meets a discriminator that already judges this world.")
         var initDiscriminatorFrom: String?
@@ -139,11 +141,11 @@ struct TrainCommand: ParsableCommand {
             let trained = try ModelLoader.loadLGGAN(path: path)
             try PaletteCompatibility.check(palette, of: "the training data", against: trained.palette, of: path)
             let config = try WarmStart.config(from: trained.network.config, styleChannels: style.styleCode,
-                                              styleEncoder: style.codeHasEncoder)
+                                              styleEncoder: style.codeHasEncoder, textureNoiseChannels: textureNoise)
             let trainer = try LGGANTrainer(config: config, palette: palette, options: makeOptions())
             let summary = try WarmStart.load(trained.network.stateDict(), into: trainer.generator, source: path)
             FileHandle.standardError.write(Data(("generator from \(path): \(summary.copied) tensors copied, "
-                + "\(summary.zeroed) zero (style code weights), \(summary.fresh) new (style encoder)\n").utf8))
+                + "\(summary.zeroed) zero (style code and texture noise weights), \(summary.fresh) new (style encoder)\n").utf8))
             return trainer
         }
 
@@ -177,6 +179,7 @@ struct TrainCommand: ParsableCommand {
             if let discriminatorWidth { c.discriminatorWidth = discriminatorWidth }
             c.styleChannels = style.styleCode
             c.styleEncoder = style.codeHasEncoder
+            if let textureNoise { c.textureNoiseChannels = textureNoise }
             try c.validate()
             let (w, h) = try cropSize()
             guard w % c.sizeMultiple == 0 && h % c.sizeMultiple == 0 else {

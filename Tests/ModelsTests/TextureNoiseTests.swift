@@ -61,16 +61,7 @@ final class TextureNoiseTests: XCTestCase {
                                            palette: palette)
         XCTAssertTrue(generator.hasNoiseInput)
         let field = LabelMap(width: 64, height: 64, fill: 1)
-        let a = try generator.generate(field, seed: 11, shouldCancel: { false })
-        let again = try generator.generate(field, seed: 11, shouldCancel: { false })
-        let b = try generator.generate(field, seed: 12, shouldCancel: { false })
-        XCTAssertEqual(a.fused, again.fused)
-        XCTAssertEqual(a.global, again.global)
-        XCTAssertEqual(a.local, again.local)
-        XCTAssertNotEqual(a.fused, b.fused)
-        // Both branches carry the noise: the global one through SPADE, the local one through f'.
-        XCTAssertNotEqual(a.global, b.global)
-        XCTAssertNotEqual(a.local, b.local)
+        try SyntheticScenes.assertSeedsChangeEveryBranch(generator, layout: field)
 
         // Per pixel of the centre, the standard deviation over seeds (mean over pixels and channels).
         let network = generator.network

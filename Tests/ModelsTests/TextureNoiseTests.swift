@@ -62,6 +62,11 @@ final class TextureNoiseTests: XCTestCase {
         XCTAssertTrue(generator.hasNoiseInput)
         let field = LabelMap(width: 64, height: 64, fill: 1)
         try SyntheticScenes.assertSeedsChangeEveryBranch(generator, layout: field)
+        // The generator keeps the last map: another size draws its own, and coming back gives the same bits.
+        let first = try generator.generate(field, seed: 5, shouldCancel: { false })
+        let small = try generator.generate(LabelMap(width: 32, height: 24, fill: 1), seed: 5, shouldCancel: { false })
+        XCTAssertEqual([small.fused.width, small.fused.height], [32, 24])
+        XCTAssertEqual(try generator.generate(field, seed: 5, shouldCancel: { false }).fused, first.fused)
 
         // Per pixel of the centre, the standard deviation over seeds (mean over pixels and channels).
         let network = generator.network

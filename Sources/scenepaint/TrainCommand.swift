@@ -77,6 +77,8 @@ struct TrainCommand: ParsableCommand {
         @OptionGroup var style: StyleCodeArguments
         @Option(help: "Channels of per-pixel texture noise fed to every SPADE and the local features (0 = none; with --init-from: default the model's, new weights zero).")
         var textureNoise: Int?
+        @Option(help: "With --init-from: start the texture-noise projections at N(0, STD) instead of zero (at zero the gradient into them has zero mean, so they only random-walk; default 0).")
+        var textureNoiseInit: Float = 0
         @Option(help: "Start the generator from this model file (its architecture; new style-code and texture-noise weights zero, so it starts as that model). The discriminator starts fresh.")
         var initFrom: String?
         @Option(help: "Start the discriminator from this LGGAN checkpoint's (its D.* tensors; same palette and discriminator width). With --init-from, the generator's new data meets a discriminator that already judges this world.")
@@ -146,6 +148,13 @@ struct TrainCommand: ParsableCommand {
                                               styleEncoder: style.codeHasEncoder, textureNoiseChannels: textureNoise)
             let trainer = try LGGANTrainer(config: config, palette: palette, options: makeOptions())
             let summary = try WarmStart.load(trained.network.stateDict(), into: trainer.generator, source: path)
+            if textureNoiseInit > 0 {
+                guard textureNoiseInit <= 1 else { throw ValidationError("--texture-noise-init \(textureNoiseInit): must be 0-1") }
+                var rng = RandomGenerator(seed: trainer.options.seed &+ 17)
+                for (name, weight) in trainer.generator.namedParameters() where TextureNoise.isParameter(name) {
+                    weight.assign(Tensor.randomNormal(weight.shape, std: textureNoiseInit, using: &rng))
+                }
+            }
             FileHandle.standardError.write(Data(("generator from \(path): \(summary.copied) tensors copied, "
                 + "\(summary.zeroed) zero (style code and texture noise weights), \(summary.fresh) new (style encoder)\n").utf8))
             return trainer

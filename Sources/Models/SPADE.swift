@@ -27,12 +27,23 @@ final class SPADE: Module {
 
     /// x [N, C, h, w]; layout: the one-hot map already at h x w; style: [N, S] or nil.
     func callAsFunction(_ x: Tensor, layout: Tensor, style: Tensor? = nil) -> Tensor {
+        self(x, gammaBeta: gammaBeta(layout: layout, style: style))
+    }
+
+    /// Gamma and beta [N, 2C, h, w]: from the layout and style only, not from x,
+    /// so inference computes them beside the encoder (`GlobalGenerator.modulations`).
+    func gammaBeta(layout: Tensor, style: Tensor?) -> Tensor {
         var label = shared(layout)
         if let styleProjection, let style {
             let offset = styleProjection(style)
             label = label + offset.reshaped([offset.shape[0], offset.shape[1], 1, 1])
         }
-        return modulate(instanceNorm(x), gammaBeta: modulation(label.relu()))
+        return modulation(label.relu())
+    }
+
+    /// x normalised and modulated by `gammaBeta` (what `gammaBeta(layout:style:)` returned).
+    func callAsFunction(_ x: Tensor, gammaBeta: Tensor) -> Tensor {
+        modulate(instanceNorm(x), gammaBeta: gammaBeta)
     }
 }
 
@@ -67,14 +78,31 @@ final class SPADEResBlock: Module {
     }
 
     func callAsFunction(_ x: Tensor, layout: Tensor, style: Tensor? = nil) -> Tensor {
+        self(x, modulations: modulations(layout: layout, style: style))
+    }
+
+    /// The gamma/beta maps of the block's SPADEs (from the layout and style only).
+    struct Modulations {
+        var norm0: Tensor
+        var norm1: Tensor
+        var shortcut: Tensor?
+    }
+
+    func modulations(layout: Tensor, style: Tensor?) -> Modulations {
+        Modulations(norm0: norm0.gammaBeta(layout: layout, style: style),
+                    norm1: norm1.gammaBeta(layout: layout, style: style),
+                    shortcut: normShortcut?.gammaBeta(layout: layout, style: style))
+    }
+
+    func callAsFunction(_ x: Tensor, modulations m: Modulations) -> Tensor {
         let shortcut: Tensor
-        if let normShortcut, let convShortcut {
-            shortcut = convShortcut(normShortcut(x, layout: layout, style: style))
+        if let normShortcut, let convShortcut, let gammaBeta = m.shortcut {
+            shortcut = convShortcut(normShortcut(x, gammaBeta: gammaBeta))
         } else {
             shortcut = x
         }
-        let dx = conv0(norm0(x, layout: layout, style: style).leakyRelu(slope: 0.2))
-        let dy = conv1(norm1(dx, layout: layout, style: style).leakyRelu(slope: 0.2))
+        let dx = conv0(norm0(x, gammaBeta: m.norm0).leakyRelu(slope: 0.2))
+        let dy = conv1(norm1(dx, gammaBeta: m.norm1).leakyRelu(slope: 0.2))
         return shortcut + dy
     }
 }

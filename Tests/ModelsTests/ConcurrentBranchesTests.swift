@@ -133,6 +133,27 @@ final class ConcurrentBranchesTests: XCTestCase {
     }
 }
 
+extension ConcurrentBranchesTests {
+    /// The editor's views (made side by side) are byte-identical whether the
+    /// branches ran side by side at 2 threads or in order at 1 (f32).
+    func testTheGeneratorsViewsAreTheSameConcurrentOrSerial() throws {
+        let generator = try LGGANGenerator(network: try defaultNetwork(), palette: palette)
+        let labels = SyntheticScenes.layout(1, width: 72, height: 64)
+        BLASInfo.setThreads(2)
+        let concurrent = try generator.generate(labels, seed: 2, shouldCancel: { false })
+        BLASInfo.setThreads(1)
+        let serial = try generator.generate(labels, seed: 2, shouldCancel: { false })
+        XCTAssertEqual(concurrent.fused, serial.fused)
+        XCTAssertEqual(concurrent.global, serial.global)
+        XCTAssertEqual(concurrent.local, serial.local)
+        XCTAssertEqual(concurrent.globalWeight, serial.globalWeight)
+        XCTAssertEqual(concurrent.localWeight, serial.localWeight)
+        XCTAssertEqual(concurrent.classOutputs, serial.classOutputs)
+        XCTAssertEqual(concurrent.classOutputs.count, Set(try SemanticInput.indices(of: labels, palette: palette)).count)
+        XCTAssertEqual(concurrent.fused.width, 72)
+    }
+}
+
 /// A counter several threads may bump.
 final class ManagedAtomicCounter: @unchecked Sendable {
     private let lock = NSLock()

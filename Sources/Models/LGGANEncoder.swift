@@ -102,7 +102,7 @@ final class GlobalGenerator: Module {
             x = block(i == 0 ? x : upsample(x), modulations: modulations.blocks[i])
             try afterBlock(i)
         }
-        x = finalNorm(upsample(x), gammaBeta: modulations.final).leakyRelu(slope: 0.2)
+        x = finalNorm.activated(upsample(x), gammaBeta: modulations.final, slope: 0.2)
         return toRGB(x).tanh()
     }
 

@@ -66,6 +66,12 @@ public struct LGGANConfig: Codable, Sendable, Equatable {
     /// The network holds an image encoder to the style code (SPADE's VAE
     /// encoder), so a reference image can set z (`generate --style`).
     public var styleEncoder: Bool = false
+    /// Channels of per-pixel texture noise (0 = none): an i.i.d. N(0, 1) map
+    /// [N, K, H, W] projected into every SPADE's label features (subsampled by
+    /// nearest to its level) and into the local generator's f', so deep inside
+    /// a uniform region the generator can paint texture instead of the
+    /// region's mean colour (OASIS's 3D noise, issue 13).
+    public var textureNoiseChannels: Int = 0
     /// Discriminator: ndf, conv layers per scale, number of scales.
     public var discriminatorWidth: Int = 32
     public var discriminatorLayers: Int = 4
@@ -166,6 +172,9 @@ public struct LGGANConfig: Codable, Sendable, Equatable {
         guard useGlobal || useLocal else { throw fail("the model needs a global or a local generator") }
         guard noiseChannels >= 0 && noiseChannels <= 256 else { throw fail("noise channels \(noiseChannels) is outside 0-256") }
         guard styleChannels >= 0 && styleChannels <= 256 else { throw fail("style code size \(styleChannels) is outside 0-256") }
+        guard textureNoiseChannels >= 0 && textureNoiseChannels <= 64 else {
+            throw fail("texture noise channels \(textureNoiseChannels) is outside 0-64")
+        }
         guard !styleEncoder || styleChannels > 0 else { throw fail("a style encoder needs a style code (style channels > 0)") }
         guard discriminatorWidth >= 1, discriminatorMaxWidth >= discriminatorWidth, discriminatorMaxWidth <= 1024, discriminatorLayers >= 2 && discriminatorLayers <= 6,
               discriminatorScales >= 1 && discriminatorScales <= 4 else {
@@ -192,7 +201,7 @@ public struct LGGANConfig: Codable, Sendable, Equatable {
         case classCount, baseWidth, maxWidthMultiplier, inputKernel, globalDepth, spadeHidden, spadeHiddenFullResolution
         case spadeModulationKernel, globalUpsampling
         case localResBlocks, classKernel, localFusion, useGlobal, useLocal, useClassification, useWeightMap, noiseChannels
-        case styleChannels, styleEncoder
+        case styleChannels, styleEncoder, textureNoiseChannels
         case discriminatorWidth, discriminatorLayers, discriminatorScales, discriminatorMaxWidth
     }
 
@@ -220,6 +229,7 @@ public struct LGGANConfig: Codable, Sendable, Equatable {
         try read(.noiseChannels, &noiseChannels)
         try read(.styleChannels, &styleChannels)
         try read(.styleEncoder, &styleEncoder)
+        try read(.textureNoiseChannels, &textureNoiseChannels)
         try read(.discriminatorWidth, &discriminatorWidth)
         try read(.discriminatorLayers, &discriminatorLayers)
         try read(.discriminatorScales, &discriminatorScales)

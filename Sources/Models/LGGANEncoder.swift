@@ -63,35 +63,39 @@ final class GlobalGenerator: Module {
         depth = config.globalDepth
         upsampling = config.globalUpsampling
         let c = config.classCount, k = config.spadeModulationKernel, s = config.styleChannels
+        let t = config.textureNoiseChannels
         // Block at level l maps width(l) to width(l - 1); the last, at level 1, keeps width(1).
         blocks = stride(from: depth, through: 1, by: -1).map { level in
             SPADEResBlock(config.width(level: level), config.width(level: Swift.max(1, level - 1)), labelChannels: c,
-                          hidden: config.spadeHidden, modulationKernel: k, styleChannels: s, using: &rng)
+                          hidden: config.spadeHidden, modulationKernel: k, styleChannels: s, textureNoiseChannels: t,
+                          using: &rng)
         }
         finalNorm = SPADE(channels: config.width(level: 1), labelChannels: c, hidden: config.spadeHiddenFullResolution,
-                          modulationKernel: k, styleChannels: s, using: &rng)
+                          modulationKernel: k, styleChannels: s, textureNoiseChannels: t, using: &rng)
         toRGB = Conv2d(config.width(level: 1), 3, kernelSize: 3, padding: 1, using: &rng)
         super.init()
     }
 
     /// features: the encoder's level `depth`; layouts[k]: the one-hot map at 1/2^k;
-    /// style: the code [N, S] (models with one).
+    /// style: the code [N, S] (models with one); noises[k]: the texture noise at 1/2^k (models with it).
     /// `afterBlock(i)` runs after block i (the editor cancels stale generations there).
-    func callAsFunction(_ features: Tensor, layouts: [Tensor], style: Tensor? = nil,
+    func callAsFunction(_ features: Tensor, layouts: [Tensor], style: Tensor? = nil, noises: [Tensor]? = nil,
                         afterBlock: (Int) throws -> Void = { _ in }) rethrows -> Tensor {
-        try self(features, modulations: modulations(layouts: layouts, style: style), afterBlock: afterBlock)
+        try self(features, modulations: modulations(layouts: layouts, style: style, noises: noises), afterBlock: afterBlock)
     }
 
     /// Every SPADE's gamma/beta maps: the part of the generator that reads
-    /// only the layout and style, not the encoder (about a third of its work).
+    /// only the layout, style and noise, not the encoder (about a third of its work).
     struct Modulations {
         var blocks: [SPADEResBlock.Modulations]
         var final: Tensor
     }
 
-    func modulations(layouts: [Tensor], style: Tensor?) -> Modulations {
-        Modulations(blocks: blocks.enumerated().map { i, block in block.modulations(layout: layouts[depth - i], style: style) },
-                    final: finalNorm.gammaBeta(layout: layouts[0], style: style))
+    func modulations(layouts: [Tensor], style: Tensor?, noises: [Tensor]?) -> Modulations {
+        Modulations(blocks: blocks.enumerated().map { i, block in
+                        block.modulations(layout: layouts[depth - i], style: style, noise: noises?[depth - i])
+                    },
+                    final: finalNorm.gammaBeta(layout: layouts[0], style: style, noise: noises?[0]))
     }
 
     /// The generator from the encoder's features and its precomputed modulations.

@@ -17,6 +17,10 @@ public final class LGGANGenerator: SceneGenerator, @unchecked Sendable {
     /// activations rounded to bf16, f32 accumulation; see docs/engine.md).
     public let precision: ConvolutionPrecision
     private let lock = NSLock()
+    /// The last texture noise map drawn (guarded by `lock`): the editor
+    /// regenerates the same seed at the same size on every stroke, and
+    /// drawing K x H x W normals costs about as much as a sixth of the forward pass.
+    private var lastTextureNoise: (seed: UInt64, height: Int, width: Int, map: Tensor)?
 
     /// Throws when the palette's class count is not the network's: every id
     /// lookup below indexes per-class tensors by palette position.
@@ -31,7 +35,9 @@ public final class LGGANGenerator: SceneGenerator, @unchecked Sendable {
         network.eval()
     }
 
-    public var hasNoiseInput: Bool { network.config.noiseChannels > 0 || network.config.styleChannels > 0 }
+    public var hasNoiseInput: Bool {
+        network.config.noiseChannels > 0 || network.config.styleChannels > 0 || network.config.textureNoiseChannels > 0
+    }
 
     public var modelName: String { "LGGAN" }
 
@@ -49,7 +55,9 @@ public final class LGGANGenerator: SceneGenerator, @unchecked Sendable {
         let output: LGGANOutput = try lock.withLock {
             try GradMode.withoutGrad { try ConvolutionSettings.with(precision: precision) {
                 let code = style.map { $0.code(seed: seed) } ?? network.styleCode(batch: 1, seed: seed)
-                return try network.forward(input, noise: network.noise(batch: 1, seed: seed), style: code) { _ in
+                let texture = textureNoise(seed: seed, height: input.height, width: input.width)
+                return try network.forward(input, noise: network.noise(batch: 1, seed: seed), style: code,
+                                           textureNoise: texture) { _ in
                     if shouldCancel() { throw GenerationCancelled() }
                 }
             } }
@@ -70,6 +78,14 @@ public final class LGGANGenerator: SceneGenerator, @unchecked Sendable {
         }
         views.seconds = Date().timeIntervalSince(start)
         return views
+    }
+
+    /// The seed's texture noise map at this size (call with `lock` held).
+    private func textureNoise(seed: UInt64, height: Int, width: Int) -> Tensor? {
+        if let last = lastTextureNoise, last.seed == seed, last.height == height, last.width == width { return last.map }
+        let map = network.textureNoise(batch: 1, height: height, width: width, seed: seed)
+        lastTextureNoise = map.map { (seed, height, width, $0) }
+        return map
     }
 
     /// Grows a row-major index grid to toWidth x toHeight by repeating the last column and row.

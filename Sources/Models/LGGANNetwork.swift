@@ -51,6 +51,12 @@ public final class LGGANNetwork: Module, StyleCodedNetwork {
         return Tensor.randomNormal([batch, config.noiseChannels, 1, 1], using: &rng)
     }
 
+    /// Per-pixel texture noise [N, K, height, width] from a seed (nil when the model takes none).
+    public func textureNoise(batch: Int, height: Int, width: Int, seed: UInt64) -> Tensor? {
+        guard config.textureNoiseChannels > 0 else { return nil }
+        return TextureNoise.map(channels: config.textureNoiseChannels, batch: batch, height: height, width: width, seed: seed)
+    }
+
     public var styleChannels: Int { config.styleChannels }
 
     /// The stages of a forward pass, in order; `generate` checks for
@@ -69,16 +75,19 @@ public final class LGGANNetwork: Module, StyleCodedNetwork {
 
     /// Runs the generator. `noise` is [N, noiseChannels, 1, 1] when the config
     /// has noise (one vector per image), `style` [N, styleChannels] when it has
-    /// a style code (nil: z = 0, the prior's mean). `checkpoint` is called
-    /// after each stage and may throw to stop early. In inference with two or
-    /// more threads the parts run side by side (`ConcurrentBranches`): the
-    /// global and local stages then arrive interleaved (each branch's in order,
-    /// one call at a time), and after a throw every branch stops at its next.
-    public func forward(_ input: SemanticInput, noise: Tensor? = nil, style: Tensor? = nil) -> LGGANOutput {
-        forward(input, noise: noise, style: style, checkpoint: { _ in })
+    /// a style code (nil: z = 0, the prior's mean), `textureNoise` [N, K, H, W]
+    /// when it has texture noise (nil: zeros, the deterministic mean path).
+    /// `checkpoint` is called after each stage and may throw to stop early. In
+    /// inference with two or more threads the parts run side by side
+    /// (`ConcurrentBranches`): the global and local stages then arrive
+    /// interleaved (each branch's in order, one call at a time), and after a
+    /// throw every branch stops at its next.
+    public func forward(_ input: SemanticInput, noise: Tensor? = nil, style: Tensor? = nil,
+                        textureNoise: Tensor? = nil) -> LGGANOutput {
+        forward(input, noise: noise, style: style, textureNoise: textureNoise, checkpoint: { _ in })
     }
 
-    public func forward(_ input: SemanticInput, noise: Tensor?, style: Tensor? = nil,
+    public func forward(_ input: SemanticInput, noise: Tensor?, style: Tensor? = nil, textureNoise: Tensor? = nil,
                         checkpoint: (Stage) throws -> Void) rethrows -> LGGANOutput {
         invariant(input.classCount == config.classCount, "input has \(input.classCount) classes, model \(config.classCount)")
         invariant(input.height % config.sizeMultiple == 0 && input.width % config.sizeMultiple == 0,
@@ -88,6 +97,7 @@ public final class LGGANNetwork: Module, StyleCodedNetwork {
         // generators after them only the encoder's levels and those modulations. In inference at
         // 2+ threads they run side by side (in this order, each waiting for what it reads):
         // about 33 ms of single-threaded work per 256x256 preview on each of the two cores.
+        let noises = texturePyramid(textureNoise, input: input)
         var levels: [Tensor] = [], modulations: GlobalGenerator.Modulations?
         var globalImage: Tensor?, localOutput: LocalGenerator.Output?, weights: Tensor?
         try ConcurrentBranches.run(5, checkpoint: checkpoint) { task, branch in
@@ -97,7 +107,7 @@ public final class LGGANNetwork: Module, StyleCodedNetwork {
                 try branch.checkpoint(.encoder)
             case 1:
                 modulations = global?.modulations(
-                    layouts: (0...config.globalDepth).map { input.oneHot(downsampledBy: 1 << $0) }, style: code)
+                    layouts: (0...config.globalDepth).map { input.oneHot(downsampledBy: 1 << $0) }, style: code, noises: noises)
             case 2:
                 guard let global else { return }
                 try branch.waitFor(0)
@@ -110,7 +120,7 @@ public final class LGGANNetwork: Module, StyleCodedNetwork {
             case 3:
                 guard let local else { return }
                 try branch.waitFor(0)
-                let features = local.features(levels[2], style: code)
+                let features = local.features(levels[2], style: code, noise: noises?[0])
                 try branch.checkpoint(.localFeatures)
                 localOutput = local(features: features, input: input)
                 try branch.checkpoint(.local)
@@ -145,22 +155,37 @@ public final class LGGANNetwork: Module, StyleCodedNetwork {
         return encoder(input.oneHot, noise: z.reshaped([input.batch, config.noiseChannels]))
     }
 
+    /// The texture noise at every level of the global generator (nil: no
+    /// noise, which computes exactly what a zero map would: its projections
+    /// have no bias).
+    func texturePyramid(_ noise: Tensor?, input: SemanticInput) -> [Tensor]? {
+        guard config.textureNoiseChannels > 0, let noise else { return nil }
+        invariant(noise.shape == [input.batch, config.textureNoiseChannels, input.height, input.width],
+                  "texture noise \(noise.shape) for \(input.batch)x\(config.textureNoiseChannels)x\(input.height)x\(input.width)")
+        return TextureNoise.pyramid(noise, depth: config.globalDepth)
+    }
+
     /// Eq. 7: Wg * global + Wl * local.
     static func blend(global: Tensor, local: Tensor, weights: Tensor) -> Tensor {
         global * weights.slice(axis: 1, 0 ..< 1) + local * weights.slice(axis: 1, 1 ..< 2)
     }
 
     /// The dense reference of the class outputs (for tests of the sparse path).
-    public func denseClassImages(_ input: SemanticInput) -> Tensor? {
+    public func denseClassImages(_ input: SemanticInput, textureNoise: Tensor? = nil) -> Tensor? {
         guard let local else { return nil }
-        let levels = encode(input, noise: nil)
-        return local.denseClassImages(local.features(levels[2], style: styleCodeOrMean(nil, batch: input.batch)), input: input)
+        return local.denseClassImages(localFeatures(input, textureNoise: textureNoise), input: input)
     }
 
     /// The sparse class outputs for the same input (pairs with `denseClassImages`).
-    public func sparseClassImages(_ input: SemanticInput) -> Tensor? {
+    public func sparseClassImages(_ input: SemanticInput, textureNoise: Tensor? = nil) -> Tensor? {
         guard let local else { return nil }
+        return local.sparseClassImages(localFeatures(input, textureNoise: textureNoise), input: input).0
+    }
+
+    /// f' for the class-output references (no encoder noise, z = 0).
+    private func localFeatures(_ input: SemanticInput, textureNoise: Tensor?) -> Tensor {
         let levels = encode(input, noise: nil)
-        return local.sparseClassImages(local.features(levels[2], style: styleCodeOrMean(nil, batch: input.batch)), input: input).0
+        return local!.features(levels[2], style: styleCodeOrMean(nil, batch: input.batch),
+                               noise: texturePyramid(textureNoise, input: input)?[0])
     }
 }

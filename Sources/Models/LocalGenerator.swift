@@ -21,6 +21,8 @@ final class LocalGenerator: Module {
     let classifier: Linear?
     /// Per-image scale and shift of f' from the style code (models with one).
     let styleModulation: Linear?
+    /// A 1x1 projection of the texture noise added to f' (models with it).
+    let noiseModulation: Conv2d?
     let radius: Int
 
     init(config: LGGANConfig, using rng: inout RandomGenerator) {
@@ -34,6 +36,8 @@ final class LocalGenerator: Module {
             ? Conv2d(3 * config.classCount, 3, kernelSize: 3, padding: 1, using: &rng) : nil
         classifier = config.useClassification ? Linear(w0, config.classCount, using: &rng) : nil
         styleModulation = config.styleChannels > 0 ? Linear(config.styleChannels, 2 * w0, using: &rng) : nil
+        noiseModulation = config.textureNoiseChannels > 0
+            ? Conv2d(config.textureNoiseChannels, w0, kernelSize: 1, bias: false, using: &rng) : nil
         radius = config.classKernel / 2
         super.init()
     }
@@ -53,14 +57,19 @@ final class LocalGenerator: Module {
     /// last instance norm and before the class convolutions (linear, no
     /// normalisation), so z reaches every class output. Masking by M_i after it
     /// keeps F_i zero outside the class, so sparse generation stays exact.
-    func features(_ encoded: Tensor, style: Tensor? = nil) -> Tensor {
+    /// The texture noise [N, K, H, W] (models with it) is then added through
+    /// its 1x1 projection: per-pixel randomness for the class convolutions.
+    func features(_ encoded: Tensor, style: Tensor? = nil, noise: Tensor? = nil) -> Tensor {
         var x = encoded
         for block in trunk { x = block(x) }
-        let f = decoder(x)
-        guard let styleModulation, let style else { return f }
-        let (n, c) = (f.shape[0], f.shape[1])
-        let gammaBeta = styleModulation(style).reshaped([n, 2 * c, 1, 1])
-        return f * (gammaBeta.slice(axis: 1, 0 ..< c) + 1) + gammaBeta.slice(axis: 1, c ..< 2 * c)
+        var f = decoder(x)
+        if let styleModulation, let style {
+            let (n, c) = (f.shape[0], f.shape[1])
+            let gammaBeta = styleModulation(style).reshaped([n, 2 * c, 1, 1])
+            f = f * (gammaBeta.slice(axis: 1, 0 ..< c) + 1) + gammaBeta.slice(axis: 1, c ..< 2 * c)
+        }
+        if let noiseModulation, let noise { f = f + noiseModulation(noise) }
+        return f
     }
 
     func callAsFunction(_ encoded: Tensor, input: SemanticInput) -> Output {

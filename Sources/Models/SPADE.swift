@@ -12,28 +12,38 @@ import Tensor
 /// at the cost of a linear layer, and with its weights apart from the trained
 /// label weights (a warm start sets them to zero; they learn at their own rate).
 /// Gamma and beta act after the instance norm, so nothing normalises z away.
+///
+/// With texture noise (models with `textureNoiseChannels`), the per-pixel
+/// noise map at this resolution enters the same place through its own 3x3
+/// convolution: the same as concatenating it to the layout (OASIS), with its
+/// weights apart from the trained label weights.
 final class SPADE: Module {
     let shared: Conv2d
     let modulation: Conv2d
     let styleProjection: Linear?
+    let noiseProjection: Conv2d?
 
     init(channels: Int, labelChannels: Int, hidden: Int, modulationKernel: Int, styleChannels: Int = 0,
-         using rng: inout RandomGenerator) {
+         textureNoiseChannels: Int = 0, using rng: inout RandomGenerator) {
         shared = Conv2d(labelChannels, hidden, kernelSize: 3, padding: 1, using: &rng)
         modulation = Conv2d(hidden, 2 * channels, kernelSize: modulationKernel, padding: modulationKernel / 2, using: &rng)
         styleProjection = styleChannels > 0 ? Linear(styleChannels, hidden, bias: false, using: &rng) : nil
+        noiseProjection = textureNoiseChannels > 0
+            ? Conv2d(textureNoiseChannels, hidden, kernelSize: 3, padding: 1, bias: false, using: &rng) : nil
         super.init()
     }
 
-    /// x [N, C, h, w]; layout: the one-hot map already at h x w; style: [N, S] or nil.
-    func callAsFunction(_ x: Tensor, layout: Tensor, style: Tensor? = nil) -> Tensor {
-        self(x, gammaBeta: gammaBeta(layout: layout, style: style))
+    /// x [N, C, h, w]; layout: the one-hot map already at h x w; style: [N, S] or nil;
+    /// noise: the texture noise at h x w [N, K, h, w] or nil (no noise: the mean path).
+    func callAsFunction(_ x: Tensor, layout: Tensor, style: Tensor? = nil, noise: Tensor? = nil) -> Tensor {
+        self(x, gammaBeta: gammaBeta(layout: layout, style: style, noise: noise))
     }
 
-    /// Gamma and beta [N, 2C, h, w]: from the layout and style only, not from x,
-    /// so inference computes them beside the encoder (`GlobalGenerator.modulations`).
-    func gammaBeta(layout: Tensor, style: Tensor?) -> Tensor {
+    /// Gamma and beta [N, 2C, h, w]: from the layout, style and noise only, not
+    /// from x, so inference computes them beside the encoder (`GlobalGenerator.modulations`).
+    func gammaBeta(layout: Tensor, style: Tensor?, noise: Tensor?) -> Tensor {
         var label = shared(layout)
+        if let noiseProjection, let noise { label = label + noiseProjection(noise) }
         if let styleProjection, let style {
             let offset = styleProjection(style)
             label = label + offset.reshaped([offset.shape[0], offset.shape[1], 1, 1])
@@ -63,17 +73,18 @@ final class SPADEResBlock: Module {
     let convShortcut: Conv2d?
 
     init(_ fin: Int, _ fout: Int, labelChannels: Int, hidden: Int, modulationKernel: Int, styleChannels: Int = 0,
-         using rng: inout RandomGenerator) {
+         textureNoiseChannels: Int = 0, using rng: inout RandomGenerator) {
         let middle = Swift.min(fin, fout)
         norm0 = SPADE(channels: fin, labelChannels: labelChannels, hidden: hidden, modulationKernel: modulationKernel,
-                      styleChannels: styleChannels, using: &rng)
+                      styleChannels: styleChannels, textureNoiseChannels: textureNoiseChannels, using: &rng)
         conv0 = Conv2d(fin, middle, kernelSize: 3, padding: 1, using: &rng)
         norm1 = SPADE(channels: middle, labelChannels: labelChannels, hidden: hidden, modulationKernel: modulationKernel,
-                      styleChannels: styleChannels, using: &rng)
+                      styleChannels: styleChannels, textureNoiseChannels: textureNoiseChannels, using: &rng)
         conv1 = Conv2d(middle, fout, kernelSize: 3, padding: 1, using: &rng)
         if fin != fout {
             normShortcut = SPADE(channels: fin, labelChannels: labelChannels, hidden: hidden,
-                                 modulationKernel: modulationKernel, styleChannels: styleChannels, using: &rng)
+                                 modulationKernel: modulationKernel, styleChannels: styleChannels,
+                                 textureNoiseChannels: textureNoiseChannels, using: &rng)
             convShortcut = Conv2d(fin, fout, kernelSize: 1, bias: false, using: &rng)
         } else {
             normShortcut = nil
@@ -82,21 +93,21 @@ final class SPADEResBlock: Module {
         super.init()
     }
 
-    func callAsFunction(_ x: Tensor, layout: Tensor, style: Tensor? = nil) -> Tensor {
-        self(x, modulations: modulations(layout: layout, style: style))
+    func callAsFunction(_ x: Tensor, layout: Tensor, style: Tensor? = nil, noise: Tensor? = nil) -> Tensor {
+        self(x, modulations: modulations(layout: layout, style: style, noise: noise))
     }
 
-    /// The gamma/beta maps of the block's SPADEs (from the layout and style only).
+    /// The gamma/beta maps of the block's SPADEs (from the layout, style and noise only).
     struct Modulations {
         var norm0: Tensor
         var norm1: Tensor
         var shortcut: Tensor?
     }
 
-    func modulations(layout: Tensor, style: Tensor?) -> Modulations {
-        Modulations(norm0: norm0.gammaBeta(layout: layout, style: style),
-                    norm1: norm1.gammaBeta(layout: layout, style: style),
-                    shortcut: normShortcut?.gammaBeta(layout: layout, style: style))
+    func modulations(layout: Tensor, style: Tensor?, noise: Tensor?) -> Modulations {
+        Modulations(norm0: norm0.gammaBeta(layout: layout, style: style, noise: noise),
+                    norm1: norm1.gammaBeta(layout: layout, style: style, noise: noise),
+                    shortcut: normShortcut?.gammaBeta(layout: layout, style: style, noise: noise))
     }
 
     func callAsFunction(_ x: Tensor, modulations m: Modulations) -> Tensor {

@@ -14,18 +14,22 @@ import Tensor
 /// warm-started generator compute what the trained one did, for every code,
 /// while the gradients through them are not zero, so the code is learnt from
 /// the first step. A trained style code is copied whole: its SPADE projections
-/// and its encoder.
+/// and its encoder. Texture-noise weights (`TextureNoise.isParameter`) the
+/// trained model lacks start at zero the same way, for the same reason.
 public enum WarmStart {
     public struct Summary: Equatable, Sendable {
         /// Tensors copied, set to zero, freshly initialised.
         public var copied = 0, zeroed = 0, fresh = 0
     }
 
-    /// The config an LGGAN warm start builds: the trained model's, with the style settings given.
-    public static func config(from trained: LGGANConfig, styleChannels: Int, styleEncoder: Bool) throws -> LGGANConfig {
+    /// The config an LGGAN warm start builds: the trained model's, with the
+    /// style settings given and the texture noise channels given (nil: the trained model's).
+    public static func config(from trained: LGGANConfig, styleChannels: Int, styleEncoder: Bool,
+                              textureNoiseChannels: Int? = nil) throws -> LGGANConfig {
         var c = trained
         c.styleChannels = styleChannels
         c.styleEncoder = styleEncoder
+        if let textureNoiseChannels { c.textureNoiseChannels = textureNoiseChannels }
         try c.validate()
         return c
     }
@@ -64,7 +68,7 @@ public enum WarmStart {
             guard let old = trained[from] else {
                 if StyleCode.isEncoderParameter(name) {
                     summary.fresh += 1
-                } else if StyleCode.isParameter(name) {
+                } else if StyleCode.isParameter(name) || TextureNoise.isParameter(name) {
                     tensor.fill(0)
                     summary.zeroed += 1
                 } else {

@@ -92,7 +92,10 @@ public final class LGGANTrainer: GANTrainer {
             noise = StyleEncoder.sample(mean: mean, logVariance: logVariance, seed: noiseSeed)
             klTerm = StyleEncoder.klDivergence(mean: mean, logVariance: logVariance) * options.klWeight
         }
-        let out = generator.forward(batch.input, noise: noise, style: style.code)
+        // A fresh texture noise map per step, a pure function of (seed, step), so resume stays exact.
+        let texture = generator.textureNoise(batch: n, height: batch.input.height, width: batch.input.width,
+                                             seed: Self.stepSeed(options.seed, step: step, stream: 17))
+        let out = generator.forward(batch.input, noise: noise, style: style.code, textureNoise: texture)
         var fakes: [(kind: Int, image: Tensor)] = [(0, out.fused)]
         if options.adversarialOnBranches {
             if let g = out.global, out.local != nil { fakes.append((1, g)) }

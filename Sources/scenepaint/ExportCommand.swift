@@ -59,6 +59,9 @@ struct ExportCommand: ParsableCommand {
         let source = (path as NSString).lastPathComponent
         let metadata = [(key: "source", value: source)]
         if let lggan = generator as? LGGANGenerator {
+            guard lggan.network.config.textureNoiseChannels == 0 else {
+                throw Failure("\(path): models with texture noise (\(lggan.network.config.textureNoiseChannels) channels) cannot be exported to ONNX yet")
+            }
             return (lggan.network.onnxModel(palette: lggan.palette, metadata: metadata), "LGGAN from \(source), palette \(lggan.palette.name)")
         }
         if let ecgan = generator as? ECGANGenerator {

@@ -73,8 +73,12 @@ struct TrainCommand: ParsableCommand {
         @Option(help: "Noise channels (0 = deterministic model).")
         var noise: Int?
         @OptionGroup var style: StyleCodeArguments
-        @Option(help: "Start the generator from this model file (its architecture; new style-code weights zero, so it starts as that model). The discriminator starts fresh.")
+        @Option(help: "Channels of per-pixel texture noise fed to every SPADE and the local features (0 = none; with --init-from: default the model's, new weights zero).")
+        var textureNoise: Int?
+        @Option(help: "Start the generator from this model file (its architecture; new style-code and texture-noise weights zero, so it starts as that model). The discriminator starts fresh.")
         var initFrom: String?
+        @Option(help: "Start the discriminator from this LGGAN checkpoint's (its D.* tensors; same palette and discriminator width). With --init-from, the generator's new data meets a discriminator that already judges this world.")
+        var initDiscriminatorFrom: String?
         @Option(help: "First steps that train the discriminator only (default 200 with --init-from, else 0).")
         var discriminatorWarmup: Int?
         @Option(help: "Discriminator width ndf (standard 32).")
@@ -105,6 +109,9 @@ struct TrainCommand: ParsableCommand {
                     trainer = try LGGANTrainer(config: try makeConfig(classCount: dataset.palette.count),
                                                palette: dataset.palette, options: makeOptions())
                 }
+                if let initDiscriminatorFrom {
+                    try loadDiscriminator(of: trainer, from: initDiscriminatorFrom)
+                }
             }
             let sampleSet = try training.sampleData.map { try PairedDataset(directory: $0, palette: dataset.palette, library: library) } ?? dataset
             // Samples at the training size (real datasets' photos are 2048x1024 and larger).
@@ -134,12 +141,26 @@ struct TrainCommand: ParsableCommand {
             let trained = try ModelLoader.loadLGGAN(path: path)
             try PaletteCompatibility.check(palette, of: "the training data", against: trained.palette, of: path)
             let config = try WarmStart.config(from: trained.network.config, styleChannels: style.styleCode,
-                                              styleEncoder: style.codeHasEncoder)
+                                              styleEncoder: style.codeHasEncoder, textureNoiseChannels: textureNoise)
             let trainer = try LGGANTrainer(config: config, palette: palette, options: makeOptions())
             let summary = try WarmStart.load(trained.network.stateDict(), into: trainer.generator, source: path)
             FileHandle.standardError.write(Data(("generator from \(path): \(summary.copied) tensors copied, "
-                + "\(summary.zeroed) zero (style code weights), \(summary.fresh) new (style encoder)\n").utf8))
+                + "\(summary.zeroed) zero (style code and texture noise weights), \(summary.fresh) new (style encoder)\n").utf8))
             return trainer
+        }
+
+        /// Copies a checkpoint's discriminator into `trainer` (its optimiser moments start fresh).
+        func loadDiscriminator(of trainer: LGGANTrainer, from path: String) throws {
+            let file = try SafeTensors.read(path)
+            guard file.metadata["format"] == LGGANTrainer.checkpointFormat else {
+                throw Failure("\(path): not an LGGAN training checkpoint (format '\(file.metadata["format"] ?? "none")'); --init-discriminator-from needs RUN/checkpoint.safetensors")
+            }
+            do {
+                try trainer.discriminator.loadStateDict(file.tensors, prefix: "D.")
+            } catch let error as ModuleStateError {
+                throw Failure("\(path): its discriminator does not fit this run (\(error.description))")
+            }
+            FileHandle.standardError.write(Data("discriminator from \(path)\n".utf8))
         }
 
         func makeConfig(classCount: Int) throws -> LGGANConfig {
@@ -158,6 +179,7 @@ struct TrainCommand: ParsableCommand {
             if let discriminatorWidth { c.discriminatorWidth = discriminatorWidth }
             c.styleChannels = style.styleCode
             c.styleEncoder = style.codeHasEncoder
+            if let textureNoise { c.textureNoiseChannels = textureNoise }
             try c.validate()
             let (w, h) = try cropSize()
             guard w % c.sizeMultiple == 0 && h % c.sizeMultiple == 0 else {

@@ -107,8 +107,9 @@ final class LGGANModelTests: XCTestCase {
     /// its whole masked feature - values and gradients - with classes touching
     /// every border, absent classes and a one-pixel class.
     func testSparseLocalGenerationEqualsDense() throws {
-        for kernel in [3, 5] {
-            let network = try tinyNetwork({ $0.classKernel = kernel })
+        // (class kernel, texture noise channels): the noise enters f' before the masks.
+        for (kernel, noiseChannels) in [(3, 0), (5, 0), (5, 4)] {
+            let network = try tinyNetwork({ $0.classKernel = kernel; $0.textureNoiseChannels = noiseChannels })
             var rng = RandomGenerator(seed: 11)
             // Larger weights than LGGAN's 0.02 init and non-zero biases, so every term matters.
             network.initialize(weights: .xavierNormal(gain: 1), biases: .normal(std: 0.5), using: &rng)
@@ -117,11 +118,12 @@ final class LGGANModelTests: XCTestCase {
             var indices: [Int] = []
             for l in layouts { indices += try SemanticInput.indices(of: l, palette: palette) }
             let input = SemanticInput(indices: indices, batch: 2, height: 24, width: 40, classCount: palette.count)
-            let sparse = network.sparseClassImages(input)!
-            let dense = network.denseClassImages(input)!
+            let noise = network.textureNoise(batch: 2, height: 24, width: 40, seed: 7)
+            let sparse = network.sparseClassImages(input, textureNoise: noise)!
+            let dense = network.denseClassImages(input, textureNoise: noise)!
             XCTAssertEqual(sparse.shape, dense.shape)
             let maxDifference = zip(sparse.values, dense.values).map { abs($0 - $1) }.max()!
-            XCTAssertLessThan(maxDifference, 1e-5, "kernel \(kernel)")
+            XCTAssertLessThan(maxDifference, 1e-5, "kernel \(kernel), noise \(noiseChannels)")
 
             let probe = Tensor.randomNormal(sparse.shape, using: &rng)
             let parameters = network.namedParameters().filter { $0.0.contains("local.") }
@@ -130,12 +132,12 @@ final class LGGANModelTests: XCTestCase {
                 (f() * probe).sum().backward()
                 return parameters.flatMap { $0.1.grad?.values ?? [] }
             }
-            let gs = gradients { network.sparseClassImages(input)! }
-            let gd = gradients { network.denseClassImages(input)! }
+            let gs = gradients { network.sparseClassImages(input, textureNoise: noise)! }
+            let gd = gradients { network.denseClassImages(input, textureNoise: noise)! }
             XCTAssertEqual(gs.count, gd.count)
             let scale = max(1, gd.map { abs($0) }.max()!)
             let gradientDifference = zip(gs, gd).map { abs($0 - $1) }.max()!
-            XCTAssertLessThan(gradientDifference / scale, 1e-4, "kernel \(kernel)")
+            XCTAssertLessThan(gradientDifference / scale, 1e-4, "kernel \(kernel), noise \(noiseChannels)")
         }
     }
 

@@ -12,14 +12,16 @@ import XCTest
 final class LGGANTrainingTests: XCTestCase {
     let palette = SyntheticScenes.palette
 
-    func tinyTrainer(seed: UInt64 = 1) throws -> LGGANTrainer {
+    func tinyTrainer(seed: UInt64 = 1, textureNoise: Int = 0) throws -> LGGANTrainer {
         var options = LGGANTrainingOptions()
         options.size = 32
         options.batch = 4
         options.seed = seed
         options.generatorLearningRate = 2e-3
         options.discriminatorLearningRate = 2e-3
-        return try LGGANTrainer(config: .tiny(classCount: palette.count), palette: palette, options: options)
+        var config = LGGANConfig.tiny(classCount: palette.count)
+        config.textureNoiseChannels = textureNoise
+        return try LGGANTrainer(config: config, palette: palette, options: options)
     }
 
     func temporaryDirectory() throws -> String {
@@ -61,13 +63,20 @@ final class LGGANTrainingTests: XCTestCase {
     }
 
     /// Save after 3 steps, run 2 more; a trainer loaded from the save and given
-    /// the same 2 batches reaches the same losses and weights.
+    /// the same 2 batches reaches the same losses and weights (also with
+    /// texture noise, whose map each step draws from the seed and the step).
     func testCheckpointRoundTripAndResumeContinueIdentically() throws {
+        for textureNoise in [0, 4] { try checkResumeContinuesIdentically(textureNoise: textureNoise) }
+    }
+
+    func checkResumeContinuesIdentically(textureNoise: Int) throws {
         let dir = try temporaryDirectory()
         let path = dir + "/checkpoint.safetensors"
-        let trainer = try tinyTrainer(seed: 4)
+        let trainer = try tinyTrainer(seed: 4, textureNoise: textureNoise)
         let batches = [SyntheticScenes.batch([0, 1]), SyntheticScenes.batch([2, 3]), SyntheticScenes.batch([4, 5])]
-        for b in batches { trainer.trainStep(b) }
+        for b in batches {
+            for (name, value) in trainer.trainStep(b).named { XCTAssertTrue(value.isFinite, "\(name), noise \(textureNoise)") }
+        }
         try trainer.save(to: path)
         let continued = [trainer.trainStep(batches[0]), trainer.trainStep(batches[1])]
 

@@ -1,7 +1,9 @@
+import Generation
 import Layouts
 import Models
 import Tensor
 import Training
+import XCTest
 
 /// Small made-up layouts and "photos" for model tests: a sky/ground split with
 /// a lake, a tree and a small house, each class painted with its own colour
@@ -66,5 +68,26 @@ extension SyntheticScenes {
             t.withUnsafeMutableBufferPointer { b in for i in b.indices { b[i] *= factor } }
         }
         return network
+    }
+}
+
+extension SyntheticScenes {
+    /// A seeded generator's fused, global and local views: the same seed gives
+    /// the same bits, another seed changes every one of them (the seed reaches
+    /// both branches: the global one through SPADE, the local one through f').
+    static func assertSeedsChangeEveryBranch(_ generator: any SceneGenerator, layout: LabelMap,
+                                             file: StaticString = #filePath, line: UInt = #line) throws {
+        let a = try generator.generate(layout, seed: 11, shouldCancel: { false })
+        let again = try generator.generate(layout, seed: 11, shouldCancel: { false })
+        let b = try generator.generate(layout, seed: 12, shouldCancel: { false })
+        let views: [(String, RGBImage?, RGBImage?, RGBImage?)] = [
+            ("fused", a.fused, again.fused, b.fused), ("global", a.global, again.global, b.global),
+            ("local", a.local, again.local, b.local),
+        ]
+        for (view, x, y, z) in views {
+            XCTAssertNotNil(x, view, file: file, line: line)
+            XCTAssertEqual(x, y, "\(view): the same seed", file: file, line: line)
+            XCTAssertNotEqual(x, z, "\(view): another seed", file: file, line: line)
+        }
     }
 }

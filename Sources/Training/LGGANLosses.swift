@@ -82,7 +82,7 @@ public enum LGGANLosses {
 
     /// Eq. 2: sum over classes of mean |real * M_i - output_i|. classImages is
     /// [N, 3c, H, W]; the target is built here as a constant.
-    public static func localL1(classImages: Tensor, real: Tensor, input: SemanticInput) -> Tensor {
+    public static func localL1(classImages: Tensor, real: Tensor, input: SemanticInput, pool: Int = 1) -> Tensor {
         let (n, c, h, w) = (input.batch, input.classCount, input.height, input.width)
         let plane = h * w
         let realValues = real.values
@@ -99,7 +99,14 @@ public enum LGGANLosses {
             }
         }
         let targetTensor = Tensor(shape: classImages.shape, values: target)
-        return l1Loss(classImages, targetTensor) * Float(c)
+        return pooledL1(classImages, targetTensor, pool: pool) * Float(c)
+    }
+
+    /// Mean |a - b| after `pool` x `pool` average pooling of both (1: per pixel;
+    /// sides that `pool` does not divide lose their last rows/columns).
+    public static func pooledL1(_ a: Tensor, _ b: Tensor, pool: Int) -> Tensor {
+        guard pool > 1 else { return l1Loss(a, b) }
+        return l1Loss(avgPool2d(a, kernel: pool, stride: pool), avgPool2d(b, kernel: pool, stride: pool))
     }
 
     /// Eq. 5 with void filtering: each present class's pooled feature should be

@@ -53,7 +53,7 @@ public final class LGGANTrainer: GANTrainer {
         discriminatorOptimizer = Adam(discriminator, learningRate: options.discriminatorLearningRate,
                                       beta1: options.beta1, beta2: options.beta2)
         if options.styleEncoder {
-            guard optimizers.style == nil else {
+            guard config.styleChannels == 0 else {
                 throw Failure("a model with a style code has its style encoder inside the generator: train it without the separate one")
             }
             guard config.noiseChannels > 0 else {
@@ -119,12 +119,13 @@ public final class LGGANTrainer: GANTrainer {
             record.featureMatching += fm.scalar
         }
         if let classImages = out.classImages, options.localL1Weight > 0 {
-            let l1 = LGGANLosses.localL1(classImages: classImages, real: batch.real, input: batch.input) * options.localL1Weight
+            let l1 = LGGANLosses.localL1(classImages: classImages, real: batch.real, input: batch.input,
+                                         pool: options.l1Pool) * options.localL1Weight
             record.localL1 = l1.scalar
             terms.append(l1)
         }
         if let global = out.global, options.globalL1Weight > 0 {
-            let l1 = l1Loss(global, batch.real) * options.globalL1Weight
+            let l1 = LGGANLosses.pooledL1(global, batch.real, pool: options.l1Pool) * options.globalL1Weight
             record.globalL1 = l1.scalar
             terms.append(l1)
         }

@@ -34,6 +34,12 @@ public struct LGGANTrainingOptions: GANTrainingOptions, StyleCodeTrainingOptions
     /// branch, anchored by Eq. 2, was clean. This gives the global branch the same
     /// anchor (files without the key: 0).
     public var globalL1Weight: Float = 0
+    /// Both L1 anchors (Eq. 2 and the global L1) compare N x N average-pooled
+    /// images. Per pixel (1), an L1 against a speckled texture (a flower field's
+    /// blooms) is lowest for the region's mean colour, so it pulls the texture
+    /// noise's contribution to zero; pooled, it still fixes colour and layout and
+    /// leaves detail finer than N pixels to the adversarial and feature-matching terms.
+    public var l1Pool: Int = 1
     public var classificationWeight: Float = 1
     /// Hinge GAN terms on the global and local outputs too (paper: yes).
     public var adversarialOnBranches: Bool = true
@@ -63,7 +69,7 @@ public struct LGGANTrainingOptions: GANTrainingOptions, StyleCodeTrainingOptions
     public init() {}
 
     private enum CodingKeys: String, CodingKey {
-        case size, cropWidth, batch, steps, generatorLearningRate, discriminatorLearningRate, beta1, beta2, decayFrom, adversarialWeight, featureMatchingWeight, localL1Weight, globalL1Weight, classificationWeight, adversarialOnBranches, styleEncoder, klWeight, klFreeBits, klWarmupSteps, styleLearningRateFactor, discriminatorWarmupSteps, sampledDiscriminatorFakes, checkpointEvery, sampleEvery, logEvery, seed
+        case size, cropWidth, batch, steps, generatorLearningRate, discriminatorLearningRate, beta1, beta2, decayFrom, adversarialWeight, featureMatchingWeight, localL1Weight, globalL1Weight, l1Pool, classificationWeight, adversarialOnBranches, styleEncoder, klWeight, klFreeBits, klWarmupSteps, styleLearningRateFactor, discriminatorWarmupSteps, sampledDiscriminatorFakes, checkpointEvery, sampleEvery, logEvery, seed
     }
 
     /// Missing keys keep their defaults, so older checkpoints stay readable.
@@ -83,6 +89,7 @@ public struct LGGANTrainingOptions: GANTrainingOptions, StyleCodeTrainingOptions
         try read(.featureMatchingWeight, &featureMatchingWeight)
         try read(.localL1Weight, &localL1Weight)
         try read(.globalL1Weight, &globalL1Weight)
+        try read(.l1Pool, &l1Pool)
         try read(.classificationWeight, &classificationWeight)
         try read(.adversarialOnBranches, &adversarialOnBranches)
         try read(.styleEncoder, &styleEncoder)

@@ -56,8 +56,8 @@ struct StyleCodeDraw {
     }
 }
 
-/// The generator's optimisers when it has a style code: one for its own
-/// parameters, one for the style parameters (`StyleCode.isParameter`) at
+/// The generator's optimisers when it has a style code or texture noise: one for its own
+/// parameters, one for the style and texture-noise parameters (`learnsAtTheStyleRate`) at
 /// `styleLearningRateFactor` times the rate (nil without a style code), and
 /// how the second is kept in a checkpoint ("optS.", step in "optS.steps").
 struct StyleCodeOptimizers {
@@ -66,12 +66,18 @@ struct StyleCodeOptimizers {
 
     init(network: Module, options: some StyleCodeTrainingOptions) {
         let named = network.namedParameters()
-        let styleNamed = named.filter { StyleCode.isParameter($0.0) }
-        generator = Adam(namedParameters: named.filter { !StyleCode.isParameter($0.0) },
+        let styleNamed = named.filter { Self.learnsAtTheStyleRate($0.0) }
+        generator = Adam(namedParameters: named.filter { !Self.learnsAtTheStyleRate($0.0) },
                          learningRate: options.generatorLearningRate, beta1: options.beta1, beta2: options.beta2)
         style = styleNamed.isEmpty ? nil
             : Adam(namedParameters: styleNamed, learningRate: options.generatorLearningRate * options.styleLearningRateFactor,
                    beta1: options.beta1, beta2: options.beta2)
+    }
+
+    /// The weights that start at zero or fresh beside a trained generator: the
+    /// style code's and the texture noise's (`TextureNoise.isParameter`).
+    static func learnsAtTheStyleRate(_ name: String) -> Bool {
+        StyleCode.isParameter(name) || TextureNoise.isParameter(name)
     }
 
     static let prefix = "optS."

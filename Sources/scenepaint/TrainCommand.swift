@@ -42,6 +42,8 @@ struct TrainCommand: ParsableCommand {
         var localL1Weight: Float = 10
         @Option(help: "Weight of an L1 between the global image and the real one (default 10; on --resume, the checkpoint's).")
         var globalL1Weight: Float?
+        @Option(help: "Compare both L1 anchors after N x N average pooling: they fix colour and layout and leave texture finer than N pixels (flower blooms, texture noise) to the adversarial and feature-matching terms (default 1: per pixel).")
+        var l1Pool: Int = 1
         @Option(help: "Weight of discriminator feature matching.")
         var featureMatchingWeight: Float = 10
         @OptionGroup var threads: ThreadsOption
@@ -205,9 +207,13 @@ struct TrainCommand: ParsableCommand {
             o.localL1Weight = localL1Weight
             o.globalL1Weight = globalL1Weight ?? 10
             o.featureMatchingWeight = featureMatchingWeight
+            guard (1...32).contains(l1Pool) else { throw ValidationError("--l1-pool \(l1Pool): must be 1-32") }
+            o.l1Pool = l1Pool
             // The separate (training-only) encoder belongs to the older --noise design.
             o.styleEncoder = style.styleEncoder && style.styleCode == 0
             style.apply(to: &o)
+            // The texture noise's projections start at zero beside a trained generator, like the style code's.
+            if (textureNoise ?? 0) > 0 && style.styleLearningRateFactor == nil { o.styleLearningRateFactor = 10 }
             o.discriminatorWarmupSteps = discriminatorWarmup ?? (initFrom != nil ? 200 : 0)
             return o
         }

@@ -33,7 +33,7 @@ final class ECGANBackbone: Module {
             x = block(level == depth ? x : upsampleNearest(x), layout: layouts[level], style: style)
             try afterBlock(i)
         }
-        return finalNorm(upsampleNearest(x), layout: layouts[0], style: style).leakyRelu(slope: 0.2)
+        return finalNorm.activated(upsampleNearest(x), gammaBeta: finalNorm.gammaBeta(layout: layouts[0], style: style, noise: nil), slope: 0.2)
     }
 }
 

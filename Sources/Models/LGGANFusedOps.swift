@@ -187,6 +187,19 @@ public func pasteWindows(background: Tensor, batch: Int, height: Int, width: Int
     }
 }
 
+/// SPADE followed by LeakyReLU: leakyRelu(modulate(instanceNorm(x), gammaBeta)).
+/// In channels-last inference one kernel does all three in the norm's last pass
+/// (`ChannelsLast.instanceNormModulateLeakyRelu`, bit-identical to the three ops).
+public func normalizeModulateLeakyRelu(_ x: Tensor, gammaBeta: Tensor, slope: Float) -> Tensor {
+    if x.rank == 4 && gammaBeta.rank == 4 && gammaBeta.shape == [x.shape[0], 2 * x.shape[1], x.shape[2], x.shape[3]]
+        && ChannelsLast.applies(x, gammaBeta) {
+        return OpProfile.measure("instance norm + modulate + leakyRelu \(x.shape[1])ch @\(x.shape[2])x\(x.shape[3]) NHWC") {
+            ChannelsLast.instanceNormModulateLeakyRelu(x, gammaBeta: gammaBeta, slope: slope)
+        }
+    }
+    return modulate(instanceNorm(x), gammaBeta: gammaBeta).leakyRelu(slope: slope)
+}
+
 /// SPADE's modulation in one pass: x * (1 + gamma) + beta, where gammaBeta is
 /// [N, 2C, H, W] holding gamma in its first C channels and beta in the rest
 /// (one convolution produces both).

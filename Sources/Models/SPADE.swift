@@ -36,13 +36,29 @@ final class SPADE: Module {
     /// x [N, C, h, w]; layout: the one-hot map already at h x w; style: [N, S] or nil;
     /// noise: the texture noise at h x w [N, K, h, w] or nil (no noise: the mean path).
     func callAsFunction(_ x: Tensor, layout: Tensor, style: Tensor? = nil, noise: Tensor? = nil) -> Tensor {
+        self(x, gammaBeta: gammaBeta(layout: layout, style: style, noise: noise))
+    }
+
+    /// Gamma and beta [N, 2C, h, w]: from the layout, style and noise only, not
+    /// from x, so inference computes them beside the encoder (`GlobalGenerator.modulations`).
+    func gammaBeta(layout: Tensor, style: Tensor?, noise: Tensor?) -> Tensor {
         var label = shared(layout)
         if let noiseProjection, let noise { label = label + noiseProjection(noise) }
         if let styleProjection, let style {
             let offset = styleProjection(style)
             label = label + offset.reshaped([offset.shape[0], offset.shape[1], 1, 1])
         }
-        return modulate(instanceNorm(x), gammaBeta: modulation(label.relu()))
+        return modulation(label.relu())
+    }
+
+    /// x normalised and modulated by `gammaBeta` (what `gammaBeta(layout:style:)` returned).
+    func callAsFunction(_ x: Tensor, gammaBeta: Tensor) -> Tensor {
+        modulate(instanceNorm(x), gammaBeta: gammaBeta)
+    }
+
+    /// The same followed by LeakyReLU (one fused pass in channels-last inference).
+    func activated(_ x: Tensor, gammaBeta: Tensor, slope: Float) -> Tensor {
+        normalizeModulateLeakyRelu(x, gammaBeta: gammaBeta, slope: slope)
     }
 }
 
@@ -78,14 +94,31 @@ final class SPADEResBlock: Module {
     }
 
     func callAsFunction(_ x: Tensor, layout: Tensor, style: Tensor? = nil, noise: Tensor? = nil) -> Tensor {
+        self(x, modulations: modulations(layout: layout, style: style, noise: noise))
+    }
+
+    /// The gamma/beta maps of the block's SPADEs (from the layout, style and noise only).
+    struct Modulations {
+        var norm0: Tensor
+        var norm1: Tensor
+        var shortcut: Tensor?
+    }
+
+    func modulations(layout: Tensor, style: Tensor?, noise: Tensor?) -> Modulations {
+        Modulations(norm0: norm0.gammaBeta(layout: layout, style: style, noise: noise),
+                    norm1: norm1.gammaBeta(layout: layout, style: style, noise: noise),
+                    shortcut: normShortcut?.gammaBeta(layout: layout, style: style, noise: noise))
+    }
+
+    func callAsFunction(_ x: Tensor, modulations m: Modulations) -> Tensor {
         let shortcut: Tensor
-        if let normShortcut, let convShortcut {
-            shortcut = convShortcut(normShortcut(x, layout: layout, style: style, noise: noise))
+        if let normShortcut, let convShortcut, let gammaBeta = m.shortcut {
+            shortcut = convShortcut(normShortcut(x, gammaBeta: gammaBeta))
         } else {
             shortcut = x
         }
-        let dx = conv0(norm0(x, layout: layout, style: style, noise: noise).leakyRelu(slope: 0.2))
-        let dy = conv1(norm1(dx, layout: layout, style: style, noise: noise).leakyRelu(slope: 0.2))
+        let dx = conv0(norm0.activated(x, gammaBeta: m.norm0, slope: 0.2))
+        let dy = conv1(norm1.activated(dx, gammaBeta: m.norm1, slope: 0.2))
         return shortcut + dy
     }
 }

@@ -76,8 +76,13 @@ final class LGGANModelTests: XCTestCase {
     /// The forward pass reports every global block, the local features and the
     /// stages in order, and stopping at a global block skips everything after
     /// it (the editor drops a stale generation there instead of at the end of
-    /// the global generator).
+    /// the global generator). With the branches one after the other; side by
+    /// side (2+ threads) see ConcurrentBranchesTests.
     func testForwardReportsEveryGlobalBlockAndStopsWhereTold() throws {
+        try ConcurrentBranches.with(enabled: false) { try forwardReportsEveryGlobalBlockAndStopsWhereTold() }
+    }
+
+    func forwardReportsEveryGlobalBlockAndStopsWhereTold() throws {
         let network = try tinyNetwork()
         let depth = network.config.globalDepth
         let batch = SyntheticScenes.batch([0], size: 32)

@@ -112,6 +112,31 @@ final class ChannelsLastTests: XCTestCase {
         }
     }
 
+    /// SPADE's norm -> modulation -> LeakyReLU in one pass gives exactly (bit
+    /// for bit) what the three channels-last kernels give one after the other,
+    /// at 1 and 2 threads, gamma/beta channels-last or not, negative values included.
+    func testFusedNormModulateLeakyReluEqualsTheThreeOps() {
+        defer { BLASInfo.setThreads(2) }
+        for threads in [1, 2] {
+            BLASInfo.setThreads(threads)
+            for (i, shape) in (shapes + [[1, 32, 64, 48]]).enumerated() {
+                let x = random(shape, seed: UInt64(80 + i), mean: 3)
+                let (n, c, h, w) = (shape[0], shape[1], shape[2], shape[3])
+                let gammaBeta = random([n, 2 * c, h, w], seed: UInt64(90 + i))
+                GradMode.withoutGrad {
+                    let steps = ChannelsLast.modulate(instanceNorm(channelsLast(x)), gammaBeta: gammaBeta).leakyRelu(slope: 0.2)
+                    for nhwcModulation in [false, true] {
+                        let fused = ChannelsLast.instanceNormModulateLeakyRelu(
+                            channelsLast(x), gammaBeta: nhwcModulation ? channelsLast(gammaBeta) : gammaBeta, slope: 0.2)
+                        XCTAssertTrue(fused.isChannelsLast)
+                        XCTAssertEqual(fused.values, steps.values, "\(shape) at \(threads) threads, gamma/beta NHWC \(nhwcModulation)")
+                        XCTAssertTrue(fused.values.contains { $0 < 0 }, "the negative side of the LeakyReLU is exercised")
+                    }
+                }
+            }
+        }
+    }
+
     struct ConvCase { let n, cin, h, w, cout, k, stride, pad: Int; let reflect: Bool }
 
     func testConvolutionsReadAndWriteChannelsLast() {

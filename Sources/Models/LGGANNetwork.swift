@@ -173,19 +173,19 @@ public final class LGGANNetwork: Module, StyleCodedNetwork {
     /// The dense reference of the class outputs (for tests of the sparse path).
     public func denseClassImages(_ input: SemanticInput, textureNoise: Tensor? = nil) -> Tensor? {
         guard let local else { return nil }
-        return local.denseClassImages(localFeatures(input, textureNoise: textureNoise), input: input)
+        return local.denseClassImages(features(of: local, input, textureNoise: textureNoise), input: input)
     }
 
     /// The sparse class outputs for the same input (pairs with `denseClassImages`).
     public func sparseClassImages(_ input: SemanticInput, textureNoise: Tensor? = nil) -> Tensor? {
         guard let local else { return nil }
-        return local.sparseClassImages(localFeatures(input, textureNoise: textureNoise), input: input).0
+        return local.sparseClassImages(features(of: local, input, textureNoise: textureNoise), input: input).0
     }
 
     /// f' for the class-output references (no encoder noise, z = 0).
-    private func localFeatures(_ input: SemanticInput, textureNoise: Tensor?) -> Tensor {
+    private func features(of local: LocalGenerator, _ input: SemanticInput, textureNoise: Tensor?) -> Tensor {
         let levels = encode(input, noise: nil)
-        return local!.features(levels[2], style: styleCodeOrMean(nil, batch: input.batch),
+        return local.features(levels[2], style: styleCodeOrMean(nil, batch: input.batch),
                                noise: texturePyramid(textureNoise, input: input)?[0])
     }
 }

@@ -9,15 +9,9 @@ import XCTest
 /// seed, and `export --onnx` refuses the model in one line.
 final class TextureNoiseCLITests: XCTestCase {
     func testWarmStartWithTextureNoiseTrainsResumesAndGeneratesBySeed() throws {
-        let cli = CLIRunner(environment: ["SCENEPAINT_HOME": CLIRunner.packageRoot])
-        let dir = NSTemporaryDirectory() + "scenepaint-texture-\(UUID().uuidString.prefix(8))"
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        let data = try cli.run(["dataset", "synth", "--out", dir + "/data", "--count", "3", "--size", "32x32", "--jobs", "1"])
-        XCTAssertEqual(data.status, 0, data.stderr)
-        func train(_ run: String, _ extra: [String]) throws -> CLIRunner.Result {
-            try cli.run(["train", "lggan", "--data", dir + "/data", "--out", dir + "/" + run]
-                        + DiscriminatorWarmStartCLITests.tinyModel + extra)
-        }
+        let fixture = try TinyTrainingFixture("texture")
+        defer { fixture.remove() }
+        let (cli, dir, train) = (fixture.cli, fixture.dir, fixture.train)
         let source = try train("source", ["--steps", "2"])
         XCTAssertEqual(source.status, 0, source.stderr)
         let noisy = ["--init-from", dir + "/source/model.safetensors", "--texture-noise", "4", "--discriminator-warmup", "0"]
@@ -31,8 +25,8 @@ final class TextureNoiseCLITests: XCTestCase {
         XCTAssertFalse(resumed.stderr.lowercased().contains("nan"), resumed.stderr)
 
         let model = dir + "/noisy/model.safetensors"
-        let global = try DiscriminatorWarmStartCLITests.tensors(model, prefix: "global.finalNorm.")
-        let local = try DiscriminatorWarmStartCLITests.tensors(model, prefix: "local.")
+        let global = try TinyTrainingFixture.tensors(model, prefix: "global.finalNorm.")
+        let local = try TinyTrainingFixture.tensors(model, prefix: "local.")
         // Trained for a step from zero: present and moved.
         XCTAssertGreaterThan(global["global.finalNorm.noiseProjection.weight"]?.map(abs).max() ?? 0, 0, "\(global.keys.sorted())")
         XCTAssertGreaterThan(local["local.noiseModulation.weight"]?.map(abs).max() ?? 0, 0)

@@ -10,18 +10,13 @@ final class TrainingKillTests: XCTestCase {
     static let totalSteps = 160
 
     func testKill9LosesAtMostOneCheckpointInterval() throws {
-        let cli = CLIRunner(environment: ["SCENEPAINT_HOME": CLIRunner.packageRoot])
-        let dir = NSTemporaryDirectory() + "scenepaint-kill9-\(UUID().uuidString.prefix(8))"
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        let data = try cli.run(["dataset", "synth", "--out", dir + "/data", "--count", "3", "--size", "32x32", "--jobs", "1"])
-        XCTAssertEqual(data.status, 0, data.stderr)
+        let fixture = try TinyTrainingFixture("kill9")
+        defer { fixture.remove() }
+        let (cli, dir) = (fixture.cli, fixture.dir)
 
         let run = dir + "/run", checkpoint = dir + "/run/checkpoint.safetensors"
-        let arguments = ["train", "lggan", "--data", dir + "/data", "--out", run, "--size", "16", "--batch", "1",
-                         "--steps", String(Self.totalSteps), "--checkpoint-every", String(Self.checkpointEvery),
-                         "--log-every", "1", "--sample-every", "100000", "--samples", "1", "--threads", "1",
-                         "--width", "4", "--local-blocks", "0", "--class-kernel", "1", "--spade-hidden", "4",
-                         "--discriminator-width", "4"]
+        let arguments = ["train", "lggan", "--data", fixture.data, "--out", run, "--steps", String(Self.totalSteps),
+                         "--checkpoint-every", String(Self.checkpointEvery)] + TinyTrainingFixture.tinyLGGAN
         var generator = SystemRandomNumberGenerator()
         var lastSeen = 0
         for round in 0..<3 {

@@ -19,11 +19,13 @@ struct StyleCodeArguments: ParsableArguments {
     /// The encoder belongs to the style code when there is one.
     var codeHasEncoder: Bool { styleEncoder && styleCode > 0 }
 
-    /// Sets the KL and style-rate options (defaults that differ with a style code).
-    func apply(to options: inout some StyleCodeTrainingOptions) {
+    /// Sets the KL and style-rate options (defaults that differ with a style code). The style
+    /// rate also drives the texture noise's projections (`textureNoise`: the model has them),
+    /// which likewise start at zero beside a trained generator.
+    func apply(to options: inout some StyleCodeTrainingOptions, textureNoise: Bool = false) {
         options.klWeight = klWeight
         options.klFreeBits = klFreeBits ?? (styleCode > 0 ? 0.25 : 0)
         options.klWarmupSteps = klWarmup ?? (styleCode > 0 ? 500 : 0)
-        options.styleLearningRateFactor = styleLearningRateFactor ?? (styleCode > 0 ? 10 : 1)
+        options.styleLearningRateFactor = styleLearningRateFactor ?? (styleCode > 0 || textureNoise ? 10 : 1)
     }
 }

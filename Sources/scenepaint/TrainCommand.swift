@@ -88,6 +88,13 @@ struct TrainCommand: ParsableCommand {
         @Option(help: "Discriminator width ndf (standard 32).")
         var discriminatorWidth: Int?
 
+        func validate() throws {
+            guard (0...1).contains(textureNoiseInit) else { throw ValidationError("--texture-noise-init \(textureNoiseInit): must be 0-1") }
+            guard textureNoiseInit == 0 || initFrom != nil else {
+                throw ValidationError("--texture-noise-init starts the texture noise of a warm start: it needs --init-from")
+            }
+        }
+
         func run() throws {
             threads.apply()
             let library = try? PaletteLibrary.bundled()
@@ -110,8 +117,8 @@ struct TrainCommand: ParsableCommand {
                 if let initFrom {
                     trainer = try warmStartedTrainer(from: initFrom, palette: dataset.palette)
                 } else {
-                    trainer = try LGGANTrainer(config: try makeConfig(classCount: dataset.palette.count),
-                                               palette: dataset.palette, options: makeOptions())
+                    let config = try makeConfig(classCount: dataset.palette.count)
+                    trainer = try LGGANTrainer(config: config, palette: dataset.palette, options: makeOptions(for: config))
                 }
                 if let initDiscriminatorFrom {
                     try loadDiscriminator(of: trainer, from: initDiscriminatorFrom)
@@ -146,10 +153,9 @@ struct TrainCommand: ParsableCommand {
             try PaletteCompatibility.check(palette, of: "the training data", against: trained.palette, of: path)
             let config = try WarmStart.config(from: trained.network.config, styleChannels: style.styleCode,
                                               styleEncoder: style.codeHasEncoder, textureNoiseChannels: textureNoise)
-            let trainer = try LGGANTrainer(config: config, palette: palette, options: makeOptions())
+            let trainer = try LGGANTrainer(config: config, palette: palette, options: makeOptions(for: config))
             let summary = try WarmStart.load(trained.network.stateDict(), into: trainer.generator, source: path)
             if textureNoiseInit > 0 {
-                guard textureNoiseInit <= 1 else { throw ValidationError("--texture-noise-init \(textureNoiseInit): must be 0-1") }
                 var rng = RandomGenerator(seed: trainer.options.seed &+ 17)
                 for (name, weight) in trainer.generator.namedParameters() where TextureNoise.isParameter(name) {
                     weight.assign(Tensor.randomNormal(weight.shape, std: textureNoiseInit, using: &rng))
@@ -204,7 +210,7 @@ struct TrainCommand: ParsableCommand {
             try size.within(4096, option: "--size").pair
         }
 
-        func makeOptions() throws -> LGGANTrainingOptions {
+        func makeOptions(for config: LGGANConfig) throws -> LGGANTrainingOptions {
             let (w, h) = try cropSize()
             guard w % 8 == 0 && h % 8 == 0 && w <= 4096 && h <= 4096 else {
                 throw ValidationError("--size sides must be positive multiples of 8, at most 4096")
@@ -220,9 +226,7 @@ struct TrainCommand: ParsableCommand {
             o.l1Pool = l1Pool
             // The separate (training-only) encoder belongs to the older --noise design.
             o.styleEncoder = style.styleEncoder && style.styleCode == 0
-            style.apply(to: &o)
-            // The texture noise's projections start at zero beside a trained generator, like the style code's.
-            if (textureNoise ?? 0) > 0 && style.styleLearningRateFactor == nil { o.styleLearningRateFactor = 10 }
+            style.apply(to: &o, textureNoise: config.textureNoiseChannels > 0)
             o.discriminatorWarmupSteps = discriminatorWarmup ?? (initFrom != nil ? 200 : 0)
             return o
         }

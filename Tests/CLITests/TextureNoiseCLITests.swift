@@ -19,6 +19,16 @@ final class TextureNoiseCLITests: XCTestCase {
         XCTAssertEqual(warm.status, 0, warm.stderr)
         XCTAssertTrue(warm.stderr.contains("zero (style code and texture noise weights)"), warm.stderr)
         XCTAssertFalse(warm.stderr.contains(" 0 zero"), "the noise weights start at zero: \(warm.stderr)")
+        // The new projections learn at the style rate (x10), also when K comes from the warm-start model, not the flag.
+        XCTAssertEqual((try TinyTrainingFixture.checkpointOptions(dir + "/noisy"))["styleLearningRateFactor"] as? Double, 10)
+        let inherited = try train("inherited", ["--init-from", dir + "/noisy/model.safetensors", "--steps", "1"])
+        XCTAssertEqual(inherited.status, 0, inherited.stderr)
+        XCTAssertEqual((try TinyTrainingFixture.checkpointOptions(dir + "/inherited"))["styleLearningRateFactor"] as? Double, 10)
+        // --texture-noise-init starts a warm start's projections: without --init-from it is refused in one line.
+        let lonely = try train("lonely", ["--steps", "1", "--texture-noise", "4", "--texture-noise-init", "0.02"])
+        XCTAssertNotEqual(lonely.status, 0)
+        XCTAssertEqual(lonely.stderr.split(separator: "\n").count, 1, lonely.stderr)
+        XCTAssertTrue(lonely.stderr.contains("--init-from"), lonely.stderr)
         let resumed = try train("noisy", ["--steps", "3", "--resume"])
         XCTAssertEqual(resumed.status, 0, resumed.stderr)
         XCTAssertTrue(resumed.stderr.contains("at step 2"), resumed.stderr)

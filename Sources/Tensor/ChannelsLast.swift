@@ -86,7 +86,7 @@ package enum ChannelsLast {
     /// so that a single image still uses every thread.
     static func instanceNorm(_ x: Tensor, weight: UnsafePointer<Float>?, bias: UnsafePointer<Float>?,
                              epsilon: Float) -> Tensor {
-        normalized(x, weight: weight, bias: bias, epsilon: epsilon) { value, _, _ in value }
+        normalized(x, weight: weight, bias: bias, epsilon: epsilon, epilogue: NormalizedValue())
     }
 
     /// SPADE's instance norm -> x * (1 + gamma) + beta -> LeakyReLU in the norm's
@@ -99,19 +99,20 @@ package enum ChannelsLast {
         let modulation = values(gammaBeta)
         let m = modulation.base
         return withExtendedLifetime(modulation) {
-            normalized(x, weight: nil, bias: nil, epsilon: epsilon) { value, pixel, ch in
-                let gamma = m + pixel * 2 * c
-                let v = value * (1 + gamma[ch]) + gamma[c + ch]
-                return v > 0 ? v : slope * v
-            }
+            normalized(x, weight: nil, bias: nil, epsilon: epsilon,
+                       epilogue: ModulatedLeakyRelu(modulation: m, channels: c, slope: slope))
         }
     }
 
-    /// The instance norm's statistics and last pass; `epilogue(value, pixel, channel)`
+    /// The instance norm's statistics and last pass; `epilogue.apply(value, pixel, channel)`
     /// maps each normalised value (pixel: its index over all images) before it is stored.
-    @inline(__always)
-    private static func normalized(_ x: Tensor, weight: UnsafePointer<Float>?, bias: UnsafePointer<Float>?,
-                                   epsilon: Float, _ epilogue: (Float, Int, Int) -> Float) -> Tensor {
+    /// A generic type, not a closure: the closures handed to other threads are compiled
+    /// once per epilogue type with it inlined. With a closure they called it per element
+    /// (an indirect call, no vectors) whenever the pass ran on two threads, and the norm
+    /// took longer at 2 threads than at 1 (docs/benchmarks.md, session 6).
+    private static func normalized<Epilogue: NormEpilogue>(_ x: Tensor, weight: UnsafePointer<Float>?,
+                                                           bias: UnsafePointer<Float>?, epsilon: Float,
+                                                           epilogue: Epilogue) -> Tensor {
         let (n, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
         let pixels = h * w
         let src = x.channelsLast!.base
@@ -184,7 +185,7 @@ package enum ChannelsLast {
             for k in range(piece) {
                 let pixel = image * pixels + k
                 let s = src + pixel * c, d = dst + pixel * c
-                for ch in 0..<c { d[ch] = epilogue(((s[ch] - mh[ch]) - ml[ch]) * k1[ch] + k0[ch], pixel, ch) }
+                for ch in 0..<c { d[ch] = epilogue.apply(((s[ch] - mh[ch]) - ml[ch]) * k1[ch] + k0[ch], pixel: pixel, channel: ch) }
             }
         }
         return Tensor(shape: x.shape, channelsLast: out)
@@ -237,5 +238,29 @@ package enum ChannelsLast {
             for ox in 0..<ow { (d + ox * c).update(from: s + source(ox - padding, w) * c, count: c) }
         }
         return Tensor(shape: shape, channelsLast: out)
+    }
+}
+
+/// What the channels-last instance norm's last pass does to each normalised value before storing it.
+protocol NormEpilogue {
+    func apply(_ value: Float, pixel: Int, channel: Int) -> Float
+}
+
+/// The plain instance norm: the normalised value as it is.
+struct NormalizedValue: NormEpilogue {
+    @inline(__always) func apply(_ value: Float, pixel: Int, channel: Int) -> Float { value }
+}
+
+/// SPADE's modulation x * (1 + gamma) + beta, then LeakyReLU; `modulation` is gammaBeta
+/// channels-last ([pixel][2C], gamma the first C).
+struct ModulatedLeakyRelu: NormEpilogue {
+    let modulation: UnsafePointer<Float>
+    let channels: Int
+    let slope: Float
+
+    @inline(__always) func apply(_ value: Float, pixel: Int, channel: Int) -> Float {
+        let gamma = modulation + pixel * 2 * channels
+        let v = value * (1 + gamma[channel]) + gamma[channels + channel]
+        return v > 0 ? v : slope * v
     }
 }

@@ -35,6 +35,8 @@ struct BenchPeersCommand: ParsableCommand {
     var repeats: Int = 9
     @Option(help: "Thread counts, comma-separated.")
     var threads: String = "1,2"
+    @Flag(help: "After the timings, our time per op (convolutions by shape, norms, activations) at each thread count, default precision.")
+    var profile = false
 
     func validate() throws {
         guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1") }
@@ -118,6 +120,24 @@ struct BenchPeersCommand: ParsableCommand {
         }
         print("")
         print("load average after: \(EngineBenchmark.loadAverage())")
+        if profile {
+            for w in workloads {
+                for t in threadCounts {
+                    BLASInfo.setThreads(t)
+                    let ops = OpProfile()
+                    var total = 0.0
+                    for _ in 0..<repeats {
+                        total += EngineBenchmark.seconds {
+                            _ = ops.recording { ConvolutionSettings.with(precision: defaultPrecision) { GradMode.withoutGrad { w.ours() } } }
+                        } * 1e3
+                        Self.settle()
+                    }
+                    BenchGenerateCommand.printProfile(ops, title: "\(w.key), \(t) thread\(t == 1 ? "" : "s"), \(defaultPrecision.rawValue)",
+                                                      runs: repeats, totalMilliseconds: total)
+                }
+            }
+            print("load average after the profiles: \(EngineBenchmark.loadAverage())")
+        }
     }
 
     /// A pause between variants so neither side's spinning worker threads (OpenBLAS,

@@ -92,6 +92,27 @@ final class ChannelsLastTests: XCTestCase {
         XCTAssertEqual(fast.values, [Float](repeating: 0, count: 20))
     }
 
+    /// Planes large enough that the norm's passes run split over the threads (the
+    /// shapes above run inline): its last pass, compiled per epilogue type, must
+    /// give the NCHW kernel's values at 1 and at 2 threads.
+    func testInstanceNormMatchesNCHWSplitOverThreads() {
+        defer { BLASInfo.setThreads(2) }
+        for threads in [1, 2] {
+            BLASInfo.setThreads(threads)
+            for (i, shape) in [[1, 32, 64, 48], [2, 64, 33, 40]].enumerated() {
+                let x = random(shape, seed: UInt64(130 + i), mean: 3)
+                let c = shape[1]
+                let weight = random([c], seed: 140), bias = random([c], seed: 141)
+                GradMode.withoutGrad {
+                    let fast = instanceNorm(channelsLast(x), weight: weight, bias: bias)
+                    let reference = instanceNorm(x, weight: weight, bias: bias)
+                    XCTAssertTrue(fast.isChannelsLast)
+                    XCTAssertLessThan(maxDifference(fast, reference), 1e-4, "\(shape) at \(threads) threads")
+                }
+            }
+        }
+    }
+
     /// SPADE's modulation (the op lives in Models; its channels-last kernel here)
     /// against the definition x * (1 + gamma) + beta, written out.
     func testModulateMatchesTheDefinition() {

@@ -54,10 +54,8 @@ package enum ChannelsLast {
 
     // MARK: Kernels (inference only: no graph is recorded)
 
-    /// The same elementwise function on every value (inlined, like `Tensor.map`,
-    /// so `f` is not an indirect call per element).
-    @inline(__always)
-    static func map(_ x: Tensor, cost: Int = 1, _ f: (Float) -> Float) -> Tensor {
+    /// The same elementwise function on every value (generic over f, like `Tensor.map`).
+    static func map<F: ElementwiseFunction>(_ x: Tensor, cost: Int = 1, _ f: F) -> Tensor {
         let out = Storage(uninitializedCount: x.count)
         let src = x.channelsLast!.base, dst = out.base
         Parallel.forRanges(x.count, costPerItem: cost, minimumWork: Parallel.memoryBoundMinimum) { r in

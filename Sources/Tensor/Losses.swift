@@ -138,15 +138,11 @@ public func binaryCrossEntropyWithLogits(_ logits: Tensor, targets: Tensor, weig
 
 /// log(1 + exp(-|x|)) with its derivative -sign(x) * sigmoid(-|x|).
 func stableSoftplusTerm(_ x: Tensor) -> Tensor {
-    let out = x.map { Foundation.log1p(FastMath.exp(-Swift.abs($0))) }
+    let out = x.map(SoftplusOfNegativeAbsolute())
     guard Tensor.needsGraph(x) else { return out }
     let xs = x.detach()
     return Tensor.record(out, op: .binaryCrossEntropyWithLogits, inputs: [x]) { g in
-        [Tensor.zip3(g, xs, xs) { g, x, _ in
-            let e = FastMath.exp(-Swift.abs(x))
-            let d = e / (1 + e)
-            return x > 0 ? -g * d : (x < 0 ? g * d : 0)
-        }]
+        [Tensor.gradient(g, xs, SoftplusOfNegativeAbsoluteGradient())]
     }
 }
 

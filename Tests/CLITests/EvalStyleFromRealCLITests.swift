@@ -26,8 +26,8 @@ final class EvalStyleFromRealCLITests: XCTestCase {
         let (posteriorRun, posterior) = try eval(["--style-from-real"], "posterior")
         XCTAssertEqual(prior["style_code"] as? String, "prior")
         XCTAssertEqual(posterior["style_code"] as? String, "real-image-posterior")
-        XCTAssertTrue(priorRun.stdout.contains("style code from the prior"), priorRun.stdout)
-        XCTAssertTrue(posteriorRun.stdout.contains("style code from the real images' posterior"), posteriorRun.stdout)
+        XCTAssertTrue(priorRun.text.contains("style code from the prior"), priorRun.text)
+        XCTAssertTrue(posteriorRun.text.contains("style code from the real images' posterior"), posteriorRun.text)
         // Same pairs, same seeds: only the codes differ, and so do the generated images' evaluator features.
         XCTAssertEqual(prior["count"] as? Int, 3)
         XCTAssertEqual(posterior["count"] as? Int, 3)

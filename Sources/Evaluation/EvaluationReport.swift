@@ -51,6 +51,8 @@ public struct EvaluationReport: Sendable, Codable, Equatable {
     public var palette: String
     public var count: Int
     public var seed: UInt64
+    /// Where the style codes came from: scores of the prior and of real images' posteriors do not compare.
+    public var styleCode: StyleCodeSource
     public var imageSize: String
     public var smallClassThreshold: Double
     public var smallClasses: [String]
@@ -69,6 +71,7 @@ public struct EvaluationReport: Sendable, Codable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case format, version, model, data, evaluator, evaluatorInput = "evaluator_input", palette, count, seed
+        case styleCode = "style_code"
         case imageSize = "image_size", smallClassThreshold = "small_class_threshold", smallClasses = "small_classes"
         case classSharesSource = "class_shares_source", real, generated
         case featureFrechetDistance = "segmenter_feature_frechet_distance", diversity, branches
@@ -86,6 +89,7 @@ public struct EvaluationReport: Sendable, Codable, Equatable {
         try c.encode(palette, forKey: .palette)
         try c.encode(count, forKey: .count)
         try c.encode(seed, forKey: .seed)
+        try c.encode(styleCode, forKey: .styleCode)
         try c.encode(imageSize, forKey: .imageSize)
         try c.encode(smallClassThreshold, forKey: .smallClassThreshold)
         try c.encode(smallClasses, forKey: .smallClasses)

@@ -25,6 +25,8 @@ public struct EvaluationOptions: Sendable {
     /// model's training size; nil: the layouts' own size.
     public var layoutWidth: Int?
     public var layoutHeight: Int?
+    /// Prior (seed) or the posterior of each pair's real image (models with a style encoder).
+    public var styleCode: StyleCodeSource = .prior
     /// Names written into the report.
     public var modelName: String = "model"
     public var evaluatorName: String = "segmenter"
@@ -44,6 +46,7 @@ public enum GenerationEvaluation {
         let configuration = segmenter.configuration
         let palette = configuration.palette
         try checkPalettes(generator: generator.palette, evaluator: palette, data: dataset.palette)
+        _ = try options.styleCode.encoder(of: generator)  // refuse before any work
         let count = Swift.min(dataset.count, options.count ?? dataset.count)
         guard count >= 1 else { throw Failure("--count must be at least 1") }
         let diversityLayouts = generator.hasNoiseInput && options.diversitySeeds >= 2 ? Swift.min(options.diversityLayouts, count) : 0
@@ -55,6 +58,7 @@ public enum GenerationEvaluation {
         var branchMatrices: [String: ConfusionMatrix] = [:]
         var realFeatures: [[Double]] = [], generatedFeatures: [[Double]] = []
         var labelMaps: [LabelMap] = []
+        var pairGenerators: [any SceneGenerator] = []  // the diversity layouts' (same code source, other seeds)
         var generationSeconds = 0.0
         var imageSize = ""
         var index = 0
@@ -67,7 +71,9 @@ public enum GenerationEvaluation {
                 let labels = original.resized(width: options.layoutWidth ?? original.width,
                                               height: options.layoutHeight ?? original.height)
                 let t0 = Date()
-                let views = try generator.generate(labels, seed: options.seed &+ UInt64(i), shouldCancel: { false })
+                let pairGenerator = try options.styleCode.generator(generator, real: real, path: dataset.imagePath(i))
+                if i < diversityLayouts { pairGenerators.append(pairGenerator) }
+                let views = try pairGenerator.generate(labels, seed: options.seed &+ UInt64(i), shouldCancel: { false })
                 generationSeconds += Date().timeIntervalSince(t0)
                 let generated = views.fused
                 if options.scoreBranches {
@@ -116,7 +122,7 @@ public enum GenerationEvaluation {
                 for k in 1..<options.diversitySeeds {
                     let seed = options.seed &+ UInt64(i) &+ UInt64(k) &* 0x9E37_79B9_7F4A_7C15
                     let t0 = Date()
-                    images.append(try generator.generate(labelMaps[i], seed: seed, shouldCancel: { false }).fused)
+                    images.append(try pairGenerators[i].generate(labelMaps[i], seed: seed, shouldCancel: { false }).fused)
                     generationSeconds += Date().timeIntervalSince(t0)
                     progress(count + i * (options.diversitySeeds - 1) + k, total)
                 }
@@ -132,7 +138,7 @@ public enum GenerationEvaluation {
         return EvaluationReport(
             model: options.modelName, data: dataset.directory, evaluator: options.evaluatorName,
             evaluatorInput: "\(configuration.inputWidth)x\(configuration.inputHeight)", palette: palette.name,
-            count: count, seed: options.seed, imageSize: imageSize,
+            count: count, seed: options.seed, styleCode: options.styleCode, imageSize: imageSize,
             smallClassThreshold: options.smallClassThreshold,
             smallClasses: palette.classes.filter { small.contains($0.id) }.map(\.name),
             classSharesSource: shares.source,

@@ -35,6 +35,7 @@ struct EvalCommand: ParsableCommand {
     @Option(name: .customLong("diversity-seeds"), help: "Seeds per layout for diversity (models with a noise input).") var diversitySeeds: Int = 4
     @Option(name: .customLong("diversity-layouts"), help: "Layouts used for diversity.") var diversityLayouts: Int = 16
     @Option(name: .long, help: ArgumentHelp("Resize test layouts to WxH (or S) before generating, e.g. the model's training size (default: as stored).", valueName: "WxH")) var size: Size?
+    @Flag(name: .customLong("style-from-real"), help: "Take each pair's style code from the style encoder's posterior of its real image (as 'generate --style'), not from the prior (models with a style encoder).") var styleFromReal = false
     @Flag(name: .long, help: "Also score the model's global and local branches on their own (LGGAN).") var branches = false
     @Option(name: .customLong("small-share"), help: "Classes under this pixel share are small-object classes.") var smallShare: Double = 0.02
     @OptionGroup var precisionOption: PrecisionOption
@@ -76,6 +77,7 @@ struct EvalCommand: ParsableCommand {
         options.layoutWidth = size?.width
         options.layoutHeight = size?.height
         options.modelName = modelSpec
+        options.styleCode = styleFromReal ? .realImagePosterior : .prior
         options.evaluatorName = evaluatorPath
         var bar: ProgressBar?
         let report = try GenerationEvaluation.run(generator: generator, segmenter: segmenter, dataset: dataset,

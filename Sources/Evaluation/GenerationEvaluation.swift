@@ -46,7 +46,7 @@ public enum GenerationEvaluation {
         let configuration = segmenter.configuration
         let palette = configuration.palette
         try checkPalettes(generator: generator.palette, evaluator: palette, data: dataset.palette)
-        _ = try options.styleCode.encoder(of: generator)  // refuse before any work
+        let styleEncoder = try options.styleCode.encoder(of: generator)  // refused here, before any work
         let count = Swift.min(dataset.count, options.count ?? dataset.count)
         guard count >= 1 else { throw Failure("--count must be at least 1") }
         let diversityLayouts = generator.hasNoiseInput && options.diversitySeeds >= 2 ? Swift.min(options.diversityLayouts, count) : 0
@@ -71,7 +71,8 @@ public enum GenerationEvaluation {
                 let labels = original.resized(width: options.layoutWidth ?? original.width,
                                               height: options.layoutHeight ?? original.height)
                 let t0 = Date()
-                let pairGenerator = try options.styleCode.generator(generator, real: real, path: dataset.imagePath(i))
+                let pairGenerator = try StyleCodeSource.pairGenerator(generator, encoder: styleEncoder, real: real,
+                                                                      path: dataset.imagePath(i))
                 if i < diversityLayouts { pairGenerators.append(pairGenerator) }
                 let views = try pairGenerator.generate(labels, seed: options.seed &+ UInt64(i), shouldCancel: { false })
                 generationSeconds += Date().timeIntervalSince(t0)

@@ -25,10 +25,12 @@ public enum StyleCodeSource: String, Sendable, Codable {
         return coded
     }
 
-    /// The generator for one pair: the model itself, or the model styled by
-    /// the posterior of the pair's real image (`real`, read from `path`).
-    func generator(_ generator: any SceneGenerator, real: RGBImage, path: String) throws -> any SceneGenerator {
-        guard let coded = try encoder(of: generator) else { return generator }
-        return StyledGenerator(base: coded, style: try coded.styleReference(of: real, source: path))
+    /// The generator for one pair: the model itself (no encoder: the prior), or
+    /// the model styled by its encoder's posterior of the pair's real image
+    /// (`real`, read from `path`). `encoder` is what `encoder(of:)` returned.
+    static func pairGenerator(_ generator: any SceneGenerator, encoder: (any StyleCodedGenerator)?,
+                              real: RGBImage, path: String) throws -> any SceneGenerator {
+        guard let encoder else { return generator }
+        return StyledGenerator(base: encoder, style: try encoder.styleReference(of: real, source: path))
     }
 }

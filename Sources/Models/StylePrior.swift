@@ -22,6 +22,14 @@ public enum StylePrior: Sendable, Equatable {
         return Tensor(shape: [batch, channels], values: prior.transform(eps.values, batch: batch))
     }
 
+    /// Metadata of an ONNX export (comma-separated floats, row-major): ONNX's
+    /// `style` input is z itself, so a caller draws z = mean + L eps with these.
+    public var onnxMetadata: [(key: String, value: String)] {
+        guard case .fitted(let prior) = self else { return [] }
+        func text(_ values: [Float]) -> String { values.map { "\($0)" }.joined(separator: ",") }
+        return [("style_prior_mean", text(prior.mean)), ("style_prior_cholesky", text(prior.cholesky))]
+    }
+
     /// Names of the prior's tensors in a model file (absent: the standard normal).
     public static let meanTensorName = "stylePrior.mean"
     public static let choleskyTensorName = "stylePrior.cholesky"
@@ -121,18 +129,13 @@ public struct FittedStylePrior: Sendable, Equatable {
         return out
     }
 
-    /// The moment-matched Gaussian of the codes a style encoder gives images:
-    /// the posteriors' means [N x C] (row-major) and variances (exp of the
-    /// log-variances, same shape; nil: fit the means alone). The covariance is
-    /// that of the means plus the average posterior variance on the diagonal,
-    /// the spread of the codes training fed the generator (z = mean + sigma eps).
-    public static func fit(means: [Float], variances: [Float]?, channels c: Int) throws -> FittedStylePrior {
+    /// The Gaussian of a style encoder's posterior means [N x C] (row-major)
+    /// over training images. Their posterior variances are left out: with
+    /// them the fit was worse on every measure (docs/models.md, run S).
+    public static func fit(means: [Float], channels c: Int) throws -> FittedStylePrior {
         let n = c > 0 ? means.count / c : 0
         guard n >= 2, means.count == n * c else {
             throw StylePriorError(message: "fitting a \(c)-dimensional prior needs at least 2 codes; got \(means.count) values")
-        }
-        if let variances, variances.count != means.count {
-            throw StylePriorError(message: "\(variances.count) variances for \(means.count) means")
         }
         var mu = [Double](repeating: 0, count: c)
         for b in 0..<n { for i in 0..<c { mu[i] += Double(means[b * c + i]) } }
@@ -147,20 +150,13 @@ public struct FittedStylePrior: Sendable, Equatable {
         for i in 0..<c {
             for j in 0...i { cov[i * c + j] /= Double(n - 1); cov[j * c + i] = cov[i * c + j] }
         }
-        if let variances {
-            for i in 0..<c {
-                var sum = 0.0
-                for b in 0..<n { sum += Double(variances[b * c + i]) }
-                cov[i * c + i] += sum / Double(n)
-            }
-        }
         let factor = try choleskyFactor(cov, n: c)
         return try FittedStylePrior(mean: mu.map { Float($0) }, cholesky: factor.map { Float($0) })
     }
 
     /// Lower Cholesky factor of a symmetric matrix; a degenerate direction
-    /// (fewer codes than dimensions, a dead code dimension) gets a tiny jitter
-    /// (1e-6 of the mean variance) on the diagonal rather than failing.
+    /// (fewer codes than dimensions, a code dimension the encoder does not
+    /// use) gets a pivot of at least a tiny jitter (1e-6 of the mean variance) rather than failing.
     static func choleskyFactor(_ matrix: [Double], n: Int) throws -> [Double] {
         let trace = (0..<n).reduce(0.0) { $0 + matrix[$1 * n + $1] }
         guard trace > 0, trace.isFinite else { throw StylePriorError(message: "the codes do not vary (covariance trace \(trace))") }
@@ -168,7 +164,7 @@ public struct FittedStylePrior: Sendable, Equatable {
         var l = [Double](repeating: 0, count: n * n)
         for j in 0..<n {
             var d = matrix[j * n + j] - (0..<j).reduce(0.0) { $0 + l[j * n + $1] * l[j * n + $1] }
-            if d <= jitter { d += jitter }
+            d = Swift.max(d, jitter)
             let pivot = d.squareRoot()
             l[j * n + j] = pivot
             for i in (j + 1)..<n {

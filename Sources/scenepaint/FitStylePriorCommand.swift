@@ -23,16 +23,14 @@ struct FitStylePriorCommand: ParsableCommand {
         discussion: """
             A model trained with --style-code N --style-encoder draws a seed's code from N(0, I), but the encoder \
             does not fill N(0, I): codes from its holes decode off the data. This encodes COUNT images of DIR \
-            (evenly spaced, always the same), fits the Gaussian of their codes (posterior means' covariance plus \
-            the mean posterior variance) and writes the model with it; seeds then draw z = mean + L eps from it, \
+            (evenly spaced, always the same), fits the Gaussian of their codes (the posterior means) and writes \
+            the model with it; seeds then draw z = mean + L eps from it, \
             still bit-exact. Run it again to refit; models without a fitted prior draw from N(0, I).
             """)
 
     @Option(name: .long, help: "Model file with a style encoder (LGGAN or ECGAN).") var model: String
     @Option(name: .long, help: "Data set directory whose images to encode (the model's training data).") var data: String
     @Option(name: .long, help: "Number of images to encode.") var count: Int = 2000
-    @Flag(inversion: .prefixedNo, help: "Add the mean posterior variance to the covariance (the spread of the codes training fed the generator); without, fit the posterior means alone.")
-    var posteriorVariance = true
     @Option(name: [.short, .long], help: "Output model file (default: the model file itself, rewritten atomically).") var output: String?
     @OptionGroup var threads: ThreadsOption
 
@@ -49,27 +47,24 @@ struct FitStylePriorCommand: ParsableCommand {
         let dataset = try PairedDataset(directory: data, palette: generator.palette)
         let indices = Self.evenlySpaced(count, of: dataset.count)
         let channels = coded.styleCodedNetwork.styleChannels
-        var means: [Float] = [], variances: [Float] = []
+        var means: [Float] = []
         var bar = ProgressBar(total: indices.count, label: "encode")
         for (done, index) in indices.enumerated() {
             let path = dataset.imagePath(index)
             let posterior = try coded.styleReference(of: try dataset.source.readImage(path: path), source: path)
             means += posterior.mean
-            variances += posterior.logVariance.map { exp($0) }
             bar.update(done: done + 1)
         }
         bar.finish(done: indices.count)
         let prior: FittedStylePrior
         do {
-            prior = try FittedStylePrior.fit(means: means, variances: posteriorVariance ? variances : nil, channels: channels)
+            prior = try FittedStylePrior.fit(means: means, channels: channels)
         } catch let error as StylePriorError {
             throw Failure("\(data): cannot fit a style prior: \(error.message)")
         }
-        try report(prior, meansOnly: posteriorVariance ? try? FittedStylePrior.fit(means: means, variances: nil, channels: channels) : nil,
-                   images: indices.count)
+        try report(prior, images: indices.count)
         let out = output ?? model
-        let kind = posteriorVariance ? "codes (posterior means and variance)" : "posterior means"
-        try Self.write(.fitted(prior), into: model, to: out, note: "fitted to the \(kind) of \(indices.count) images of \(data)")
+        try Self.write(.fitted(prior), into: model, to: out, note: "fitted to the posterior means of \(indices.count) images of \(data)")
         print("wrote \(out)")
     }
 
@@ -92,19 +87,11 @@ struct FitStylePriorCommand: ParsableCommand {
     }
 
     /// Is the hypothesis true: how far is the codes' Gaussian from N(0, I)?
-    func report(_ prior: FittedStylePrior, meansOnly: FittedStylePrior?, images: Int) throws {
+    func report(_ prior: FittedStylePrior, images: Int) throws {
         let c = prior.channels
         let norm = prior.mean.reduce(0) { $0 + Double($1) * Double($1) }.squareRoot()
-        func eigenvalues(_ p: FittedStylePrior) throws -> String {
-            let values = try SymmetricEigen.decompose(p.covariance, n: c, vectors: false).values.sorted(by: >)
-            return values.map { String(format: "%.3g", $0) }.joined(separator: " ")
-        }
-        print("style codes of \(images) images, \(c) dimensions: |mean| \(String(format: "%.3f", norm)) (N(0, I): 0)")
-        print("covariance eigenvalues (N(0, I): all 1):")
-        func line(_ label: String, _ p: FittedStylePrior) throws {
-            print("  " + label.padding(toLength: 37, withPad: " ", startingAt: 0) + (try eigenvalues(p)))
-        }
-        try line(posteriorVariance ? "codes (means + posterior variance):" : "posterior means alone:", prior)
-        if let meansOnly { try line("posterior means alone:", meansOnly) }
+        let values = try SymmetricEigen.decompose(prior.covariance, n: c, vectors: false).values.sorted(by: >)
+        print("style codes (posterior means) of \(images) images, \(c) dimensions: |mean| \(String(format: "%.3f", norm)) (N(0, I): 0)")
+        print("covariance eigenvalues (N(0, I): all 1): \(values.map { String(format: "%.3g", $0) }.joined(separator: " "))")
     }
 }

@@ -24,7 +24,7 @@ final class FitStylePriorCLITests: XCTestCase {
                                        "--count", "3", "-o", fitted, "--threads", "1"])
         XCTAssertEqual(fit.status, 0, fit.stderr)
         let report = String(decoding: fit.stdout, as: UTF8.self)
-        XCTAssertTrue(report.contains("style codes of 3 images, 16 dimensions"), report)
+        XCTAssertTrue(report.contains("style codes (posterior means) of 3 images, 16 dimensions"), report)
         XCTAssertTrue(report.contains("eigenvalues"), report)
         let a = try generate(fitted, seed: 1, to: fixture.dir + "/a.png")
         XCTAssertEqual(a, try generate(fitted, seed: 1, to: fixture.dir + "/a2.png"), "the same seed gives the same picture")

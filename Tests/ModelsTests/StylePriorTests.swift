@@ -52,23 +52,19 @@ final class StylePriorTests: XCTestCase {
         }
     }
 
-    /// Draws from a known Gaussian; the fit gives back its mean and covariance,
-    /// and the posterior variances are added on the diagonal.
+    /// Draws from a known Gaussian; the fit gives back its mean and covariance.
     func testTheFitReproducesAKnownGaussian() throws {
         let truth = try FittedStylePrior(mean: known.mean, cholesky: known.cholesky)
         let n = 20_000
         let samples = StylePrior.fitted(truth).code(batch: n, channels: 3, seed: 3).values
-        let fitted = try FittedStylePrior.fit(means: samples, variances: nil, channels: 3)
+        let fitted = try FittedStylePrior.fit(means: samples, channels: 3)
         for i in 0..<3 { XCTAssertEqual(fitted.mean[i], known.mean[i], accuracy: 0.02) }
         for (f, t) in zip(fitted.covariance, truth.covariance) { XCTAssertEqual(f, t, accuracy: 0.02) }
-        let withVariance = try FittedStylePrior.fit(means: samples, variances: [Float](repeating: 0.5, count: samples.count), channels: 3)
-        for i in 0..<3 {
-            for j in 0..<3 {
-                XCTAssertEqual(withVariance.covariance[i * 3 + j], fitted.covariance[i * 3 + j] + (i == j ? 0.5 : 0), accuracy: 1e-4)
-            }
-        }
-        XCTAssertThrowsError(try FittedStylePrior.fit(means: [1, 2, 3], variances: nil, channels: 3))   // one code
-        XCTAssertThrowsError(try FittedStylePrior.fit(means: [1, 1, 1, 1, 1, 1], variances: nil, channels: 3))   // no spread
+        XCTAssertThrowsError(try FittedStylePrior.fit(means: [1, 2, 3], channels: 3))   // one code
+        XCTAssertThrowsError(try FittedStylePrior.fit(means: [1, 1, 1, 1, 1, 1], channels: 3))   // no spread
+        // Fewer codes than dimensions: the unused directions get a tiny jitter, the factor stays valid.
+        let few = try FittedStylePrior.fit(means: [0, 1, 2, 1, 0, 0], channels: 3)
+        XCTAssertTrue((0..<3).allSatisfy { few.cholesky[$0 * 3 + $0] > 0 })
     }
 
     func testTheModelFileKeepsThePrior() throws {
@@ -81,6 +77,11 @@ final class StylePriorTests: XCTestCase {
         let loaded = try LGGANModelFile.read(path: dir + "/m.safetensors").network
         XCTAssertEqual(loaded.stylePrior, network.stylePrior)
         XCTAssertEqual(loaded.styleCode(batch: 1, seed: 5)?.values, network.styleCode(batch: 1, seed: 5)?.values)
+        // The ONNX export's `style` input is z itself: its metadata carries the prior, exact float text.
+        let metadata = Dictionary(uniqueKeysWithValues: network.onnxModel(palette: palette).metadata.map { ($0.key, $0.value) })
+        XCTAssertEqual(metadata["style_prior_mean"]?.split(separator: ",").compactMap { Float(String($0)) }, known.mean)
+        XCTAssertEqual(metadata["style_prior_cholesky"]?.split(separator: ",").compactMap { Float(String($0)) }, known.cholesky)
+        XCTAssertFalse(try styleNetwork().onnxModel(palette: palette).metadata.contains { $0.key.hasPrefix("style_prior") })
     }
 
     /// Each malformed prior is one line naming the file and the tensor's problem.

@@ -139,7 +139,7 @@ public enum GenerationEvaluation {
         return EvaluationReport(
             model: options.modelName, data: dataset.directory, evaluator: options.evaluatorName,
             evaluatorInput: "\(configuration.inputWidth)x\(configuration.inputHeight)", palette: palette.name,
-            count: count, seed: options.seed, styleCode: options.styleCode, imageSize: imageSize,
+            count: count, seed: options.seed, styleCode: options.styleCode.recorded(for: generator), imageSize: imageSize,
             smallClassThreshold: options.smallClassThreshold,
             smallClasses: palette.classes.filter { small.contains($0.id) }.map(\.name),
             classSharesSource: shares.source,

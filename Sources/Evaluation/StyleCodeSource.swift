@@ -10,7 +10,25 @@ import Support
 /// scores of the two are never mixed.
 public enum StyleCodeSource: String, Sendable, Codable {
     case prior
+    /// The prior, a Gaussian fitted to the encoder's codes (`model fit-style-prior`), not N(0, I).
+    case fittedPrior = "fitted-prior"
     case realImagePosterior = "real-image-posterior"
+
+    /// What the report records: `.prior` becomes `.fittedPrior` for a model whose file holds a fitted prior.
+    func recorded(for generator: any SceneGenerator) -> StyleCodeSource {
+        guard self == .prior, let coded = generator as? any StyleCodedGenerator,
+              case .fitted = coded.styleCodedNetwork.stylePrior else { return self }
+        return .fittedPrior
+    }
+
+    /// How the report's text names it.
+    var description: String {
+        switch self {
+        case .prior: return "prior"
+        case .fittedPrior: return "fitted prior"
+        case .realImagePosterior: return "real images' posterior"
+        }
+    }
 
     /// The model's style encoder for a posterior (nil for the prior); a model
     /// that cannot encode a style is refused in one line.

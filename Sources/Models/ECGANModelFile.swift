@@ -12,7 +12,7 @@ public enum ECGANModelFile {
 
     public static func write(_ network: ECGANNetwork, palette: Palette, to path: String, dtype: SafeTensorsDType = .f32,
                              metadata extra: [String: String] = [:]) throws {
-        try ModelFileHeader.write(network.stateDict(), format: format, version: version, configJSON: network.config.encodedJSON(),
+        try ModelFileHeader.write(network.modelFileTensors, format: format, version: version, configJSON: network.config.encodedJSON(),
                                   palette: palette, metadata: extra, dtype: dtype, to: path)
     }
 
@@ -50,7 +50,7 @@ public enum ModelFileHeader {
         metadata["version"] = version
         metadata["config"] = configJSON
         metadata["palette"] = String(data: palette.encodeJSON(), encoding: .utf8) ?? ""
-        try SafeTensors.write(tensors, metadata: metadata, dtype: dtype, to: path)
+        try SafeTensors.write(tensors, metadata: metadata, dtype: dtype, dtypes: dtypes(tensors), to: path)
     }
 
     /// Returns the config JSON and the palette, or throws one `ModelFileError`.
@@ -83,13 +83,21 @@ public enum ModelFileHeader {
 
     /// Loads the file's tensors into `network` and switches it to inference; a missing
     /// or misshapen tensor is one `ModelFileError`.
-    public static func loadWeights<Network: Module>(of file: SafeTensorsFile, into network: Network, path: String) throws -> Network {
+    /// A fitted style prior's tensors (`StylePrior`) are checked and set on the network.
+    public static func loadWeights<Network: StyleCodedNetwork>(of file: SafeTensorsFile, into network: Network, path: String) throws -> Network {
+        let (weights, prior) = try StylePrior.split(file.tensors, channels: network.styleChannels, path: path)
         do {
-            try network.loadStateDict(file.tensors)
+            try network.loadStateDict(weights)
         } catch let error as ModuleStateError {
             throw ModelFileError(path: path, reason: error.description)
         }
+        network.stylePrior = prior
         network.eval()
         return network
+    }
+
+    /// Writes a model file's prior tensors as F32 whatever `dtype` the weights use (an F16 Cholesky factor would round the covariance).
+    static func dtypes(_ tensors: [String: Tensor]) -> [String: SafeTensorsDType] {
+        tensors.keys.filter { $0.hasPrefix("stylePrior.") }.reduce(into: [:]) { $0[$1] = .f32 }
     }
 }

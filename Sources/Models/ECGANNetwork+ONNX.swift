@@ -104,7 +104,7 @@ extension ECGANNetwork {
                                       noiseChannels: c.noiseChannels)
         var model = ONNXModel(graph: b.graph(name: "scenepaint_ecgan", inputs: inputs, outputs: outputs))
         model.doc = "scenepaint ECGAN generator (docs/export.md)"
-        model.metadata = Signature.metadata(palette: palette, sizeMultiple: c.sizeMultiple, configJSON: c.encodedJSON()) + metadata
+        model.metadata = Signature.metadata(palette: palette, sizeMultiple: c.sizeMultiple, configJSON: c.encodedJSON()) + stylePrior.onnxMetadata + metadata
         return model
     }
 }

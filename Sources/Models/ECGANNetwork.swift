@@ -35,6 +35,8 @@ public final class ECGANNetwork: Module, StyleCodedNetwork {
     let projections: [Conv2d]
     /// Maps a reference image to the style code (config `styleEncoder`), as LGGAN's.
     public let styleEncoder: StyleEncoder?
+    /// Where a seed's style code comes from (the model file's fitted prior, else N(0, I)).
+    public var stylePrior: StylePrior = .standardNormal
 
     public init(config: ECGANConfig, seed: UInt64 = 0) throws {
         try config.validate()

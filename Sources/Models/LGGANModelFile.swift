@@ -20,7 +20,7 @@ public enum LGGANModelFile {
     /// Writes the generator (F16 halves the file; the tensors are read back as F32).
     public static func write(_ network: LGGANNetwork, palette: Palette, to path: String, dtype: SafeTensorsDType = .f32,
                              metadata extra: [String: String] = [:]) throws {
-        try ModelFileHeader.write(network.stateDict(), format: format, version: version, configJSON: network.config.encodedJSON(),
+        try ModelFileHeader.write(network.modelFileTensors, format: format, version: version, configJSON: network.config.encodedJSON(),
                                   palette: palette, metadata: extra, dtype: dtype, to: path)
     }
 

@@ -114,7 +114,7 @@ extension LGGANNetwork {
                                       noiseChannels: c.noiseChannels)
         var model = ONNXModel(graph: b.graph(name: "scenepaint_lggan", inputs: inputs, outputs: outputs))
         model.doc = "scenepaint LGGAN generator (docs/export.md)"
-        model.metadata = Signature.metadata(palette: palette, sizeMultiple: c.sizeMultiple, configJSON: c.encodedJSON()) + metadata
+        model.metadata = Signature.metadata(palette: palette, sizeMultiple: c.sizeMultiple, configJSON: c.encodedJSON()) + stylePrior.onnxMetadata + metadata
         return model
     }
 

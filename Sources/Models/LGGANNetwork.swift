@@ -27,6 +27,8 @@ public final class LGGANNetwork: Module, StyleCodedNetwork {
     let weightMap: WeightMapGenerator?
     /// Maps a reference image to the style code (config `styleEncoder`).
     public let styleEncoder: StyleEncoder?
+    /// Where a seed's style code comes from (the model file's fitted prior, else N(0, I)).
+    public var stylePrior: StylePrior = .standardNormal
 
     /// A freshly initialised network (LGGAN's init: xavier-normal, gain 0.02, zero biases).
     public init(config: LGGANConfig, seed: UInt64 = 0) throws {

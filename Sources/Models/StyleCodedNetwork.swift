@@ -10,16 +10,22 @@ public protocol StyleCodedNetwork: Module {
     var styleChannels: Int { get }
     /// Maps an image to the code's posterior (nil: the model has no encoder).
     var styleEncoder: StyleEncoder? { get }
+    /// Where a seed's code comes from (`StylePrior`; N(0, I) unless the model file holds a fitted one).
+    var stylePrior: StylePrior { get set }
 }
 
 extension StyleCodedNetwork {
-    /// A per-image style code [N, styleChannels] drawn from the prior N(0, 1)
-    /// by a seed (nil when the model has no style code). The same seed gives
-    /// the same code, bit for bit.
+    /// A per-image style code [N, styleChannels] drawn from the model's prior
+    /// (`stylePrior`) by a seed (nil when the model has no style code). The
+    /// same seed gives the same code, bit for bit.
     public func styleCode(batch: Int, seed: UInt64) -> Tensor? {
         guard styleChannels > 0 else { return nil }
-        var rng = RandomGenerator(seed: seed)
-        return Tensor.randomNormal([batch, styleChannels], using: &rng)
+        return stylePrior.code(batch: batch, channels: styleChannels, seed: seed)
+    }
+
+    /// The tensors of a model file: the weights and the fitted prior, if any.
+    public var modelFileTensors: [String: Tensor] {
+        stateDict().merging(stylePrior.tensors) { weight, _ in weight }
     }
 
     /// The style encoder's posterior for images [N, 3, H, W] in -1...1 (nil without encoder).

@@ -16,6 +16,7 @@ struct Scenepaint: ParsableCommand {
             EvalCommand.self,
             DoctorCommand.self,
             ExportCommand.self,
+            ModelCommand.self,
             BenchCommand.self,
         ])
 }

@@ -203,30 +203,45 @@ public func batchNorm(_ x: Tensor, weight: Tensor? = nil, bias: Tensor? = nil, r
                                   hasWeight: weight != nil, hasBias: bias != nil)
         }
     }
-    // Evaluation: a fixed per-channel affine map.
+    // Evaluation: a fixed per-channel affine map. Only the gradients asked for
+    // (a frozen network, such as ECGAN's label generator, needs x's alone).
+    let scales = (0..<c).map { inv[$0] * (ws?.data[$0] ?? 1) }
+    let needX = x.requiresGrad, needWeight = weight?.requiresGrad ?? false, needBias = bias?.requiresGrad ?? false
+    let hasWeight = weight != nil, hasBias = bias != nil
     return Tensor.record(out, op: .batchNorm, inputs: inputs) { g in
         var grads: [Tensor?] = []
         let gp = g.data
-        if x.requiresGrad {
-            let gx = Tensor.uninitialized(x.shape)
-            for nc in 0..<(n * c) {
-                let k = inv[nc % c] * (ws?.data[nc % c] ?? 1)
-                for j in 0..<plane { gx.data[nc * plane + j] = gp[nc * plane + j] * k }
+        if needX {
+            let gx = Tensor.uninitialized(xs.shape)
+            let dst = gx.data
+            Parallel.forEach(n * c, costPerItem: plane, minimumWork: 1 << 16) { nc in
+                let k = scales[nc % c]
+                let gr = gp + nc * plane, d = dst + nc * plane
+                for j in 0..<plane { d[j] = gr[j] * k }
             }
             grads.append(gx)
         } else { grads.append(nil) }
-        if weight != nil {
-            var gw = [Float](repeating: 0, count: c)
-            for nc in 0..<(n * c) {
-                let ch = nc % c
-                for j in 0..<plane { gw[ch] += gp[nc * plane + j] * (xs.data[nc * plane + j] - mean[ch]) * inv[ch] }
-            }
-            grads.append(Tensor(shape: [c], values: gw))
+        if hasWeight {
+            if needWeight {
+                var gw = [Float](repeating: 0, count: c)
+                let xp = xs.data
+                for nc in 0..<(n * c) {
+                    let ch = nc % c
+                    let gr = gp + nc * plane, xr = xp + nc * plane
+                    for j in 0..<plane { gw[ch] += gr[j] * (xr[j] - mean[ch]) * inv[ch] }
+                }
+                grads.append(Tensor(shape: [c], values: gw))
+            } else { grads.append(nil) }
         }
-        if bias != nil {
-            var gb = [Float](repeating: 0, count: c)
-            for nc in 0..<(n * c) { for j in 0..<plane { gb[nc % c] += gp[nc * plane + j] } }
-            grads.append(Tensor(shape: [c], values: gb))
+        if hasBias {
+            if needBias {
+                var gb = [Float](repeating: 0, count: c)
+                for nc in 0..<(n * c) {
+                    let gr = gp + nc * plane
+                    for j in 0..<plane { gb[nc % c] += gr[j] }
+                }
+                grads.append(Tensor(shape: [c], values: gb))
+            } else { grads.append(nil) }
         }
         return grads
     }

@@ -62,7 +62,8 @@ public enum ECGANLosses {
         var terms: [Tensor] = []
         for b in 0..<n {
             let pixels = (0..<plane).filter { indices[b * plane + $0] >= 0 }.map { PixelIndex(image: b, position: $0) }
-            terms.append(similarity(probabilities, pixels: pixels, indices: indices, plane: plane, offDiagonalOnly: false))
+            terms.append(similarity(gatherPixels(probabilities, pixels), labels: labels(of: pixels, indices, plane: plane),
+                                    offDiagonalOnly: false))
         }
         return LGGANLosses.sumTensors(terms) * (1 / Float(n))
     }
@@ -71,26 +72,37 @@ public enum ECGANLosses {
     /// replacement) among the pixels with a class, averaging over the ordered
     /// pairs of distinct draws: each such pair is a uniform draw from the M x M
     /// pairs, so the estimate's expectation is the exact loss (tested), at
-    /// samples^2 instead of M^2 pairs.
-    public static func similaritySampled(probabilities: Tensor, indices: [Int], samples: Int,
+    /// samples^2 instead of M^2 pairs. Takes the label generator's logits
+    /// [N, classes, H, W]: the softmax is taken on the drawn pixels only (it is
+    /// per pixel, so this is the same value as gathering from the full softmax,
+    /// without a full-resolution softmax and its backward every step).
+    public static func similaritySampled(logits: Tensor, indices: [Int], samples: Int,
                                          using rng: inout RandomGenerator) -> Tensor {
-        let (n, plane) = (probabilities.shape[0], probabilities.shape[2] * probabilities.shape[3])
-        var terms: [Tensor] = []
+        let (n, plane) = (logits.shape[0], logits.shape[2] * logits.shape[3])
+        var drawn: [[PixelIndex]] = []
         for b in 0..<n {
             let valid = (0..<plane).filter { indices[b * plane + $0] >= 0 }
             guard !valid.isEmpty else { continue }
-            let pixels = (0..<samples).map { _ in PixelIndex(image: b, position: valid[rng.nextInt(below: valid.count)]) }
-            terms.append(similarity(probabilities, pixels: pixels, indices: indices, plane: plane, offDiagonalOnly: true))
+            drawn.append((0..<samples).map { _ in PixelIndex(image: b, position: valid[rng.nextInt(below: valid.count)]) })
         }
-        return LGGANLosses.sumTensors(terms) * (1 / Float(Swift.max(1, terms.count)))
+        guard !drawn.isEmpty else { return Tensor(scalar: 0) }
+        // One gather for all images (one full-size gradient scatter, not one per image).
+        let p = softmax(gatherPixels(logits, drawn.flatMap { $0 }), axis: 1)
+        let terms = drawn.enumerated().map { i, pixels in
+            similarity(p.slice(axis: 0, i * samples ..< (i + 1) * samples), labels: labels(of: pixels, indices, plane: plane),
+                       offDiagonalOnly: true)
+        }
+        return LGGANLosses.sumTensors(terms) * (1 / Float(terms.count))
     }
 
-    static func similarity(_ probabilities: Tensor, pixels: [PixelIndex], indices: [Int], plane: Int,
-                           offDiagonalOnly: Bool) -> Tensor {
-        let k = pixels.count
-        let p = gatherPixels(probabilities, pixels)
+    static func labels(of pixels: [PixelIndex], _ indices: [Int], plane: Int) -> [Int] {
+        pixels.map { indices[$0.image * plane + $0.position] }
+    }
+
+    /// The BCE of Eq. 2 over the pairs of rows of p [K, classes] (class probabilities of K pixels with `labels`).
+    public static func similarity(_ p: Tensor, labels: [Int], offDiagonalOnly: Bool) -> Tensor {
+        let k = labels.count
         let affinity = matmul(p, p, transposeB: true).clamped(min: 1e-6, max: 1 - 1e-6)
-        let labels = pixels.map { indices[$0.image * plane + $0.position] }
         let pairs = offDiagonalOnly ? k * (k - 1) : k * k
         var same = [Float](repeating: 0, count: k * k), different = same
         for i in 0..<k {

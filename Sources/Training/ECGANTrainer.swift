@@ -108,8 +108,7 @@ public final class ECGANTrainer: GANTrainer {
         if let labelNetwork, options.similarityWeight > 0 {
             var sim: [Tensor] = []
             for image in [out.coarse.clamped(min: -1, max: 1), out.final] {
-                let probabilities = softmax(labelNetwork.forward(image).logits, axis: 1)
-                sim.append(ECGANLosses.similaritySampled(probabilities: probabilities, indices: batch.input.indices,
+                sim.append(ECGANLosses.similaritySampled(logits: labelNetwork.forward(image).logits, indices: batch.input.indices,
                                                          samples: options.similarityPixels, using: &rng))
             }
             let term = LGGANLosses.sumTensors(sim) * options.similarityWeight

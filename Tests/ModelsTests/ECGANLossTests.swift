@@ -71,7 +71,7 @@ final class ECGANLossTests: XCTestCase {
         let exact = ECGANLosses.similarityExact(probabilities: probabilities, indices: indices).scalar
         var estimates: [Double] = []
         for _ in 0..<400 {
-            estimates.append(Double(ECGANLosses.similaritySampled(probabilities: probabilities, indices: indices,
+            estimates.append(Double(ECGANLosses.similaritySampled(logits: logits, indices: indices,
                                                                   samples: 8, using: &rng).scalar))
         }
         let mean = estimates.reduce(0, +) / Double(estimates.count)
@@ -84,6 +84,45 @@ final class ECGANLossTests: XCTestCase {
         let oneHot = Tensor.oneHot(labels: indices, batch: 1, height: h, width: w, classes: classes)
         XCTAssertLessThan(ECGANLosses.similarityExact(probabilities: oneHot, indices: indices).scalar, 1e-4)
         XCTAssertGreaterThan(exact, 0.1)
+    }
+
+    /// The sampled loss takes the softmax of the drawn pixels' logits only; it
+    /// must give the value and logit gradient of the formulation it replaced
+    /// (softmax of the whole map, then one gather per image).
+    func testSampledSimilarityOnDrawnLogitsMatchesTheFullSoftmax() {
+        let (n, classes, h, w, samples) = (3, 4, 5, 6, 7)
+        var draw = RandomGenerator(seed: 9)
+        let values = Tensor.randomNormal([n, classes, h, w], std: 2, using: &draw).values
+        var indices = (0..<(n * h * w)).map { ($0 * 7 / 5) % classes }
+        for p in 0..<(h * w) { indices[h * w + p] = -1 } // image 1 has no classed pixel: skipped by both
+        indices[3] = -1
+
+        let logits = Tensor.parameter(shape: [n, classes, h, w], values: values)
+        var rng = RandomGenerator(seed: 11)
+        let fast = ECGANLosses.similaritySampled(logits: logits, indices: indices, samples: samples, using: &rng)
+        fast.backward()
+
+        let reference = Tensor.parameter(shape: [n, classes, h, w], values: values)
+        let probabilities = softmax(reference, axis: 1)
+        var rngOld = RandomGenerator(seed: 11)
+        var terms: [Tensor] = []
+        for b in 0..<n {
+            let valid = (0..<(h * w)).filter { indices[b * h * w + $0] >= 0 }
+            guard !valid.isEmpty else { continue }
+            let pixels = (0..<samples).map { _ in PixelIndex(image: b, position: valid[rngOld.nextInt(below: valid.count)]) }
+            terms.append(ECGANLosses.similarity(gatherPixels(probabilities, pixels),
+                                                labels: pixels.map { indices[$0.image * h * w + $0.position] }, offDiagonalOnly: true))
+        }
+        XCTAssertEqual(terms.count, 2)
+        let slow = (terms[0] + terms[1]) * 0.5
+        slow.backward()
+
+        XCTAssertEqual(fast.scalar, slow.scalar, accuracy: 1e-6 * abs(slow.scalar))
+        XCTAssertGreaterThan(slow.scalar, 0.1)
+        let (gf, gs) = (logits.grad!.values, reference.grad!.values)
+        XCTAssertGreaterThan(gs.map(abs).max()!, 1e-3)
+        for k in gs.indices { XCTAssertEqual(gf[k], gs[k], accuracy: 1e-6, "logit \(k)") }
+        XCTAssertEqual(rng.nextInt(below: 1 << 30), rngOld.nextInt(below: 1 << 30), "the same draws")
     }
 
     func testGatherPixelsPicksAndScattersBack() {

@@ -22,6 +22,28 @@ final class LayerGradientTests: XCTestCase {
         }
     }
 
+    /// A frozen network (ECGAN's label generator): evaluation-mode batch norm
+    /// with weights that need no gradient passes x's gradient, g * weight /
+    /// sqrt(var + eps), on a map large enough to be split across threads, and
+    /// leaves the weights without one.
+    func testFrozenEvaluationBatchNormGivesOnlyTheInputGradient() {
+        let (n, c, h, w) = (4, 3, 64, 64)
+        let x = Tensor.parameter(shape: [n, c, h, w], values: G.random([n, c, h, w], seed: 12).values)
+        let weight = Tensor(shape: [c], values: [1.5, -0.5, 2]), bias = Tensor(shape: [c], values: [0.1, 0.2, 0.3])
+        let mean = Tensor(shape: [c], values: [0.3, -0.2, 0]), variance = Tensor(shape: [c], values: [1.5, 0.7, 4])
+        let upstream = G.random([n, c, h, w], seed: 13)
+        (batchNorm(x, weight: weight, bias: bias, runningMean: mean, runningVariance: variance, training: false) * upstream)
+            .sum().backward()
+        XCTAssertNil(weight.grad)
+        XCTAssertNil(bias.grad)
+        let gx = x.grad!.values, g = upstream.values, plane = h * w
+        for i in stride(from: 0, to: gx.count, by: 97) {
+            let ch = (i / plane) % c
+            let expected = g[i] * weight.values[ch] / (variance.values[ch] + 1e-5).squareRoot()
+            XCTAssertEqual(gx[i], expected, accuracy: 1e-6 * max(1, abs(expected)), "element \(i)")
+        }
+    }
+
     func testPoolingAndResizing() {
         let x = G.random([2, 3, 7, 6], seed: 8)
         G.check([x]) { avgPool2d($0[0], kernel: 3, stride: 2, padding: 1, countIncludePadding: false) }

@@ -43,7 +43,8 @@ final class TrainingPrecisionCLITests: XCTestCase {
         XCTAssertEqual(try TinyTrainingFixture.checkpointOptions(fixture.dir + "/f32")["precision"] as? String, "f32")
         let a = try Self.firstLosses(fixture.dir + "/bf16"), b = try Self.firstLosses(fixture.dir + "/f32")
         XCTAssertEqual(Set(a.keys), Set(b.keys))
-        let gaps = b.map { name, value in (name, abs((a[name] ?? .infinity) - value) / max(abs(value), 1e-3)) }
+        // Relative to the term, or absolute for terms near 0 (the generator's hinge term starts at about -0.005).
+        let gaps = b.map { name, value in (name, abs((a[name] ?? .infinity) - value) / max(abs(value), 1)) }
         XCTAssertTrue(gaps.contains { $0.1 > 0 }, "bf16 gave f32's losses bit for bit: did bf16 run? \(a)")
         for (name, gap) in gaps { XCTAssertLessThan(gap, 0.05, "step-1 \(name): bf16 \(a[name] ?? 0), f32 \(b[name] ?? 0)") }
     }

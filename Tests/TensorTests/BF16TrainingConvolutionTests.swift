@@ -40,7 +40,9 @@ final class BF16TrainingConvolutionTests: XCTestCase {
         }
     }
 
-    func assertClose(_ bf16: [Float], _ f32: [Float], _ what: String, file: StaticString = #filePath, line: UInt = #line) {
+    /// `bf16Runs`: false where the engine's f32 kernel computes this result (then it must equal f32 within tolerance, bits allowed).
+    func assertClose(_ bf16: [Float], _ f32: [Float], _ what: String, bf16Runs: Bool = true,
+                     file: StaticString = #filePath, line: UInt = #line) {
         XCTAssertEqual(bf16.count, f32.count, what, file: file, line: line)
         let rms = (f32.map { Double($0 * $0) }.reduce(0, +) / Double(f32.count)).squareRoot()
         let errorRMS = (zip(f32, bf16).map { Double(($0 - $1) * ($0 - $1)) }.reduce(0, +) / Double(f32.count)).squareRoot()
@@ -48,16 +50,22 @@ final class BF16TrainingConvolutionTests: XCTestCase {
         let worst = Double(zip(f32, bf16).map { abs($0 - $1) }.max() ?? 0)
         XCTAssertLessThan(errorRMS, 0.01 * rms, "\(what): rms error \(errorRMS) of rms \(rms)", file: file, line: line)
         XCTAssertLessThan(worst, 0.05 * largest, "\(what): worst error \(worst) of largest \(largest)", file: file, line: line)
+        guard bf16Runs else { return }
         XCTAssertGreaterThan(errorRMS, 0, "\(what): bf16 gave the f32 result bit for bit (did bf16 run?)", file: file, line: line)
     }
 
+    /// oneDNN's bf16 kernels for every pass; for a layer with too few channels to fill its 16-channel
+    /// blocks (5 -> 13) it takes its bf16 im2col + GEMM convolution ("gemm:jit") for the weight gradient.
     func testAllThreePassesRunOneDNNsBF16Kernels() {
         for c in cases {
             for pass in [ConvolutionLibrary.Pass.forward, .backwardData, .backwardWeights] {
                 let kernel = ConvolutionLibrary.kernel(input: [c.n, c.cin, c.h, c.w], weight: [c.cout, c.cin, c.k, c.k],
                                                        stride: c.stride, padding: c.pad, pass: pass, precision: .bf16)
                 XCTAssertNotNil(kernel, "\(c) \(pass): oneDNN refused bf16")
-                XCTAssertTrue(kernel?.contains("bf16") ?? false, "\(c) \(pass): not a bf16 kernel: \(kernel ?? "")")
+                let blocked = c.cin >= 16 && c.cout >= 16
+                let name = kernel ?? ""
+                XCTAssertTrue(name.contains("bf16") || (!blocked && pass == .backwardWeights && name.contains("gemm")),
+                              "\(c) \(pass): not a bf16 kernel: \(name)")
                 XCTAssertFalse(kernel?.hasPrefix("ref") ?? true, "\(c) \(pass): reference kernel \(kernel ?? "")")
             }
         }
@@ -94,7 +102,9 @@ final class BF16TrainingConvolutionTests: XCTestCase {
     }
 
     /// The transposed convs' four stride-1 phase convolutions (forward), their
-    /// adjoint convolution (input gradient) and weight gradient, in bf16.
+    /// adjoint convolution (input gradient) and weight gradient, in bf16. A 3x3
+    /// kernel's one-tap phase is a 1x1 conv, which stays on the engine in NCHW,
+    /// and so does that forward (in f32); its gradients run in bf16.
     func testTransposedConvolutionPhasesWithinToleranceOfF32() {
         let configs: [(n: Int, cin: Int, h: Int, w: Int, cout: Int, k: Int, p: Int, op: Int)] = [
             (2, 32, 7, 6, 24, 3, 1, 1), (1, 48, 5, 9, 32, 4, 1, 0), (1, 20, 6, 5, 36, 3, 1, 1),
@@ -110,7 +120,7 @@ final class BF16TrainingConvolutionTests: XCTestCase {
             let f32 = pass(.f32, run, inputs: [x, w, b], seed: seed)
             let bf16 = pass(.bf16, run, inputs: [x, w, b], seed: seed)
             for (k, name) in ["output", "input gradient", "weight gradient"].enumerated() {
-                assertClose(bf16[k], f32[k], "transposed \(name) \(c)")
+                assertClose(bf16[k], f32[k], "transposed \(name) \(c)", bf16Runs: k > 0 || c.k == 4)
             }
         }
     }

@@ -11,7 +11,7 @@ import XCTest
 /// error under 1% of the f32 result's rms and worst error under 5% of its
 /// largest magnitude. A result equal to f32 bit for bit fails (bf16 did not run).
 final class BF16TrainingConvolutionTests: XCTestCase {
-    struct Case { let n, cin, h, w, cout, k, stride, pad: Int }
+    typealias Case = OneDNNConvolutionTests.Case
 
     /// The discriminator's 4x4 stride-2 convs, the generator's 3x3s, odd sizes and
     /// channel counts off oneDNN's 16-channel blocks.

@@ -114,17 +114,20 @@ static dnnl_status_t forward_pd(const spd_conv_shape *s, int with_bias, int trai
     return dnnl_primitive_desc_create(pd, &desc, NULL, engine(), NULL);
 }
 
+/* bf16: the pass's inputs (diff_dst and the weights or the source) in bf16, its result
+ * (diff_src or diff_weights) in f32, accumulated in f32 inside oneDNN. */
 static dnnl_status_t backward_pd(const spd_conv_shape *s, int weights_pass, const_dnnl_primitive_desc_t hint,
                                  dnnl_primitive_desc_t *pd) {
     dnnl_dims_t strides, pad_l, pad_r;
     geometry(s, strides, pad_l, pad_r);
+    dnnl_data_type_t in_type = s->bf16 ? dnnl_bf16 : dnnl_f32;
     dnnl_memory_desc_t src, wei, dst;
     dnnl_dims_t src_dims = {s->batch, s->in_channels, s->in_h, s->in_w};
     dnnl_dims_t wei_dims = {s->out_channels, s->in_channels, s->kernel_h, s->kernel_w};
     dnnl_dims_t dst_dims = {s->batch, s->out_channels, s->out_h, s->out_w};
-    dnnl_memory_desc_init_by_tag(&src, 4, src_dims, dnnl_f32, dnnl_format_tag_any);
-    dnnl_memory_desc_init_by_tag(&wei, 4, wei_dims, dnnl_f32, dnnl_format_tag_any);
-    dnnl_memory_desc_init_by_tag(&dst, 4, dst_dims, dnnl_f32, dnnl_format_tag_any);
+    dnnl_memory_desc_init_by_tag(&src, 4, src_dims, weights_pass ? in_type : dnnl_f32, dnnl_format_tag_any);
+    dnnl_memory_desc_init_by_tag(&wei, 4, wei_dims, weights_pass ? dnnl_f32 : in_type, dnnl_format_tag_any);
+    dnnl_memory_desc_init_by_tag(&dst, 4, dst_dims, in_type, dnnl_format_tag_any);
     dnnl_convolution_desc_t desc;
     dnnl_status_t st = weights_pass
         ? dnnl_convolution_backward_weights_desc_init(&desc, dnnl_convolution_direct, &src, &wei, NULL, &dst,
@@ -190,7 +193,7 @@ static int backward(const spd_conv_shape *s, int weights_pass, const float *diff
     dnnl_stream_t stream = NULL;
     operand g = {0}, o = {0}, r = {0};
     if (impl && impl_len) impl[0] = 0;
-    if (forward_pd(s, 0, 1, 0, 0, &hint) != dnnl_success) { status = 1; goto done; }
+    if (forward_pd(s, 0, 1, 0, s->bf16, &hint) != dnnl_success) { status = 1; goto done; }
     if (backward_pd(s, weights_pass, hint, &pd) != dnnl_success) { status = 1; goto done; }
     if (check_impl(pd, impl, impl_len)) { status = 1; goto done; }
     TRY(dnnl_stream_create(&stream, engine(), dnnl_stream_default_flags));
@@ -241,7 +244,7 @@ int spd_conv_query(const spd_conv_shape *s, int pass, char *impl, size_t impl_le
     if (pass == 0) {
         status = forward_pd(s, 1, s->training, s->winograd, s->bf16, &pd) == dnnl_success ? check_impl(pd, impl, impl_len) : 1;
     } else {
-        status = forward_pd(s, 0, 1, 0, 0, &hint) == dnnl_success && backward_pd(s, pass == 2, hint, &pd) == dnnl_success
+        status = forward_pd(s, 0, 1, 0, s->bf16, &hint) == dnnl_success && backward_pd(s, pass == 2, hint, &pd) == dnnl_success
             ? check_impl(pd, impl, impl_len) : 1;
     }
     if (pd) dnnl_primitive_desc_destroy(pd);

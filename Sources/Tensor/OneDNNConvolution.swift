@@ -10,10 +10,13 @@ public enum ConvolutionBackend: String, Sendable, CaseIterable {
     case engine
 }
 
-/// Number format of inference convolutions (training is always f32).
-public enum ConvolutionPrecision: String, Sendable, CaseIterable {
+/// Number format of the convolutions on oneDNN, for inference and training alike.
+/// Everything else (the engine's kernels, norms, losses, master weights and the
+/// optimiser's state) stays f32.
+public enum ConvolutionPrecision: String, Sendable, CaseIterable, Codable {
     case f32
-    /// bf16 inputs and weights, f32 accumulation and output (oneDNN layers only).
+    /// bf16 inputs (source, weights, and in backward the output gradient), f32
+    /// accumulation and f32 results (output, input and weight gradients); oneDNN layers only.
     case bf16
 }
 
@@ -71,6 +74,8 @@ public enum ConvolutionSettings {
 /// (`ref:`, up to 100x slower), returning false so the caller runs its own.
 enum OneDNNConvolution {
     /// What oneDNN runs for one layer, or nil when the engine's kernel is used.
+    /// The shape carries the precision in force when the plan was made (`ConvolutionSettings.precision`):
+    /// the one place that decides it, so a backward pass run elsewhere computes in the forward's format.
     struct Plan {
         var shape: spd_conv_shape
     }
@@ -100,7 +105,8 @@ enum OneDNNConvolution {
             batch: Int32(batch), in_channels: Int32(g.channels), in_h: Int32(g.inH), in_w: Int32(g.inW),
             out_channels: Int32(cout), out_h: Int32(g.outH), out_w: Int32(g.outW),
             kernel_h: Int32(kh), kernel_w: Int32(kw), stride: Int32(g.stride),
-            pad_top: Int32(padTop), pad_left: Int32(padLeft), bf16: 0, winograd: 0, training: 0,
+            pad_top: Int32(padTop), pad_left: Int32(padLeft), bf16: ConvolutionSettings.precision == .bf16 ? 1 : 0,
+            winograd: 0, training: 0,
             src_nhwc: 0, dst_nhwc: 0)
         return Plan(shape: shape)
     }
@@ -121,7 +127,6 @@ enum OneDNNConvolution {
         s.training = training ? 1 : 0
         s.src_nhwc = srcChannelsLast ? 1 : 0
         s.dst_nhwc = dstChannelsLast ? 1 : 0
-        s.bf16 = !training && ConvolutionSettings.precision == .bf16 ? 1 : 0
         spd_set_threads(Int32(Parallel.threads))
         if s.bf16 == 0 && ConvolutionSettings.winograd && prefersWinograd(s) {
             var w = s
@@ -147,7 +152,8 @@ enum OneDNNConvolution {
         return spd_conv_backward_weights(&s, x, gradOutput, gradWeight, nil, 0) == 0
     }
 
-    /// The kernel oneDNN picks for a layer and pass ("" when it refuses), for tests and the bench.
+    /// The kernel oneDNN picks for a layer and pass ("" when it refuses), for tests and the bench;
+    /// `precision` replaces the plan's.
     static func implementation(_ plan: Plan, pass: Pass, precision: ConvolutionPrecision = .f32,
                                winograd: Bool = false, training: Bool = false) -> String {
         var s = plan.shape

@@ -1,4 +1,5 @@
 import Foundation
+import Tensor
 
 /// The knobs of an ECGAN training run that are not architecture. Saved in
 /// every checkpoint so a resumed run continues with the same settings.
@@ -52,6 +53,9 @@ public struct ECGANTrainingOptions: GANTrainingOptions, StyleCodeTrainingOptions
     public var logEvery: Int = 10
     public var seed: UInt64 = 1
 
+    /// Number format of the convolutions on oneDNN (`--precision`; files without the key: f32).
+    public var precision: ConvolutionPrecision = .f32
+
     public init() {}
 
     private enum CodingKeys: String, CodingKey {
@@ -59,7 +63,7 @@ public struct ECGANTrainingOptions: GANTrainingOptions, StyleCodeTrainingOptions
         case adversarialWeight, similarityWeight, contrastiveWeight, featureMatchingWeight, reconstructionWeight
         case temperature, contrastPixels, contrastLayouts, similarityPixels, labelNetwork, sampledModalities
         case klWeight, klFreeBits, klWarmupSteps, styleLearningRateFactor
-        case checkpointEvery, sampleEvery, logEvery, seed
+        case checkpointEvery, sampleEvery, logEvery, seed, precision
     }
 
     public init(from decoder: Decoder) throws {
@@ -93,6 +97,7 @@ public struct ECGANTrainingOptions: GANTrainingOptions, StyleCodeTrainingOptions
         try read(.sampleEvery, &sampleEvery)
         try read(.logEvery, &logEvery)
         try read(.seed, &seed)
+        try read(.precision, &precision)
         decayFrom = try c.decodeIfPresent(Int.self, forKey: .decayFrom)
         labelNetwork = try c.decodeIfPresent(String.self, forKey: .labelNetwork)
     }

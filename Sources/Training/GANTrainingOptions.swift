@@ -1,5 +1,6 @@
 import Foundation
 import Support
+import Tensor
 
 /// The options every GAN training run has (LGGAN's, ECGAN's): crops and batch,
 /// the run's length, the TTUR Adam rates and betas with the optional linear
@@ -25,6 +26,9 @@ public protocol GANTrainingOptions: Codable, Sendable, Equatable {
     var logEvery: Int { get set }
     /// Seeds the initialisation, the data order, crops and noise (per step, so a resume continues the same stream).
     var seed: UInt64 { get set }
+    /// Number format of the convolutions on oneDNN during the training steps (bf16: f32 accumulation,
+    /// f32 results; master weights, optimiser state, norms and losses stay f32).
+    var precision: ConvolutionPrecision { get set }
 }
 
 extension GANTrainingOptions {

@@ -69,7 +69,8 @@ public final class GANTrainingRun<Trainer: GANTrainer> {
         var sum = Trainer.Losses(), count = 0
         while trainer.step < options.steps && !interrupt.isInterrupted {
             let batch = try batches.batch(for: trainer.step)
-            let record = trainer.trainStep(batch)
+            // The one place training's convolution precision is set: forward and backward run inside.
+            let record = ConvolutionSettings.with(precision: options.precision) { trainer.trainStep(batch) }
             guard record.named.allSatisfy({ $0.1.isFinite }) else {
                 throw Failure("training diverged at step \(trainer.step) (a loss is not finite); the last checkpoint in \(directory) is intact")
             }

@@ -1,5 +1,6 @@
 import Foundation
 import Models
+import Tensor
 
 /// The knobs of an LGGAN training run that are not architecture: optimiser,
 /// loss weights, schedule of checkpoints, samples and logs. Saved in every
@@ -66,10 +67,13 @@ public struct LGGANTrainingOptions: GANTrainingOptions, StyleCodeTrainingOptions
     /// Seeds the initialisation, the data order, crops and noise (per step, so a resume continues the same stream).
     public var seed: UInt64 = 1
 
+    /// Number format of the convolutions on oneDNN (`--precision`; files without the key: f32).
+    public var precision: ConvolutionPrecision = .f32
+
     public init() {}
 
     private enum CodingKeys: String, CodingKey {
-        case size, cropWidth, batch, steps, generatorLearningRate, discriminatorLearningRate, beta1, beta2, decayFrom, adversarialWeight, featureMatchingWeight, localL1Weight, globalL1Weight, l1Pool, classificationWeight, adversarialOnBranches, styleEncoder, klWeight, klFreeBits, klWarmupSteps, styleLearningRateFactor, discriminatorWarmupSteps, sampledDiscriminatorFakes, checkpointEvery, sampleEvery, logEvery, seed
+        case size, cropWidth, batch, steps, generatorLearningRate, discriminatorLearningRate, beta1, beta2, decayFrom, adversarialWeight, featureMatchingWeight, localL1Weight, globalL1Weight, l1Pool, classificationWeight, adversarialOnBranches, styleEncoder, klWeight, klFreeBits, klWarmupSteps, styleLearningRateFactor, discriminatorWarmupSteps, sampledDiscriminatorFakes, checkpointEvery, sampleEvery, logEvery, seed, precision
     }
 
     /// Missing keys keep their defaults, so older checkpoints stay readable.
@@ -103,6 +107,7 @@ public struct LGGANTrainingOptions: GANTrainingOptions, StyleCodeTrainingOptions
         try read(.sampleEvery, &sampleEvery)
         try read(.logEvery, &logEvery)
         try read(.seed, &seed)
+        try read(.precision, &precision)
         decayFrom = try c.decodeIfPresent(Int.self, forKey: .decayFrom)
         cropWidth = try c.decodeIfPresent(Int.self, forKey: .cropWidth)
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Support
+import Tensor
 import Training
 
 /// The flags every GAN training command has (`train lggan`, `train ecgan`):
@@ -39,6 +40,12 @@ struct GANTrainingArguments: ParsableArguments {
     var exportTo: String?
     @Flag(help: "Write --export-to in half precision.")
     var f16 = false
+    @Option(help: """
+        Number format of the training convolutions on oneDNN: f32 (default) or bf16 (bf16 inputs, f32 \
+        accumulation and results; weights, optimiser, norms and losses stay f32; needs avx512_bf16 or AMX). \
+        On --resume, the checkpoint's unless given.
+        """)
+    var precision: String?
 
     func validate() throws {
         for (name, value) in [("--batch", batch), ("--steps", steps ?? 1), ("--checkpoint-every", checkpointEvery ?? 1),
@@ -46,7 +53,18 @@ struct GANTrainingArguments: ParsableArguments {
         where value < 1 {
             throw ValidationError("\(name) must be at least 1")
         }
+        if let precision {
+            guard let value = ConvolutionPrecision(rawValue: precision) else {
+                throw ValidationError("--precision must be f32 or bf16, got \"\(precision)\"")
+            }
+            if value == .bf16 && ConvolutionSettings.fastestInferencePrecision != .bf16 {
+                throw ValidationError("--precision bf16 needs a CPU with avx512_bf16 or AMX; this one has \(ConvolutionLibrary.description), where bf16 would be emulated and slower than f32")
+            }
+        }
     }
+
+    /// The explicit --precision (checked by `validate`).
+    private var requestedPrecision: ConvolutionPrecision? { precision.flatMap(ConvolutionPrecision.init(rawValue:)) }
 
     var checkpointPath: String { out + "/" + RunFiles.checkpoint }
 
@@ -65,6 +83,12 @@ struct GANTrainingArguments: ParsableArguments {
         if let sampleEvery { options.sampleEvery = sampleEvery }
         if let logEvery { options.logEvery = logEvery }
         if let decayFrom { options.decayFrom = decayFrom }
+        if let requested = requestedPrecision { options.precision = requested }
+        if options.precision == .bf16 && ConvolutionSettings.fastestInferencePrecision != .bf16 {
+            // Resuming on another machine: emulated bf16 is slower than f32 and no more accurate.
+            FileHandle.standardError.write(Data("note: the checkpoint trains in bf16, which this CPU lacks (\(ConvolutionLibrary.description)); continuing in f32\n".utf8))
+            options.precision = .f32
+        }
     }
 
     /// A new run's schedule, optimiser and seed.
@@ -78,6 +102,7 @@ struct GANTrainingArguments: ParsableArguments {
         options.discriminatorLearningRate = discriminatorRate
         options.decayFrom = decayFrom
         options.seed = seed
+        options.precision = requestedPrecision ?? .f32
     }
 
     /// Says how the run ended, writes --export-to, and exits 130 after an interrupt.

@@ -136,7 +136,7 @@ struct TrainCommand: ParsableCommand {
             let parameters = trainer.generator.parameterCount, dParameters = trainer.discriminator.parameterCount
             FileHandle.standardError.write(Data("""
                 lggan: \(dataset.count) pairs in \(dataDirectory), palette \(trainer.palette.name) (\(trainer.palette.count) classes)
-                generator \(parameters) parameters, discriminator \(dParameters); crops \(trainer.options.cropWidth ?? trainer.options.size)x\(trainer.options.size), batch \(trainer.options.batch); blas \(BLASInfo.coreName) x\(BLASInfo.threads)
+                generator \(parameters) parameters, discriminator \(dParameters); crops \(trainer.options.cropWidth ?? trainer.options.size)x\(trainer.options.size), batch \(trainer.options.batch); convolutions \(trainer.options.precision.rawValue); blas \(BLASInfo.coreName) x\(BLASInfo.threads)
 
                 """.utf8))
             try training.finish(try trainingRun.run(interrupt: InterruptMonitor()), trainer: trainer)

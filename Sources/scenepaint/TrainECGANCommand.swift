@@ -112,7 +112,7 @@ struct TrainECGANCommand: ParsableCommand {
         let trainingRun = try ECGANTrainingRun(trainer: trainer, dataset: dataset, samples: sampleRows, directory: training.out)
         FileHandle.standardError.write(Data("""
             ecgan\(trainer.config.useClassSpecific || trainer.config.useMultiScaleContrastive ? "++" : ""): \(dataset.count) pairs in \(dataDirectory), palette \(trainer.palette.name) (\(trainer.palette.count) classes)
-            generator \(trainer.generator.parameterCount) parameters, discriminator \(trainer.discriminator.parameterCount); crops \(trainer.options.size), batch \(trainer.options.batch); tau \(trainer.options.temperature); blas \(BLASInfo.coreName) x\(BLASInfo.threads)
+            generator \(trainer.generator.parameterCount) parameters, discriminator \(trainer.discriminator.parameterCount); crops \(trainer.options.size), batch \(trainer.options.batch); tau \(trainer.options.temperature); convolutions \(trainer.options.precision.rawValue); blas \(BLASInfo.coreName) x\(BLASInfo.threads)
 
             """.utf8))
         try training.finish(try trainingRun.run(interrupt: InterruptMonitor()), trainer: trainer)

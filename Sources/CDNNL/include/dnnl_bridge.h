@@ -15,7 +15,8 @@ typedef struct {
     int kernel_h, kernel_w, stride;
     /* Zero padding before the first row / column; after the last follows from the output size. */
     int pad_top, pad_left;
-    /* Forward only: bf16 source and weights (converted here), f32 accumulation and output. */
+    /* bf16 inputs (converted here: source, weights, diff_dst), f32 accumulation and f32 results
+     * (dst, diff_src, diff_weights); forward and both backward passes. */
     int bf16;
     /* Forward only: ask for Winograd (3x3, stride 1); refused when oneDNN has none. */
     int winograd;

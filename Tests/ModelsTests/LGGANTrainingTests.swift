@@ -24,13 +24,6 @@ final class LGGANTrainingTests: XCTestCase {
         return try LGGANTrainer(config: config, palette: palette, options: options)
     }
 
-    func temporaryDirectory() throws -> String {
-        let dir = NSTemporaryDirectory() + "lggan-tests-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        addTeardownBlock { try? FileManager.default.removeItem(atPath: dir) }
-        return dir
-    }
-
     /// Four 32x32 layouts learnt by the tiny model in 200 steps (lr 2e-3): every
     /// loss term finite; the reconstruction terms (Eq. 2 and the fused image's
     /// L1) and the class CE (Eq. 5) fall by at least 30% (first 10 vs last 10
@@ -70,7 +63,7 @@ final class LGGANTrainingTests: XCTestCase {
     }
 
     func checkResumeContinuesIdentically(textureNoise: Int) throws {
-        let dir = try temporaryDirectory()
+        let dir = try temporaryDirectory(prefix: "lggan-tests")
         let path = dir + "/checkpoint.safetensors"
         let trainer = try tinyTrainer(seed: 4, textureNoise: textureNoise)
         let batches = [SyntheticScenes.batch([0, 1]), SyntheticScenes.batch([2, 3]), SyntheticScenes.batch([4, 5])]
@@ -101,7 +94,7 @@ final class LGGANTrainingTests: XCTestCase {
     /// With a style encoder the real image chooses the noise: the KL term is
     /// trained and saved with the rest, and the model file still needs none of it.
     func testStyleEncoderTrainsAndResumes() throws {
-        let dir = try temporaryDirectory()
+        let dir = try temporaryDirectory(prefix: "lggan-tests")
         var config = LGGANConfig.tiny(classCount: palette.count)
         config.noiseChannels = 4
         var options = LGGANTrainingOptions()
@@ -124,7 +117,7 @@ final class LGGANTrainingTests: XCTestCase {
     }
 
     func testModelFileRoundTripGivesTheSameImages() throws {
-        let dir = try temporaryDirectory()
+        let dir = try temporaryDirectory(prefix: "lggan-tests")
         let trainer = try tinyTrainer()
         trainer.trainStep(SyntheticScenes.batch([0, 1]))
         let path = dir + "/model.safetensors"
@@ -164,7 +157,7 @@ final class LGGANTrainingTests: XCTestCase {
     }
 
     func testMalformedModelFilesAreRejectedWithOneClearError() throws {
-        let dir = try temporaryDirectory()
+        let dir = try temporaryDirectory(prefix: "lggan-tests")
         let good = dir + "/good.safetensors"
         let trainer = try tinyTrainer()
         try trainer.exportModel(to: good)

@@ -19,13 +19,6 @@ final class StyleCodeTests: XCTestCase {
         return config
     }
 
-    func temporaryDirectory() throws -> String {
-        let dir = NSTemporaryDirectory() + "style-tests-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        addTeardownBlock { try? FileManager.default.removeItem(atPath: dir) }
-        return dir
-    }
-
     func testDifferentSeedsGiveDifferentImagesAndTheSameSeedTheSameBits() throws {
         let generator = try LGGANGenerator(network: SyntheticScenes.amplified(try LGGANNetwork(config: styleConfig(), seed: 5)), palette: palette)
         XCTAssertTrue(generator.hasNoiseInput)
@@ -111,7 +104,7 @@ final class StyleCodeTests: XCTestCase {
     /// The VAE path: the real image's code drives the generator, the KL is
     /// measured, and the encoder is saved in the model file for `--style`.
     func testStyleEncoderTrainsSavesAndEncodesReferences() throws {
-        let dir = try temporaryDirectory()
+        let dir = try temporaryDirectory(prefix: "style-tests")
         var options = LGGANTrainingOptions()
         options.klFreeBits = 0.1
         let trainer = try LGGANTrainer(config: styleConfig(), palette: palette, options: options)
@@ -138,7 +131,7 @@ final class StyleCodeTests: XCTestCase {
     }
 
     func testBadStyleReferencesFailWithOneLine() throws {
-        let dir = try temporaryDirectory()
+        let dir = try temporaryDirectory(prefix: "style-tests")
         let generator = try LGGANGenerator(network: try LGGANNetwork(config: styleConfig()), palette: palette)
         let tiny = dir + "/tiny.png"
         try RGBImage(width: 8, height: 8).write(path: tiny)

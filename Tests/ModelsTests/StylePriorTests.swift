@@ -22,13 +22,6 @@ final class StylePriorTests: XCTestCase {
                             0.3, 0.2, 0,
                             -0.1, 0.4, 0.6])
 
-    func temporaryDirectory() throws -> String {
-        let dir = NSTemporaryDirectory() + "style-prior-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        addTeardownBlock { try? FileManager.default.removeItem(atPath: dir) }
-        return dir
-    }
-
     func testWithoutAFittedPriorASeedDrawsTheStandardNormalAsBefore() throws {
         let network = try styleNetwork()
         XCTAssertEqual(network.stylePrior, .standardNormal)
@@ -68,7 +61,7 @@ final class StylePriorTests: XCTestCase {
     }
 
     func testTheModelFileKeepsThePrior() throws {
-        let dir = try temporaryDirectory()
+        let dir = try temporaryDirectory(prefix: "style-prior")
         let network = try styleNetwork()
         network.stylePrior = .fitted(try FittedStylePrior(mean: known.mean, cholesky: known.cholesky))
         try LGGANModelFile.write(network, palette: palette, to: dir + "/m.safetensors", dtype: .f16)
@@ -86,7 +79,7 @@ final class StylePriorTests: XCTestCase {
 
     /// Each malformed prior is one line naming the file and the tensor's problem.
     func testAMalformedPriorIsRefusedInOneLine() throws {
-        let dir = try temporaryDirectory()
+        let dir = try temporaryDirectory(prefix: "style-prior")
         let network = try styleNetwork()
         let weights = network.stateDict()
         let (m, l) = (StylePrior.meanTensorName, StylePrior.choleskyTensorName)

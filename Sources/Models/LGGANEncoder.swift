@@ -79,7 +79,7 @@ final class GlobalGenerator: Module {
     /// features: the encoder's level `depth`; layouts[k]: the one-hot map at 1/2^k;
     /// style: the code [N, S] (models with one); noises[k]: the texture noise at 1/2^k (models with it).
     /// `afterBlock(i)` runs after block i (the editor cancels stale generations there).
-    func callAsFunction(_ features: Tensor, layouts: [Tensor], style: Tensor? = nil, noises: [Tensor]? = nil,
+    func callAsFunction(_ features: Tensor, layouts: [Tensor], style: Tensor? = nil, noises: TextureNoisePyramid? = nil,
                         afterBlock: (Int) throws -> Void = { _ in }) rethrows -> Tensor {
         try self(features, modulations: modulations(layouts: layouts, style: style, noises: noises), afterBlock: afterBlock)
     }
@@ -91,7 +91,7 @@ final class GlobalGenerator: Module {
         var final: Tensor
     }
 
-    func modulations(layouts: [Tensor], style: Tensor?, noises: [Tensor]?) -> Modulations {
+    func modulations(layouts: [Tensor], style: Tensor?, noises: TextureNoisePyramid?) -> Modulations {
         Modulations(blocks: blocks.enumerated().map { i, block in
                         block.modulations(layout: layouts[depth - i], style: style, noise: noises?[depth - i])
                     },

@@ -68,6 +68,8 @@ public final class LGGANNetwork: Module, StyleCodedNetwork {
     /// so a stale generation in the editor stops within a fraction of a stage.
     public enum Stage: Equatable, Sendable {
         case encoder
+        /// The global generator's SPADE gamma/beta maps (from the layout, style and noise).
+        case modulations
         case globalBlock(Int)
         case global
         case localFeatures
@@ -91,15 +93,30 @@ public final class LGGANNetwork: Module, StyleCodedNetwork {
 
     public func forward(_ input: SemanticInput, noise: Tensor?, style: Tensor? = nil, textureNoise: Tensor? = nil,
                         checkpoint: (Stage) throws -> Void) rethrows -> LGGANOutput {
+        try forward(input, noise: noise, style: style, texture: texturePyramid(of: textureNoise), checkpoint: checkpoint)
+    }
+
+    /// The same with the texture noise's pyramid made beforehand (`texturePyramid(of:)`):
+    /// a caller that keeps it for a seed (the editor) has its noise projections computed once.
+    public func forward(_ input: SemanticInput, noise: Tensor?, style: Tensor?, texture noises: TextureNoisePyramid?,
+                        checkpoint: (Stage) throws -> Void) rethrows -> LGGANOutput {
         invariant(input.classCount == config.classCount, "input has \(input.classCount) classes, model \(config.classCount)")
         invariant(input.height % config.sizeMultiple == 0 && input.width % config.sizeMultiple == 0,
                      "layout \(input.width)x\(input.height) is not a multiple of \(config.sizeMultiple)")
+        if let noises {
+            invariant(noises.map.shape == [input.batch, config.textureNoiseChannels, input.height, input.width],
+                      "texture noise \(noises.map.shape) for \(input.batch)x\(config.textureNoiseChannels)x\(input.height)x\(input.width)")
+        }
         let code = styleCodeOrMean(style, batch: input.batch)
         // The encoder and the global generator's SPADE modulations read only the input; the three
         // generators after them only the encoder's levels and those modulations. In inference at
-        // 2+ threads they run side by side (in this order, each waiting for what it reads):
-        // about 33 ms of single-threaded work per 256x256 preview on each of the two cores.
-        let noises = texturePyramid(textureNoise, input: input)
+        // 2+ threads they run side by side (handed out in this order, each waiting for what it
+        // reads): about 33 ms of single-threaded work per 256x256 preview on each of the two cores.
+        // The local generator, the longest branch, comes right after the encoder, on the
+        // encoder's thread; the global and weight-map generators follow the modulations on the
+        // other. Global before local left that thread idle until the modulations were done and
+        // then ran them and the local generator in series (the style-code model's 2-thread
+        // preview, docs/benchmarks.md session 8).
         var levels: [Tensor] = [], modulations: GlobalGenerator.Modulations?
         var globalImage: Tensor?, localOutput: LocalGenerator.Output?, weights: Tensor?
         try ConcurrentBranches.run(5, checkpoint: checkpoint) { task, branch in
@@ -108,9 +125,18 @@ public final class LGGANNetwork: Module, StyleCodedNetwork {
                 levels = encode(input, noise: noise)
                 try branch.checkpoint(.encoder)
             case 1:
-                modulations = global?.modulations(
+                guard let global else { return }
+                modulations = global.modulations(
                     layouts: (0...config.globalDepth).map { input.oneHot(downsampledBy: 1 << $0) }, style: code, noises: noises)
+                try branch.checkpoint(.modulations)
             case 2:
+                guard let local else { return }
+                try branch.waitFor(0)
+                let features = local.features(levels[2], style: code, noise: noises?[0])
+                try branch.checkpoint(.localFeatures)
+                localOutput = local(features: features, input: input)
+                try branch.checkpoint(.local)
+            case 3:
                 guard let global else { return }
                 try branch.waitFor(0)
                 try branch.waitFor(1)
@@ -119,13 +145,6 @@ public final class LGGANNetwork: Module, StyleCodedNetwork {
                     try branch.checkpoint(.globalBlock($0))
                 }
                 try branch.checkpoint(.global)
-            case 3:
-                guard let local else { return }
-                try branch.waitFor(0)
-                let features = local.features(levels[2], style: code, noise: noises?[0])
-                try branch.checkpoint(.localFeatures)
-                localOutput = local(features: features, input: input)
-                try branch.checkpoint(.local)
             default:
                 guard let weightMap else { return }
                 try branch.waitFor(0)
@@ -157,14 +176,12 @@ public final class LGGANNetwork: Module, StyleCodedNetwork {
         return encoder(input.oneHot, noise: z.reshaped([input.batch, config.noiseChannels]))
     }
 
-    /// The texture noise at every level of the global generator (nil: no
-    /// noise, which computes exactly what a zero map would: its projections
-    /// have no bias).
-    func texturePyramid(_ noise: Tensor?, input: SemanticInput) -> [Tensor]? {
+    /// The texture noise map [N, K, H, W] at every level of the global generator
+    /// (nil: no noise, which computes exactly what a zero map would: its
+    /// projections have no bias; also nil when the model takes none).
+    public func texturePyramid(of noise: Tensor?) -> TextureNoisePyramid? {
         guard config.textureNoiseChannels > 0, let noise else { return nil }
-        invariant(noise.shape == [input.batch, config.textureNoiseChannels, input.height, input.width],
-                  "texture noise \(noise.shape) for \(input.batch)x\(config.textureNoiseChannels)x\(input.height)x\(input.width)")
-        return TextureNoise.pyramid(noise, depth: config.globalDepth)
+        return TextureNoisePyramid(noise, depth: config.globalDepth)
     }
 
     /// Eq. 7: Wg * global + Wl * local.
@@ -188,6 +205,6 @@ public final class LGGANNetwork: Module, StyleCodedNetwork {
     private func features(of local: LocalGenerator, _ input: SemanticInput, textureNoise: Tensor?) -> Tensor {
         let levels = encode(input, noise: nil)
         return local.features(levels[2], style: styleCodeOrMean(nil, batch: input.batch),
-                               noise: texturePyramid(textureNoise, input: input)?[0])
+                               noise: texturePyramid(of: textureNoise)?[0])
     }
 }

@@ -59,7 +59,7 @@ final class LocalGenerator: Module {
     /// keeps F_i zero outside the class, so sparse generation stays exact.
     /// The texture noise [N, K, H, W] (models with it) is then added through
     /// its 1x1 projection: per-pixel randomness for the class convolutions.
-    func features(_ encoded: Tensor, style: Tensor? = nil, noise: Tensor? = nil) -> Tensor {
+    func features(_ encoded: Tensor, style: Tensor? = nil, noise: TextureNoiseLevel? = nil) -> Tensor {
         var x = encoded
         for block in trunk { x = block(x) }
         var f = decoder(x)
@@ -68,7 +68,7 @@ final class LocalGenerator: Module {
             let gammaBeta = styleModulation(style).reshaped([n, 2 * c, 1, 1])
             f = f * (gammaBeta.slice(axis: 1, 0 ..< c) + 1) + gammaBeta.slice(axis: 1, c ..< 2 * c)
         }
-        if let noiseModulation, let noise { f = f + noiseModulation(noise) }
+        if let noiseModulation, let noise { f = f + noise.projected(through: noiseModulation) }
         return f
     }
 

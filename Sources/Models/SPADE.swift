@@ -34,16 +34,16 @@ final class SPADE: Module {
     }
 
     /// x [N, C, h, w]; layout: the one-hot map already at h x w; style: [N, S] or nil;
-    /// noise: the texture noise at h x w [N, K, h, w] or nil (no noise: the mean path).
-    func callAsFunction(_ x: Tensor, layout: Tensor, style: Tensor? = nil, noise: Tensor? = nil) -> Tensor {
+    /// noise: the texture noise at h x w ([N, K, h, w]) or nil (no noise: the mean path).
+    func callAsFunction(_ x: Tensor, layout: Tensor, style: Tensor? = nil, noise: TextureNoiseLevel? = nil) -> Tensor {
         self(x, gammaBeta: gammaBeta(layout: layout, style: style, noise: noise))
     }
 
     /// Gamma and beta [N, 2C, h, w]: from the layout, style and noise only, not
     /// from x, so inference computes them beside the encoder (`GlobalGenerator.modulations`).
-    func gammaBeta(layout: Tensor, style: Tensor?, noise: Tensor?) -> Tensor {
+    func gammaBeta(layout: Tensor, style: Tensor?, noise: TextureNoiseLevel?) -> Tensor {
         var label = shared(layout)
-        if let noiseProjection, let noise { label = label + noiseProjection(noise) }
+        if let noiseProjection, let noise { label = label + noise.projected(through: noiseProjection) }
         if let styleProjection, let style {
             let offset = styleProjection(style)
             label = label + offset.reshaped([offset.shape[0], offset.shape[1], 1, 1])
@@ -93,7 +93,7 @@ final class SPADEResBlock: Module {
         super.init()
     }
 
-    func callAsFunction(_ x: Tensor, layout: Tensor, style: Tensor? = nil, noise: Tensor? = nil) -> Tensor {
+    func callAsFunction(_ x: Tensor, layout: Tensor, style: Tensor? = nil, noise: TextureNoiseLevel? = nil) -> Tensor {
         self(x, modulations: modulations(layout: layout, style: style, noise: noise))
     }
 
@@ -104,7 +104,7 @@ final class SPADEResBlock: Module {
         var shortcut: Tensor?
     }
 
-    func modulations(layout: Tensor, style: Tensor?, noise: Tensor?) -> Modulations {
+    func modulations(layout: Tensor, style: Tensor?, noise: TextureNoiseLevel?) -> Modulations {
         Modulations(norm0: norm0.gammaBeta(layout: layout, style: style, noise: noise),
                     norm1: norm1.gammaBeta(layout: layout, style: style, noise: noise),
                     shortcut: normShortcut?.gammaBeta(layout: layout, style: style, noise: noise))

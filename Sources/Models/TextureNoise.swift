@@ -1,3 +1,4 @@
+import Foundation
 import Tensor
 
 /// Per-pixel texture noise (issue 13, `LGGANConfig.textureNoiseChannels`): an
@@ -24,5 +25,50 @@ public enum TextureNoise {
     /// Parameters that exist only for the texture noise.
     public static func isParameter(_ name: String) -> Bool {
         name.contains("noiseProjection.") || name.contains("noiseModulation.")
+    }
+}
+
+/// The texture noise map [N, K, H, W] at every level of the global generator,
+/// as the generator's layers read it (`TextureNoiseLevel`). Made once per map:
+/// `LGGANGenerator` keeps the seed's pyramid, so the editor's previews of one
+/// seed share its levels and their projections.
+public final class TextureNoisePyramid: @unchecked Sendable {
+    /// The full-resolution map (level 0).
+    public var map: Tensor { levels[0].map }
+    let levels: [TextureNoiseLevel]
+
+    init(_ noise: Tensor, depth: Int) {
+        levels = TextureNoise.pyramid(noise, depth: depth).map(TextureNoiseLevel.init)
+    }
+
+    subscript(level: Int) -> TextureNoiseLevel { levels[level] }
+}
+
+/// The texture noise at one resolution. What a layer adds from it is a
+/// convolution of the map alone (SPADE's noise projection, the local
+/// generator's noise modulation): in inference that output is kept, per layer,
+/// for as long as the level lives, so a seed's second and later previews skip
+/// the ten noise convolutions (about 4 ms of a 256x256 preview's single-threaded
+/// work, docs/benchmarks.md session 8). A kept output is reused only under the
+/// same convolution settings and the same weights, compared value for value
+/// (a few thousand floats), so a changed model never reads a stale one.
+final class TextureNoiseLevel: @unchecked Sendable {
+    let map: Tensor
+    private let lock = NSLock()
+    private var kept: [ObjectIdentifier: (settings: ConvolutionSettings.Snapshot, weights: [Float], output: Tensor)] = [:]
+
+    init(_ map: Tensor) { self.map = map }
+
+    /// projection(map); with a graph to record (training) always computed afresh.
+    func projected(through projection: Conv2d) -> Tensor {
+        guard !GradMode.isEnabled else { return projection(map) }
+        let key = ObjectIdentifier(projection), settings = ConvolutionSettings.snapshot
+        let weights = projection.weight.values + (projection.bias?.values ?? [])
+        if let hit = lock.withLock({ kept[key] }), hit.settings == settings, hit.weights == weights {
+            return hit.output
+        }
+        let output = projection(map)
+        lock.withLock { kept[key] = (settings, weights, output) }
+        return output
     }
 }

@@ -2,6 +2,11 @@
 /// [1,C,1,1] or [N,C,1,1] maps, per-pixel [N,1,H,W] masks, scalars, equal shapes).
 extension Tensor {
     static func binary(_ kind: BinaryKind, _ a: Tensor, _ b: Tensor, name: String) -> Tensor {
+        if ChannelsLast.appliesChannelwise(a, b) {
+            return OpProfile.measure("\(name) per-channel \(a.shape[1])ch @\(a.shape[2])x\(a.shape[3]) NHWC") {
+                ChannelsLast.channelwise(kind, a, b)
+            }
+        }
         let plan = BroadcastPlan(a.shape, b.shape, op: name)
         let out = Tensor.uninitialized(plan.outShape)
         OpProfile.measure("\(name) NCHW") { broadcastBinary(kind, a.data, b.data, out.data, plan) }

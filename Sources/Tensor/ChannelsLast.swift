@@ -77,6 +77,39 @@ package enum ChannelsLast {
         return Tensor(shape: a.shape, channelsLast: out)
     }
 
+    /// Whether `a (op) b` is a channels-last map and a per-channel vector b
+    /// ([N, C, 1, 1] or [1, C, 1, 1]): a style code's offset or scale. Run on the
+    /// map's own layout, it keeps the SPADE label map channels-last through its
+    /// ReLU and modulation conv instead of a round trip to NCHW and back (session 8).
+    static func appliesChannelwise(_ a: Tensor, _ b: Tensor) -> Bool {
+        applies(a, b) && b.shape[2] == 1 && b.shape[3] == 1 && b.shape[1] == a.shape[1]
+            && (b.shape[0] == a.shape[0] || b.shape[0] == 1)
+    }
+
+    /// a (op) b[image, channel] at every pixel: the same Float operation per
+    /// value as the NCHW broadcast (`broadcastBinary`), so bit-identical to it.
+    static func channelwise(_ kind: BinaryKind, _ a: Tensor, _ b: Tensor) -> Tensor {
+        let (n, c) = (a.shape[0], a.shape[1])
+        let pixels = a.shape[2] * a.shape[3]
+        let out = Storage(uninitializedCount: a.count)
+        let src = a.channelsLast!.base, vector = b.data, dst = out.base
+        let imageStride = b.shape[0] == 1 ? 0 : c
+        @inline(__always) func run(_ o: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, _ v: UnsafePointer<Float>) {
+            switch kind {
+            case .add: rowKernel(o, x, 1, v, 1, c) { $0 + $1 }
+            case .sub: rowKernel(o, x, 1, v, 1, c) { $0 - $1 }
+            case .mul: rowKernel(o, x, 1, v, 1, c) { $0 * $1 }
+            case .div: rowKernel(o, x, 1, v, 1, c) { $0 / $1 }
+            }
+        }
+        Parallel.forRanges(n * pixels, costPerItem: c, minimumWork: Parallel.memoryBoundMinimum) { r in
+            for p in r {
+                run(dst + p * c, src + p * c, vector + (p / pixels) * imageStride)
+            }
+        }
+        return Tensor(shape: a.shape, channelsLast: out)
+    }
+
     /// Instance normalisation (see `instanceNorm`) channels-last. Statistics as in
     /// `planeStatistics`: Float sums over runs of at most 1024 pixels, Double
     /// across runs and pieces (combined in a fixed order), two passes, the mean

@@ -45,6 +45,19 @@ public enum ConvolutionSettings {
     public static var currentBackend: ConvolutionBackend { backend }
     public static var currentPrecision: ConvolutionPrecision { precision }
 
+    /// Every setting in force, to tell whether a convolution's kept result
+    /// (`TextureNoiseLevel`) was made the way one made now would be.
+    public struct Snapshot: Equatable, Sendable {
+        let backend: ConvolutionBackend
+        let precision: ConvolutionPrecision
+        let winograd: Bool
+        let channelsLast: Bool
+    }
+
+    public static var snapshot: Snapshot {
+        Snapshot(backend: backend, precision: precision, winograd: winograd, channelsLast: channelsLast)
+    }
+
     public static func with<R>(backend: ConvolutionBackend, _ body: () throws -> R) rethrows -> R {
         try $backend.withValue(backend, operation: body)
     }

@@ -168,8 +168,9 @@ struct BenchGenerateCommand: ParsableCommand {
     /// The generator's cancellation checks, in order, and the view making after the last.
     static func stageNames(_ generator: any SceneGenerator) -> [String] {
         if let g = generator as? LGGANGenerator {
-            return ["encoder"] + (0..<g.network.config.globalDepth).map { "global block \($0)" }
-                + ["global to RGB", "local features", "class convs + local fusion", "weights + fusion", "views"]
+            return ["encoder", "SPADE modulations", "local features", "class convs + local fusion"]
+                + (0..<g.network.config.globalDepth).map { "global block \($0)" }
+                + ["global to RGB", "weights + fusion", "views"]
         }
         if let g = generator as? ECGANGenerator {
             let c = g.network.config

@@ -89,7 +89,7 @@ final class LGGANModelTests: XCTestCase {
         var seen: [LGGANNetwork.Stage] = []
         _ = GradMode.withoutGrad { network.forward(batch.input, noise: nil) { seen.append($0) } }
         let blocks = (0..<depth).map { LGGANNetwork.Stage.globalBlock($0) }
-        XCTAssertEqual(seen, [.encoder] + blocks + [.global, .localFeatures, .local, .fusion])
+        XCTAssertEqual(seen, [.encoder, .modulations, .localFeatures, .local] + blocks + [.global, .fusion])
 
         struct Stop: Error {}
         var after: [LGGANNetwork.Stage] = []
@@ -99,7 +99,7 @@ final class LGGANModelTests: XCTestCase {
                 if stage == .globalBlock(0) { throw Stop() }
             }
         }) { XCTAssertTrue($0 is Stop) }
-        XCTAssertEqual(after, [.encoder, .globalBlock(0)])
+        XCTAssertEqual(after, [.encoder, .modulations, .localFeatures, .local, .globalBlock(0)])
     }
 
     /// The sparse local path (bounding boxes grown by the kernel radius, the

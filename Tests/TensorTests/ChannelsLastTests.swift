@@ -70,6 +70,41 @@ final class ChannelsLastTests: XCTestCase {
         }
     }
 
+    /// A map (op) a per-channel vector ([N, C, 1, 1] or [1, C, 1, 1]: a style
+    /// code's offset or scale) stays channels-last and gives the NCHW broadcast's
+    /// values bit for bit, at 1 and 2 threads (the larger shape splits over them).
+    func testPerChannelVectorOpsStayChannelsLastAndMatchNCHW() {
+        defer { BLASInfo.setThreads(2) }
+        for threads in [1, 2] {
+            BLASInfo.setThreads(threads)
+            for (i, shape) in (shapes + [[2, 16, 128, 96]]).enumerated() {
+                let x = random(shape, seed: UInt64(160 + i))
+                let (n, c) = (shape[0], shape[1])
+                for vectorShape in [[n, c, 1, 1], [1, c, 1, 1]] {
+                    // Away from zero, so the division is exercised without infinities.
+                    let v = random(vectorShape, seed: UInt64(170 + i), mean: 3)
+                    GradMode.withoutGrad {
+                        let cx = channelsLast(x)
+                        let pairs: [(String, Tensor, Tensor)] = [
+                            ("add", cx + v, x + v), ("sub", cx - v, x - v), ("mul", cx * v, x * v), ("div", cx / v, x / v),
+                        ]
+                        for (name, fast, reference) in pairs {
+                            XCTAssertTrue(fast.isChannelsLast, "\(name) \(shape) by \(vectorShape) left the layout")
+                            XCTAssertEqual(fast.shape, shape)
+                            XCTAssertEqual(fast.values, reference.values, "\(name) \(shape) by \(vectorShape) at \(threads) threads")
+                        }
+                    }
+                }
+            }
+        }
+        // A vector of another width, or a training graph, takes the NCHW path (and its shape check).
+        let x = random([1, 4, 3, 3], seed: 180), v = random([1, 4, 1, 1], seed: 181)
+        XCTAssertFalse(ChannelsLast.appliesChannelwise(channelsLast(x), random([1, 1, 1, 1], seed: 182)))
+        XCTAssertFalse(ChannelsLast.appliesChannelwise(channelsLast(x), random([1, 4, 3, 1], seed: 183)))
+        v.requiresGrad = true
+        XCTAssertFalse(ChannelsLast.appliesChannelwise(channelsLast(x), v))
+    }
+
     func testInstanceNormMatchesNCHW() {
         for (i, shape) in shapes.enumerated() {
             // A large mean: the statistics must keep a small variance under it. Both kernels sum

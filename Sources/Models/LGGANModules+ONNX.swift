@@ -24,9 +24,14 @@ extension LGGANEncoder {
 }
 
 extension SPADE {
-    /// IN(x) * (1 + gamma) + beta, gamma and beta from the layout (and the style code).
-    func onnx(_ b: inout ONNXGraphBuilder, _ x: String, layout: String, style: String?, scope: String) -> String {
+    /// IN(x) * (1 + gamma) + beta, gamma and beta from the layout (and the style code, and the
+    /// texture noise at x's resolution), added in the order of `gammaBeta`.
+    func onnx(_ b: inout ONNXGraphBuilder, _ x: String, layout: String, style: String?, texture: String? = nil,
+              scope: String) -> String {
         var label = b.conv(layout, shared, scope: scope + ".shared")
+        if let noiseProjection, let texture {
+            label = b.add(label, b.conv(texture, noiseProjection, scope: scope + ".noiseProjection"), scope: scope + ".noiseProjection")
+        }
         if let styleProjection, let style {
             let offset = b.perChannel(b.linear(style, styleProjection, scope: scope + ".styleProjection"), scope: scope + ".styleProjection")
             label = b.add(label, offset, scope: scope + ".styleProjection")
@@ -40,15 +45,18 @@ extension SPADE {
 }
 
 extension SPADEResBlock {
-    func onnx(_ b: inout ONNXGraphBuilder, _ x: String, layout: String, style: String?, scope: String) -> String {
+    func onnx(_ b: inout ONNXGraphBuilder, _ x: String, layout: String, style: String?, texture: String? = nil,
+              scope: String) -> String {
         var shortcut = x
         if let normShortcut, let convShortcut {
-            shortcut = b.conv(normShortcut.onnx(&b, x, layout: layout, style: style, scope: scope + ".normShortcut"), convShortcut,
-                              scope: scope + ".convShortcut")
+            shortcut = b.conv(normShortcut.onnx(&b, x, layout: layout, style: style, texture: texture, scope: scope + ".normShortcut"),
+                              convShortcut, scope: scope + ".convShortcut")
         }
-        var h = b.leakyRelu(norm0.onnx(&b, x, layout: layout, style: style, scope: scope + ".norm0"), slope: 0.2, scope: scope + ".norm0")
+        var h = b.leakyRelu(norm0.onnx(&b, x, layout: layout, style: style, texture: texture, scope: scope + ".norm0"), slope: 0.2,
+                            scope: scope + ".norm0")
         h = b.conv(h, conv0, scope: scope + ".conv0")
-        h = b.leakyRelu(norm1.onnx(&b, h, layout: layout, style: style, scope: scope + ".norm1"), slope: 0.2, scope: scope + ".norm1")
+        h = b.leakyRelu(norm1.onnx(&b, h, layout: layout, style: style, texture: texture, scope: scope + ".norm1"), slope: 0.2,
+                        scope: scope + ".norm1")
         h = b.conv(h, conv1, scope: scope + ".conv1")
         return b.add(shortcut, h, scope: scope)
     }
@@ -65,12 +73,17 @@ enum GeneratorONNXSignature {
         ONNXValueInfo(name: name, dims: [batch, .size(channels), height, width], doc: doc)
     }
 
-    /// "layout", then "style" and "noise" where the model takes them.
-    static func inputs(classCount: Int, sizeMultiple: Int, styleChannels: Int, noiseChannels: Int) -> [ONNXValueInfo] {
+    /// "layout", then "style", "noise" and "texture" where the model takes them.
+    static func inputs(classCount: Int, sizeMultiple: Int, styleChannels: Int, noiseChannels: Int,
+                       textureNoiseChannels: Int = 0) -> [ONNXValueInfo] {
         var inputs = [ONNXValueInfo(name: "layout", dims: [batch, .size(classCount), height, width],
                                     doc: "one-hot layout in palette order; H and W multiples of \(sizeMultiple)")]
         if styleChannels > 0 { inputs.append(ONNXValueInfo(name: "style", dims: [batch, .size(styleChannels)], doc: "style code z (prior N(0, 1))")) }
         if noiseChannels > 0 { inputs.append(ONNXValueInfo(name: "noise", dims: [batch, .size(noiseChannels)], doc: "per-image noise")) }
+        if textureNoiseChannels > 0 {
+            inputs.append(ONNXValueInfo(name: "texture", dims: [batch, .size(textureNoiseChannels), height, width],
+                                        doc: "per-pixel texture noise, N(0, 1) i.i.d. (zeros: the mean path); layout's H and W"))
+        }
         return inputs
     }
 
@@ -94,8 +107,13 @@ enum GeneratorONNXSignature {
     }
 
     /// The one-hot layout at 1/2^k for k = 0...depth (nearest, the top-left pixel of each block).
-    static func layouts(_ b: inout ONNXGraphBuilder, depth: Int) -> [String] {
-        ["layout"] + (1...depth).map { k in b.resizeNearest("layout", scale: 1 / Float(1 << k), scope: "layout.down\(1 << k)") }
+    static func layouts(_ b: inout ONNXGraphBuilder, depth: Int) -> [String] { pyramid(&b, "layout", depth: depth) }
+
+    /// A full-resolution input at 1/2^k for k = 0...depth: Resize nearest (asymmetric, floor) reads
+    /// pixel (2^k y, 2^k x), the engine's `resizeNearest` rule (y * h / height) when h = 2^k height,
+    /// which the size multiple guarantees. The layouts and the texture noise (`TextureNoise.pyramid`).
+    static func pyramid(_ b: inout ONNXGraphBuilder, _ input: String, depth: Int) -> [String] {
+        [input] + (1...depth).map { k in b.resizeNearest(input, scale: 1 / Float(1 << k), scope: "\(input).down\(1 << k)") }
     }
 
     /// Every class's feature map masked by its class: Tile(f) * Gather(layout), [N, classes * width, H, W],

@@ -11,7 +11,9 @@ import Tensor
 /// Inputs: "layout" [N, classes, H, W], the one-hot map in palette order
 /// (all zero where no class applies; H and W multiples of `sizeMultiple`),
 /// "style" [N, styleChannels] for models with a style code, "noise"
-/// [N, noiseChannels] for models with noise. Outputs, named after the views:
+/// [N, noiseChannels] for models with noise, "texture" [N, K, H, W] for models
+/// with texture noise (the full-resolution map; the graph makes its pyramid as
+/// `TextureNoise.pyramid` does). Outputs, named after the views:
 /// "fused", "global", "local" [N, 3, H, W] in -1...1, "weight_global",
 /// "weight_local" [N, 1, H, W] in 0...1, and "class_NAME" [N, 3, H, W] for
 /// every palette class (its sub-generator's raw output), as far as the
@@ -23,12 +25,14 @@ extension LGGANNetwork {
         let c = config
         let styleInput: String? = c.styleChannels > 0 ? "style" : nil
         let noiseInput: String? = c.noiseChannels > 0 ? "noise" : nil
+        let textureInput: String? = c.textureNoiseChannels > 0 ? "texture" : nil
 
         let levels = encoder.onnx(&b, layout: "layout", noise: noiseInput, config: c)
 
         var globalImage: String?
         if let global {
             let layouts = GeneratorONNXSignature.layouts(&b, depth: c.globalDepth)
+            let textures = textureInput.map { GeneratorONNXSignature.pyramid(&b, $0, depth: c.globalDepth) }
             func upsample(_ x: String, scope: String) -> String {
                 global.upsampling == .bilinear ? b.upsampleBilinear2x(x, scope: scope) : b.resizeNearest(x, scale: 2, scope: scope)
             }
@@ -36,9 +40,10 @@ extension LGGANNetwork {
             for (i, block) in global.blocks.enumerated() {
                 let level = c.globalDepth - i, scope = "global.blocks.\(i)"
                 if level != c.globalDepth { x = upsample(x, scope: scope + ".up") }
-                x = block.onnx(&b, x, layout: layouts[level], style: styleInput, scope: scope)
+                x = block.onnx(&b, x, layout: layouts[level], style: styleInput, texture: textures?[level], scope: scope)
             }
-            x = global.finalNorm.onnx(&b, upsample(x, scope: "global.up"), layout: "layout", style: styleInput, scope: "global.finalNorm")
+            x = global.finalNorm.onnx(&b, upsample(x, scope: "global.up"), layout: "layout", style: styleInput, texture: textureInput,
+                                      scope: "global.finalNorm")
             x = b.leakyRelu(x, slope: 0.2, scope: "global.finalNorm")
             globalImage = b.tanh(b.conv(x, global.toRGB, scope: "global.toRGB"), scope: "global.toRGB")
         }
@@ -63,6 +68,10 @@ extension LGGANNetwork {
                 let gammaBeta = b.perChannel(b.linear(styleInput, modulation, scope: scope), scope: scope)
                 let parts = b.splitChannels(gammaBeta, [c.width(level: 0), c.width(level: 0)], scope: scope)
                 x = b.add(b.mul(x, b.add(parts[0], b.floats([1]), scope: scope), scope: scope), parts[1], scope: scope)
+            }
+            if let modulation = local.noiseModulation, let textureInput {
+                let scope = "local.noiseModulation"
+                x = b.add(x, b.conv(textureInput, modulation, scope: scope), scope: scope)
             }
             classImages = denseClassImages(&b, local, features: x)
             if let fusion = local.fusion {
@@ -111,7 +120,7 @@ extension LGGANNetwork {
                                               doc: "its sub-generator's output everywhere (tanh(bias) far from the class), RGB in -1...1")
         }
         let inputs = Signature.inputs(classCount: c.classCount, sizeMultiple: c.sizeMultiple, styleChannels: c.styleChannels,
-                                      noiseChannels: c.noiseChannels)
+                                      noiseChannels: c.noiseChannels, textureNoiseChannels: c.textureNoiseChannels)
         var model = ONNXModel(graph: b.graph(name: "scenepaint_lggan", inputs: inputs, outputs: outputs))
         model.doc = "scenepaint LGGAN generator (docs/export.md)"
         model.metadata = Signature.metadata(palette: palette, sizeMultiple: c.sizeMultiple, configJSON: c.encodedJSON()) + stylePrior.onnxMetadata + metadata

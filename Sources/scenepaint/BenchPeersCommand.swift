@@ -181,14 +181,16 @@ struct BenchPeersCommand: ParsableCommand {
         let (input, _) = try SemanticInput.padded(labels, palette: generator.palette, multiple: network.config.sizeMultiple)
         let style = network.styleCode(batch: 1, seed: 0)
         let noise = network.noise(batch: 1, seed: 0)
+        let texture = network.textureNoise(batch: 1, height: input.height, width: input.width, seed: 0)
         var inputs: [(name: String, shape: [Int], values: [Float])] = [("layout", input.oneHot.shape, input.oneHot.values)]
         if let style { inputs.append(("style", style.shape, style.values)) }
         if let noise { inputs.append(("noise", [1, network.config.noiseChannels], noise.values)) }
+        if let texture { inputs.append(("texture", texture.shape, texture.values)) }
         let path = directory + "/lggan.onnx"
         try AtomicFile.write(Data(network.onnxModel(palette: generator.palette).serialized), to: path)
         let name = (modelPath as NSString).lastPathComponent, layoutName = (layoutPath as NSString).lastPathComponent
         return Workload(key: "lggan", title: "LGGAN \(name) on \(layoutName) at \(input.width)x\(input.height), all views (\(network.parameterCount) parameters)",
                         onnxPath: path, inputs: inputs, comparedOutput: "fused",
-                        ours: { network.forward(input, noise: noise, style: style).fused })
+                        ours: { network.forward(input, noise: noise, style: style, textureNoise: texture).fused })
     }
 }

@@ -15,7 +15,8 @@ struct ExportCommand: ParsableCommand {
         discussion: """
             Inputs: layout [N, classes, H, W], the one-hot map in palette order (all zero where no class \
             applies; H and W multiples of 8 for the shipped model); style [N, 16] for models with a style code; \
-            noise [N, channels] for models with noise. \
+            noise [N, channels] for models with noise; texture [N, K, H, W] for models with texture noise \
+            (N(0, 1) per pixel, drawn as generate --seed draws it). \
             Outputs, named after the views: fused, global, local [N, 3, H, W] in -1...1; weight_global, \
             weight_local [N, 1, H, W] in 0...1; class_NAME [N, 3, H, W] for every palette class (its \
             sub-generator's raw output, not masked). ECGAN: fused (I''), coarse (I', clamped), edge [N, 3, H, W]; \
@@ -59,9 +60,6 @@ struct ExportCommand: ParsableCommand {
         let source = (path as NSString).lastPathComponent
         let metadata = [(key: "source", value: source)]
         if let lggan = generator as? LGGANGenerator {
-            guard lggan.network.config.textureNoiseChannels == 0 else {
-                throw Failure("\(path): models with texture noise (\(lggan.network.config.textureNoiseChannels) channels) cannot be exported to ONNX yet")
-            }
             return (lggan.network.onnxModel(palette: lggan.palette, metadata: metadata), "LGGAN from \(source), palette \(lggan.palette.name)")
         }
         if let ecgan = generator as? ECGANGenerator {

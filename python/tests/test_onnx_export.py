@@ -30,7 +30,7 @@ def run(binary, *arguments):
 
 class RandomGenerator:
     """scenepaint's RandomGenerator (xoshiro256** seeded by SplitMix64; Box-Muller normals, both used),
-    to draw the style code `generate --seed` uses."""
+    to draw the style code and the texture noise `generate --seed` uses."""
     MASK = (1 << 64) - 1
 
     def __init__(self, seed):
@@ -67,6 +67,28 @@ class RandomGenerator:
         angle = 2 * math.pi * u2
         self.spare = np.float32(radius * math.sin(angle))
         return np.float32(radius * math.cos(angle))
+
+
+def style_code(meta, width, seed):
+    """generate's z for a seed: eps ~ N(0, 1) from RandomGenerator(seed), and with a fitted prior in the
+    metadata z = mean + L eps (StylePrior.code: double sums in a fixed order, then float)."""
+    rng = RandomGenerator(seed)
+    eps = np.array([rng.normal() for _ in range(width)], dtype=np.float32)
+    if "style_prior_mean" not in meta:
+        return eps[None]
+    mean = np.array(meta["style_prior_mean"].split(","), dtype=np.float32)
+    cholesky = np.array(meta["style_prior_cholesky"].split(","), dtype=np.float32).reshape(width, width)
+    z = mean.astype(np.float64) + np.tril(cholesky).astype(np.float64) @ eps.astype(np.float64)
+    return z.astype(np.float32)[None]
+
+
+def texture_map(channels, height, width, seed):
+    """TextureNoise.map: the seed mixed (so the map is not the style code's stream), then
+    N(0, 1) values in [1, K, H, W] order."""
+    mask = RandomGenerator.MASK
+    rng = RandomGenerator(((seed ^ 0x7465787475726531) * 0x9E3779B97F4A7C15) & mask)
+    values = [rng.normal() for _ in range(channels * height * width)]
+    return np.array(values, dtype=np.float32).reshape(1, channels, height, width)
 
 
 def scene_ids(class_ids, size=256):
@@ -127,14 +149,14 @@ def generate_and_run(binary, model, onnx_path, directory):
     feeds = {"layout": one_hot}
     for value in graph.graph.input:
         if value.name == "style":
-            width = value.type.tensor_type.shape.dim[1].dim_value
-            rng = RandomGenerator(0)
-            feeds["style"] = np.array([[rng.normal() for _ in range(width)]], dtype=np.float32)
+            feeds["style"] = style_code(meta, value.type.tensor_type.shape.dim[1].dim_value, seed=0)
+        elif value.name == "texture":
+            feeds["texture"] = texture_map(value.type.tensor_type.shape.dim[1].dim_value, *ids.shape, seed=0)
         elif value.name == "noise":
             pytest.skip("noise models: the test draws only style codes")
     session = ort.InferenceSession(onnx_path, providers=["CPUExecutionProvider"])
     names = [o.name for o in session.get_outputs()]
-    return ids, views, dict(zip(names, session.run(None, feeds))), names
+    return ids, views, dict(zip(names, session.run(None, feeds))), names, feeds
 
 
 def assert_same_images(views, result, names):
@@ -145,11 +167,14 @@ def assert_same_images(views, result, names):
         assert difference.max() <= LEVELS, f"{view}: {difference.max()} levels apart ({(difference > 0).mean():.4%} of channels differ)"
 
 
-# The shipped model; a style-code model (the style input, drawn as generate draws it); the parity
+# The shipped model; the style-code model (the style input, drawn as generate draws it, through the
+# fitted prior when the file has one, and the texture input when it has texture noise); the parity
 # fixture with the other architecture choices (bilinear upsampling, sum fusion, 7x7 input conv,
-# 3x3 SPADE modulation, depth 4).
+# 3x3 SPADE modulation, depth 4); and any models named in SCENEPAINT_ONNX_MODELS (paths separated
+# by ':', e.g. a run's model before it ships).
 LGGAN_MODELS = [MODEL, os.path.join(REPO, "models", "landscape-lggan-styles.safetensors"),
-                os.path.join(REPO, "Tests", "Fixtures", "parity", "variants.model.safetensors")]
+                os.path.join(REPO, "Tests", "Fixtures", "parity", "variants.model.safetensors")] + \
+    [p for p in os.environ.get("SCENEPAINT_ONNX_MODELS", "").split(":") if p]
 
 
 @pytest.mark.parametrize("model", LGGAN_MODELS, ids=lambda p: os.path.basename(p).split(".")[0])
@@ -160,8 +185,13 @@ def test_onnxruntime_gives_generates_images(exported, model, tmp_path):
     path = str(tmp_path / "model.onnx")
     run(binary, "export", "--onnx", model, path)
     onnx.checker.check_model(onnx.load(path), full_check=True)
-    ids, views, result, names = generate_and_run(binary, model, path, tmp_path)
+    ids, views, result, names, feeds = generate_and_run(binary, model, path, tmp_path)
     assert_same_images(views, result, ("fused", "global", "local"))
+    if "texture" in feeds:
+        # The graph reads the texture map: zeros (the mean path) give another picture.
+        session = ort.InferenceSession(path, providers=["CPUExecutionProvider"])
+        flat = session.run(["fused"], {**feeds, "texture": np.zeros_like(feeds["texture"])})[0]
+        assert np.abs(flat - result["fused"]).mean() > 1e-3
     # The weight maps are a softmax over two channels, and fused is their blend (Eq. 7).
     wg, wl = result["weight_global"], result["weight_local"]
     assert np.abs(wg + wl - 1).max() < 1e-5
@@ -176,7 +206,7 @@ def test_onnxruntime_gives_generates_ecgan_images(exported):
     binary, _, directory = exported
     path = str(directory / "ecgan.onnx")
     onnx.checker.check_model(onnx.load(path), full_check=True)
-    _, views, result, names = generate_and_run(binary, ECGAN, path, directory)
+    _, views, result, names, _ = generate_and_run(binary, ECGAN, path, directory)
     assert names[:4] == ["fused", "coarse", "edge", "attention"]
     assert_same_images(views, result, ("fused", "coarse", "edge"))
     assert 0 <= result["attention"].min() and result["attention"].max() <= 1

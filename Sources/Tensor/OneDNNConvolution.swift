@@ -229,3 +229,37 @@ public enum ConvolutionLibrary {
         return name.isEmpty ? nil : name
     }
 }
+
+extension ConvolutionLibrary {
+    /// One training convolution (zero padding, NCHW) straight on the oneDNN bridge under the current
+    /// precision, for tests: the output, input and weight gradients either `shared` (the forward keeps its
+    /// converted source, both backward passes in one call, as `conv2d` trains) or pass by pass (a call
+    /// each). `backwardSource` replaces x in the backward passes (default x): a test passes other values
+    /// to see whether the shared weight gradient read the source the forward kept. Layers the engine
+    /// would keep (1x1, few-channel heads) run on oneDNN here too. nil when oneDNN refuses the layer.
+    public static func trainingPasses(x: Tensor, weight: Tensor, bias: Tensor?, gradOutput: Tensor, stride: Int, padding: Int,
+                                      shared: Bool, backwardSource: Tensor? = nil)
+        -> (output: [Float], gradInput: [Float], gradWeight: [Float], keptSource: Bool)? {
+        let g = TapGeometry.convolution(channels: x.shape[1], inH: x.shape[2], inW: x.shape[3], kernelH: weight.shape[2],
+                                        kernelW: weight.shape[3], stride: stride, padding: padding, reflect: false)
+        guard let plan = OneDNNConvolution.plan(g, batch: x.shape[0], outChannels: weight.shape[0], channelsLast: true) else {
+            return nil
+        }
+        let out = Tensor.uninitialized(gradOutput.shape)
+        let gx = Tensor.uninitialized(x.shape), gw = Tensor.uninitialized(weight.shape)
+        let source = (backwardSource ?? x).data
+        if shared {
+            guard let saved = OneDNNConvolution.forwardKeepingSource(plan, x: x.data, weight: weight.data, bias: bias?.data,
+                                                                       out: out.data),
+                  OneDNNConvolution.backward(plan, gradOutput: gradOutput.data, x: source, weight: weight.data, saved: saved,
+                                             gradInput: gx.data, gradWeight: gw.data) else { return nil }
+            return (out.values, gx.values, gw.values, saved.pointer != nil)
+        }
+        guard OneDNNConvolution.forward(plan, x: x.data, weight: weight.data, bias: bias?.data, out: out.data, training: true),
+              OneDNNConvolution.backwardData(plan, gradOutput: gradOutput.data, weight: weight.data, gradInput: gx.data),
+              OneDNNConvolution.backwardWeights(plan, x: source, gradOutput: gradOutput.data, gradWeight: gw.data) else {
+            return nil
+        }
+        return (out.values, gx.values, gw.values, false)
+    }
+}

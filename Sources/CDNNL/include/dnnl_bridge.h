@@ -2,7 +2,8 @@
  * engine's convolutions. Every call takes and returns plain NCHW / OIHW f32
  * buffers; inside, oneDNN picks its own (channel-blocked) layouts and the
  * bridge reorders at the boundary. Each call builds its primitive (oneDNN's
- * primitive cache makes repeated shapes cheap) and keeps no state of its own.
+ * primitive cache makes repeated shapes cheap) and keeps no state of its own
+ * (a training forward's converted source, spd_conv_saved, belongs to the caller).
  * Return values: 0 done, 1 refused (oneDNN has only a reference kernel or no
  * kernel for this shape; the caller uses its own), negative: an oneDNN error. */
 #ifndef SCENEPAINT_DNNL_BRIDGE_H

@@ -8,14 +8,14 @@ import Tensor
 public enum ModelLoader {
     /// The shipped model's file name under models/.
     public static let defaultModelName = "landscape-lggan.safetensors"
-    /// The shipped ECGAN, which the editor loads beside the default model.
-    public static let ecganModelName = "landscape-ecgan.safetensors"
+    /// The shipped models the editor loads beside the default one, in `m`'s
+    /// order: the LGGAN with a style code (so `n` re-rolls), then the ECGAN.
+    public static let companionModelNames = ["landscape-lggan-styles.safetensors", "landscape-ecgan.safetensors"]
 
-    /// models/landscape-ecgan.safetensors where the resource locator finds models/, if it exists.
-    public static func bundledECGANPath(locator: ResourceLocator = .standard()) -> String? {
-        guard let directory = locator.modelsDirectory else { return nil }
-        let path = directory + "/" + ecganModelName
-        return FileManager.default.fileExists(atPath: path) ? path : nil
+    /// The companion models that exist where the resource locator finds models/.
+    public static func bundledCompanionPaths(locator: ResourceLocator = .standard()) -> [String] {
+        guard let directory = locator.modelsDirectory else { return [] }
+        return companionModelNames.map { directory + "/" + $0 }.filter { FileManager.default.fileExists(atPath: $0) }
     }
 
     /// models/landscape-lggan.safetensors where the resource locator finds models/, if it exists.

@@ -115,6 +115,17 @@ public struct FittedStylePrior: Sendable, Equatable {
         return z
     }
 
+    /// The same mean with the spread scaled by `temperature` (covariance times
+    /// temperature squared): seeds nearer the typical style, the temperature
+    /// trick of Glow (Kingma and Dhariwal 2018) and BigGAN's truncation, which
+    /// trade variety for fidelity (measured for run S in docs/models.md).
+    public func scaled(by temperature: Float) throws -> FittedStylePrior {
+        guard temperature > 0, temperature.isFinite else {
+            throw StylePriorError(message: "the temperature must be a positive number, got \(temperature)")
+        }
+        return try FittedStylePrior(mean: mean, cholesky: cholesky.map { $0 * temperature })
+    }
+
     /// The covariance L L^T, row-major.
     public var covariance: [Double] {
         let c = channels

@@ -19,7 +19,7 @@ struct EditCommand: ParsableCommand {
 
     @OptionGroup var modelOption: ModelOption
 
-    @Option(name: .customLong("and-model"), help: "Another model to load beside --model; m switches between them (default: models/\(ModelLoader.ecganModelName) beside the bundled LGGAN, when it exists).")
+    @Option(name: .customLong("and-model"), help: "Another model to load beside --model; m switches between them (default beside the bundled LGGAN: \(ModelLoader.companionModelNames.map { "models/" + $0 }.joined(separator: ", ")), those that exist).")
     var andModel: [String] = []
 
     @Option(help: "Force the graphics (default: ask the terminal; `scenepaint doctor` says what it answers).")
@@ -93,9 +93,9 @@ struct EditCommand: ParsableCommand {
             ? "new \(initial.width)x\(initial.height) layout, palette \(initial.palette.name)" + (layoutPath.map { ": s saves it to \($0)" } ?? "")
             : "opened \(layoutPath ?? "")"
         if let note { options.startMessage = note }
-        // Further models for the m key: --and-model, or the bundled ECGAN beside the bundled LGGAN.
+        // Further models for the m key: --and-model, or the bundled style LGGAN and ECGAN beside the bundled LGGAN.
         var others = andModel
-        if andModel.isEmpty, model == nil, modelPath != nil, let ecgan = ModelLoader.bundledECGANPath(locator: locator) { others = [ecgan] }
+        if andModel.isEmpty, model == nil, modelPath != nil { others = ModelLoader.bundledCompanionPaths(locator: locator) }
         for path in others where modelPath != nil {
             let other = try ModelLoader.load(path: path, precision: precision)
             try PaletteCompatibility.check(initial.palette, of: layoutPath ?? "the new layout", against: other.palette, of: "model \(path)")

@@ -33,6 +33,28 @@ final class FitStylePriorCLITests: XCTestCase {
                           "the fitted prior draws another code for the seed")
     }
 
+    func testATemperatureDrawsSeedsNearerTheTypicalStyleAndABadOneIsRefused() throws {
+        let fixture = try TinyTrainingFixture("fit-style-prior-temperature")
+        defer { fixture.remove() }
+        var pictures: [RGBImage] = []
+        for temperature in ["1", "0.5"] {
+            let out = fixture.dir + "/t\(temperature).safetensors"
+            let fit = try fixture.cli.run(["model", "fit-style-prior", "--model", Self.styleModel, "--data", fixture.data,
+                                           "--count", "3", "--temperature", temperature, "-o", out, "--threads", "1"])
+            XCTAssertEqual(fit.status, 0, fit.stderr)
+            pictures.append(try generate(out, seed: 1, to: fixture.dir + "/t\(temperature).png"))
+        }
+        XCTAssertNotEqual(pictures[0], pictures[1], "half the spread draws another code for the same seed")
+        for bad in ["0", "-0.5", "nan"] {
+            let out = fixture.dir + "/bad.safetensors"
+            let result = try fixture.cli.run(["model", "fit-style-prior", "--model", Self.styleModel, "--data", fixture.data,
+                                              "--temperature", bad, "-o", out])
+            XCTAssertNotEqual(result.status, 0, bad)
+            XCTAssertTrue(result.stderr.contains("--temperature"), result.stderr)
+            XCTAssertFalse(FileManager.default.fileExists(atPath: out))
+        }
+    }
+
     func testAModelWithoutAStyleEncoderIsRefusedInOneLine() throws {
         let fixture = try TinyTrainingFixture("fit-style-prior-refused")
         defer { fixture.remove() }

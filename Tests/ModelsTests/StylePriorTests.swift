@@ -60,6 +60,18 @@ final class StylePriorTests: XCTestCase {
         XCTAssertTrue((0..<3).allSatisfy { few.cholesky[$0 * 3 + $0] > 0 })
     }
 
+    func testATemperatureKeepsTheMeanAndScalesTheSpread() throws {
+        let truth = try FittedStylePrior(mean: known.mean, cholesky: known.cholesky)
+        let half = try truth.scaled(by: 0.5)
+        XCTAssertEqual(half.mean, truth.mean)
+        for (h, t) in zip(half.covariance, truth.covariance) { XCTAssertEqual(h, 0.25 * t, accuracy: 1e-6) }
+        // A seed's code moves towards the mean by the same factor (the same eps).
+        let z1 = StylePrior.fitted(truth).code(batch: 1, channels: 3, seed: 5).values
+        let zHalf = StylePrior.fitted(half).code(batch: 1, channels: 3, seed: 5).values
+        for i in 0..<3 { XCTAssertEqual(zHalf[i] - known.mean[i], 0.5 * (z1[i] - known.mean[i]), accuracy: 1e-5) }
+        for bad: Float in [0, -1, .nan, .infinity] { XCTAssertThrowsError(try truth.scaled(by: bad)) }
+    }
+
     func testTheModelFileKeepsThePrior() throws {
         let dir = try temporaryDirectory(prefix: "style-prior")
         let network = try styleNetwork()

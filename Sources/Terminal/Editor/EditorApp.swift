@@ -210,7 +210,7 @@ public final class EditorApp {
         requestedRevision = -1
     }
 
-    /// `m`: the next loaded model (LGGAN <-> ECGAN) takes over the preview, without a restart.
+    /// `m`: the next loaded model (the default LGGAN, the style LGGAN, the ECGAN) takes over the preview, without a restart.
     /// A view the new model lacks falls back to fused.
     func switchModel() {
         let all = [(generator: options.generator, label: options.generatorLabel, modelPath: options.modelPath)] + options.alternatives

@@ -71,7 +71,7 @@ public enum EditorKeyMap {
         Entry(.view, (1...9).map { char(Character("\($0)"), .showView(number: $0)) } + [char("v", .nextView)],
               label: ["1-7", "v"], "fused, global, local, global weight, local weight, class, layout|fused; next"),
         Entry(.view, [char("m", .switchModel)],
-              "next loaded model (LGGAN <-> ECGAN: 1-6 I'', I', edge, attention, class, layout|fused)"),
+              "next loaded model (LGGAN -> styles -> ECGAN: 1-6 I'', I', edge, attention, class, layout|fused)"),
         Entry(.view, [char("t", .showClassTable)], "per-class table (share, mean local weight)"),
         Entry(.view, [char("n", .newSeed), char("p", .previousSeed)], "new random seed, previous seed (models with a noise input)"),
         Entry(.view, [char("P", .chooseStyleImage)], "style from a reference image (prompt; empty clears)"),

@@ -3,6 +3,7 @@
 #include <oneapi/dnnl/dnnl.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* libgomp (oneDNN's OpenMP runtime on Debian); omp.h is not on clang's path. */
@@ -146,8 +147,21 @@ static int check_impl(const_dnnl_primitive_desc_t pd, char *impl, size_t impl_le
     return strncmp(name, "ref", 3) == 0 ? 1 : 0;
 }
 
-int spd_conv_forward(const spd_conv_shape *s, const float *src, const float *weights, const float *bias,
-                     float *dst, char *impl, size_t impl_len) {
+/* What a training forward keeps for the backward passes: its source as oneDNN's
+ * forward read it (blocked layout, bf16 when converted); NULL when no copy was made. */
+struct spd_conv_saved {
+    dnnl_memory_t src;
+};
+
+void spd_conv_saved_free(spd_conv_saved *saved) {
+    if (!saved) return;
+    if (saved->src) dnnl_memory_destroy(saved->src);
+    free(saved);
+}
+
+/* `keep`: when non-NULL, the converted source is handed to *keep instead of freed (NULL when none was made). */
+static int forward(const spd_conv_shape *s, const float *src, const float *weights, const float *bias,
+                   float *dst, char *impl, size_t impl_len, spd_conv_saved **keep) {
     if (!engine()) return -1;
     int status = 0;
     dnnl_primitive_desc_t pd = NULL;
@@ -175,6 +189,10 @@ int spd_conv_forward(const spd_conv_shape *s, const float *src, const float *wei
     TRY(dnnl_primitive_execute(prim, stream, bias ? 4 : 3, args));
     TRY(finish_output(&d, stream));
     TRY(dnnl_stream_wait(stream));
+    if (keep && a.inner != a.user) {
+        *keep = calloc(1, sizeof(spd_conv_saved));
+        if (*keep) { (*keep)->src = a.inner; a.inner = NULL; }
+    }
 done:
     release(&a); release(&w); release(&b); release(&d);
     if (prim) dnnl_primitive_destroy(prim);
@@ -183,44 +201,87 @@ done:
     return status;
 }
 
-/* Backward data (weights_pass 0) or weights (1): `in_a` is diff_dst, `in_b` the weights or the source. */
-static int backward(const spd_conv_shape *s, int weights_pass, const float *diff_dst, const float *other,
-                    float *result, char *impl, size_t impl_len) {
+int spd_conv_forward(const spd_conv_shape *s, const float *src, const float *weights, const float *bias,
+                     float *dst, char *impl, size_t impl_len) {
+    return forward(s, src, weights, bias, dst, impl, impl_len, NULL);
+}
+
+int spd_conv_forward_keeping(const spd_conv_shape *s, const float *src, const float *weights, const float *bias,
+                             float *dst, spd_conv_saved **saved) {
+    *saved = NULL;
+    return forward(s, src, weights, bias, dst, NULL, 0, saved);
+}
+
+/* The backward passes of one conv: input gradient (diff_src non-NULL) and weight gradient
+ * (diff_weights non-NULL; needs src). What they share is converted once: diff_dst when both
+ * passes read it in the same layout, and the weights pass reads the source the training forward
+ * kept (`saved`, may be NULL) when it is in the layout that pass wants. Refused (1) before
+ * anything is computed when either pass would run a reference kernel. */
+static int backward(const spd_conv_shape *s, const float *diff_dst, const float *src, const float *weights,
+                    const spd_conv_saved *saved, float *diff_src, float *diff_weights, char *impl, size_t impl_len) {
     if (!engine()) return -1;
     int status = 0;
-    dnnl_primitive_desc_t hint = NULL, pd = NULL;
-    dnnl_primitive_t prim = NULL;
+    dnnl_primitive_desc_t hint = NULL, data_pd = NULL, weights_pd = NULL;
+    dnnl_primitive_t data_prim = NULL, weights_prim = NULL;
     dnnl_stream_t stream = NULL;
-    operand g = {0}, o = {0}, r = {0};
+    operand g = {0}, g_again = {0}, w = {0}, dx = {0}, x = {0}, dw = {0};
     if (impl && impl_len) impl[0] = 0;
     if (forward_pd(s, 0, 1, 0, s->bf16, &hint) != dnnl_success) { status = 1; goto done; }
-    if (backward_pd(s, weights_pass, hint, &pd) != dnnl_success) { status = 1; goto done; }
-    if (check_impl(pd, impl, impl_len)) { status = 1; goto done; }
+    if (diff_src && (backward_pd(s, 0, hint, &data_pd) != dnnl_success || check_impl(data_pd, impl, impl_len))) {
+        status = 1; goto done;
+    }
+    if (diff_weights && (backward_pd(s, 1, hint, &weights_pd) != dnnl_success || check_impl(weights_pd, impl, impl_len))) {
+        status = 1; goto done;
+    }
     TRY(dnnl_stream_create(&stream, engine(), dnnl_stream_default_flags));
     dnnl_memory_desc_t user_src, user_wei, user_dst;
     plain_md(&user_src, s->batch, s->in_channels, s->in_h, s->in_w, dnnl_f32);
     dnnl_dims_t wei_dims = {s->out_channels, s->in_channels, s->kernel_h, s->kernel_w};
     dnnl_memory_desc_init_by_tag(&user_wei, 4, wei_dims, dnnl_f32, dnnl_oihw);
     plain_md(&user_dst, s->batch, s->out_channels, s->out_h, s->out_w, dnnl_f32);
-    TRY(prepare(&g, &user_dst, (void *)diff_dst, dnnl_primitive_desc_query_md(pd, dnnl_query_diff_dst_md, 0), 1, stream));
-    if (weights_pass) {
-        TRY(prepare(&o, &user_src, (void *)other, dnnl_primitive_desc_query_md(pd, dnnl_query_src_md, 0), 1, stream));
-        TRY(prepare(&r, &user_wei, result, dnnl_primitive_desc_query_md(pd, dnnl_query_diff_weights_md, 0), 0, stream));
-    } else {
-        TRY(prepare(&o, &user_wei, (void *)other, dnnl_primitive_desc_query_md(pd, dnnl_query_weights_md, 0), 1, stream));
-        TRY(prepare(&r, &user_src, result, dnnl_primitive_desc_query_md(pd, dnnl_query_diff_src_md, 0), 0, stream));
+    if (data_pd) {
+        TRY(prepare(&g, &user_dst, (void *)diff_dst, dnnl_primitive_desc_query_md(data_pd, dnnl_query_diff_dst_md, 0), 1, stream));
+        TRY(prepare(&w, &user_wei, (void *)weights, dnnl_primitive_desc_query_md(data_pd, dnnl_query_weights_md, 0), 1, stream));
+        TRY(prepare(&dx, &user_src, diff_src, dnnl_primitive_desc_query_md(data_pd, dnnl_query_diff_src_md, 0), 0, stream));
+        TRY(dnnl_primitive_create(&data_prim, data_pd));
+        dnnl_exec_arg_t args[3] = {{DNNL_ARG_DIFF_DST, g.inner}, {DNNL_ARG_WEIGHTS, w.inner}, {DNNL_ARG_DIFF_SRC, dx.inner}};
+        TRY(dnnl_primitive_execute(data_prim, stream, 3, args));
+        TRY(finish_output(&dx, stream));
     }
-    TRY(dnnl_primitive_create(&prim, pd));
-    dnnl_exec_arg_t args[3] = {{DNNL_ARG_DIFF_DST, g.inner},
-                               {weights_pass ? DNNL_ARG_SRC : DNNL_ARG_WEIGHTS, o.inner},
-                               {weights_pass ? DNNL_ARG_DIFF_WEIGHTS : DNNL_ARG_DIFF_SRC, r.inner}};
-    TRY(dnnl_primitive_execute(prim, stream, 3, args));
-    TRY(finish_output(&r, stream));
+    if (weights_pd) {
+        const dnnl_memory_desc_t *want_diff_dst = dnnl_primitive_desc_query_md(weights_pd, dnnl_query_diff_dst_md, 0);
+        const dnnl_memory_desc_t *want_src = dnnl_primitive_desc_query_md(weights_pd, dnnl_query_src_md, 0);
+        const dnnl_memory_desc_t *have = NULL;
+        dnnl_memory_t diff_dst_mem = NULL, src_mem = NULL;
+        if (g.inner) dnnl_memory_get_memory_desc(g.inner, &have);
+        if (have && dnnl_memory_desc_equal(have, want_diff_dst)) {
+            diff_dst_mem = g.inner;
+        } else {
+            TRY(prepare(&g_again, &user_dst, (void *)diff_dst, want_diff_dst, 1, stream));
+            diff_dst_mem = g_again.inner;
+        }
+        have = NULL;
+        if (saved && saved->src) dnnl_memory_get_memory_desc(saved->src, &have);
+        if (have && dnnl_memory_desc_equal(have, want_src)) {
+            src_mem = saved->src;
+        } else {
+            if (!src) { status = -1; goto done; }
+            TRY(prepare(&x, &user_src, (void *)src, want_src, 1, stream));
+            src_mem = x.inner;
+        }
+        TRY(prepare(&dw, &user_wei, diff_weights, dnnl_primitive_desc_query_md(weights_pd, dnnl_query_diff_weights_md, 0), 0, stream));
+        TRY(dnnl_primitive_create(&weights_prim, weights_pd));
+        dnnl_exec_arg_t args[3] = {{DNNL_ARG_DIFF_DST, diff_dst_mem}, {DNNL_ARG_SRC, src_mem}, {DNNL_ARG_DIFF_WEIGHTS, dw.inner}};
+        TRY(dnnl_primitive_execute(weights_prim, stream, 3, args));
+        TRY(finish_output(&dw, stream));
+    }
     TRY(dnnl_stream_wait(stream));
 done:
-    release(&g); release(&o); release(&r);
-    if (prim) dnnl_primitive_destroy(prim);
-    if (pd) dnnl_primitive_desc_destroy(pd);
+    release(&g); release(&g_again); release(&w); release(&dx); release(&x); release(&dw);
+    if (data_prim) dnnl_primitive_destroy(data_prim);
+    if (weights_prim) dnnl_primitive_destroy(weights_prim);
+    if (data_pd) dnnl_primitive_desc_destroy(data_pd);
+    if (weights_pd) dnnl_primitive_desc_destroy(weights_pd);
     if (hint) dnnl_primitive_desc_destroy(hint);
     if (stream) dnnl_stream_destroy(stream);
     return status;
@@ -228,12 +289,17 @@ done:
 
 int spd_conv_backward_data(const spd_conv_shape *s, const float *diff_dst, const float *weights, float *diff_src,
                            char *impl, size_t impl_len) {
-    return backward(s, 0, diff_dst, weights, diff_src, impl, impl_len);
+    return backward(s, diff_dst, NULL, weights, NULL, diff_src, NULL, impl, impl_len);
 }
 
 int spd_conv_backward_weights(const spd_conv_shape *s, const float *src, const float *diff_dst, float *diff_weights,
                               char *impl, size_t impl_len) {
-    return backward(s, 1, diff_dst, src, diff_weights, impl, impl_len);
+    return backward(s, diff_dst, src, NULL, NULL, NULL, diff_weights, impl, impl_len);
+}
+
+int spd_conv_backward(const spd_conv_shape *s, const float *diff_dst, const float *src, const float *weights,
+                      const spd_conv_saved *saved, float *diff_src, float *diff_weights) {
+    return backward(s, diff_dst, src, weights, saved, diff_src, diff_weights, NULL, 0);
 }
 
 int spd_conv_query(const spd_conv_shape *s, int pass, char *impl, size_t impl_len) {

@@ -53,9 +53,10 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Int
         return out
     }
     let out = Tensor.uninitialized([n, cout, geometry.outH, geometry.outW])
-    OpProfile.measure("conv \(kh)x\(kw) s\(stride) \(cin)->\(cout) @\(geometry.outH)x\(geometry.outW) NCHW") {
+    // The source oneDNN converted is kept for the weight gradient (only when there will be one).
+    let saved = OpProfile.measure("conv \(kh)x\(kw) s\(stride) \(cin)->\(cout) @\(geometry.outH)x\(geometry.outW) NCHW") {
         convolutionForward(x.data, batch: n, geometry, weight: weight.data, outChannels: cout, bias: bias?.data,
-                           out: out.data, training: training)
+                           out: out.data, training: training, keepingSource: training && weight.requiresGrad)
     }
     guard training else { return out }
     let xs = x.detach(), ws = weight.detach()
@@ -67,6 +68,14 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Int
             bias?.requiresGrad == true ? channelSums(g.data, batch: n, channels: cout, planeSize: geometry.outH * geometry.outW) : nil
         }
         if let plan {
+            // Both passes in one call: the output gradient converted once, the source reused from the forward.
+            let gx = x.requiresGrad ? Tensor.uninitialized(x.shape) : nil
+            let gw = weight.requiresGrad ? Tensor.uninitialized(weight.shape) : nil
+            if OneDNNConvolution.backward(plan, gradOutput: g.data, x: xs.data, weight: ws.data, saved: saved,
+                                          gradInput: gx?.data, gradWeight: gw?.data) {
+                return [gx, gw] + (bias != nil ? [biasGrad()] : [])
+            }
+            // A pass was refused: each on its own, the engine computes the refused one below.
             if x.requiresGrad {
                 let gx = Tensor.uninitialized(x.shape)
                 if OneDNNConvolution.backwardData(plan, gradOutput: g.data, weight: ws.data, gradInput: gx.data) {
@@ -150,15 +159,22 @@ private func channelsLastConvolution(_ x: Tensor, _ g: TapGeometry, weight: Tens
 
 /// out[n] = W [Cout, K] x columns(x[n]) (+ bias) for every image: on oneDNN
 /// where it has a kernel for the layer, else on the engine's own.
+/// `keepingSource` (training): returns what oneDNN's forward kept for `OneDNNConvolution.backward`; nil on the engine.
+@discardableResult
 func convolutionForward(_ x: UnsafePointer<Float>, batch: Int, _ g: TapGeometry, weight: UnsafePointer<Float>,
                         outChannels cout: Int, bias: UnsafePointer<Float>? = nil, out: UnsafeMutablePointer<Float>,
-                        training: Bool = false) {
-    if let plan = OneDNNConvolution.plan(g, batch: batch, outChannels: cout),
-       OneDNNConvolution.forward(plan, x: x, weight: weight, bias: bias, out: out, training: training) {
-        return
+                        training: Bool = false, keepingSource: Bool = false) -> OneDNNConvolution.Saved? {
+    if let plan = OneDNNConvolution.plan(g, batch: batch, outChannels: cout) {
+        if keepingSource, let saved = OneDNNConvolution.forwardKeepingSource(plan, x: x, weight: weight, bias: bias, out: out) {
+            return saved
+        }
+        if !keepingSource, OneDNNConvolution.forward(plan, x: x, weight: weight, bias: bias, out: out, training: training) {
+            return nil
+        }
     }
     engineConvolutionForward(x, batch: batch, g, weight: weight, outChannels: cout, out: out)
     if let bias { addChannelBias(out, bias: bias, batch: batch, channels: cout, planeSize: g.outH * g.outW) }
+    return nil
 }
 
 /// out[n] = W [Cout, K] x columns(x[n]) on the engine's kernels; no bias.

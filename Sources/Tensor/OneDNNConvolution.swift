@@ -131,6 +131,15 @@ enum OneDNNConvolution {
         s.kernel_h == 3 && s.kernel_w == 3 && s.stride == 1 && s.in_channels >= 32 && s.out_channels >= 32
     }
 
+    /// What a training forward kept for the backward passes: its source already in the layout and
+    /// format oneDNN read it in (blocked, bf16 under bf16), so the weight gradient need not convert it
+    /// again. Freed with the autograd node that holds it; empty when the forward converted nothing.
+    final class Saved {
+        fileprivate let pointer: OpaquePointer?
+        fileprivate init(_ pointer: OpaquePointer?) { self.pointer = pointer }
+        deinit { spd_conv_saved_free(pointer) }
+    }
+
     /// out = conv(x, weight) (+ bias); false when oneDNN refused (nothing written).
     /// `srcChannelsLast` / `dstChannelsLast`: x / out channels-last (nhwc, `ChannelsLast`) instead of NCHW.
     static func forward(_ plan: Plan, x: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
@@ -140,13 +149,38 @@ enum OneDNNConvolution {
         s.training = training ? 1 : 0
         s.src_nhwc = srcChannelsLast ? 1 : 0
         s.dst_nhwc = dstChannelsLast ? 1 : 0
+        return run(s) { spd_conv_forward(&$0, x, weight, bias, out, nil, 0) }
+    }
+
+    /// A training forward (NCHW) that keeps its converted source for `backward`; nil when oneDNN refused.
+    static func forwardKeepingSource(_ plan: Plan, x: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+                                     bias: UnsafePointer<Float>?, out: UnsafeMutablePointer<Float>) -> Saved? {
+        var s = plan.shape
+        s.training = 1
+        var kept: OpaquePointer?
+        return run(s) { spd_conv_forward_keeping(&$0, x, weight, bias, out, &kept) } ? Saved(kept) : nil
+    }
+
+    /// Winograd first where it wins (f32 only), else the direct kernel; true when one ran.
+    private static func run(_ shape: spd_conv_shape, _ call: (inout spd_conv_shape) -> Int32) -> Bool {
+        var s = shape
         spd_set_threads(Int32(Parallel.threads))
         if s.bf16 == 0 && ConvolutionSettings.winograd && prefersWinograd(s) {
             var w = s
             w.winograd = 1
-            if spd_conv_forward(&w, x, weight, bias, out, nil, 0) == 0 { return true }
+            if call(&w) == 0 { return true }
         }
-        return spd_conv_forward(&s, x, weight, bias, out, nil, 0) == 0
+        return call(&s) == 0
+    }
+
+    /// Both gradients of one conv in one bridge call (the output gradient converted once, the source
+    /// taken from `saved` where it fits): gradInput / gradWeight overwritten, nil to skip that pass.
+    /// False when oneDNN refused a pass (then nothing was written).
+    static func backward(_ plan: Plan, gradOutput: UnsafePointer<Float>, x: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+                         saved: Saved?, gradInput: UnsafeMutablePointer<Float>?, gradWeight: UnsafeMutablePointer<Float>?) -> Bool {
+        var s = plan.shape
+        spd_set_threads(Int32(Parallel.threads))
+        return spd_conv_backward(&s, gradOutput, x, weight, saved?.pointer, gradInput, gradWeight) == 0
     }
 
     /// gradInput = d/dx (overwritten); false when refused.
@@ -206,5 +240,39 @@ public enum ConvolutionLibrary {
         let p: OneDNNConvolution.Pass = pass == .forward ? .forward : (pass == .backwardData ? .backwardData : .backwardWeights)
         let name = OneDNNConvolution.implementation(plan, pass: p, precision: precision, winograd: winograd)
         return name.isEmpty ? nil : name
+    }
+}
+
+extension ConvolutionLibrary {
+    /// One training convolution (zero padding, NCHW) straight on the oneDNN bridge under the current
+    /// precision, for tests: the output, input and weight gradients either `shared` (the forward keeps its
+    /// converted source, both backward passes in one call, as `conv2d` trains) or pass by pass (a call
+    /// each). `backwardSource` replaces x in the backward passes (default x): a test passes other values
+    /// to see whether the shared weight gradient read the source the forward kept. Layers the engine
+    /// would keep (1x1, few-channel heads) run on oneDNN here too. nil when oneDNN refuses the layer.
+    public static func trainingPasses(x: Tensor, weight: Tensor, bias: Tensor?, gradOutput: Tensor, stride: Int, padding: Int,
+                                      shared: Bool, backwardSource: Tensor? = nil)
+        -> (output: [Float], gradInput: [Float], gradWeight: [Float], keptSource: Bool)? {
+        let g = TapGeometry.convolution(channels: x.shape[1], inH: x.shape[2], inW: x.shape[3], kernelH: weight.shape[2],
+                                        kernelW: weight.shape[3], stride: stride, padding: padding, reflect: false)
+        guard let plan = OneDNNConvolution.plan(g, batch: x.shape[0], outChannels: weight.shape[0], channelsLast: true) else {
+            return nil
+        }
+        let out = Tensor.uninitialized(gradOutput.shape)
+        let gx = Tensor.uninitialized(x.shape), gw = Tensor.uninitialized(weight.shape)
+        let source = (backwardSource ?? x).data
+        if shared {
+            guard let saved = OneDNNConvolution.forwardKeepingSource(plan, x: x.data, weight: weight.data, bias: bias?.data,
+                                                                       out: out.data),
+                  OneDNNConvolution.backward(plan, gradOutput: gradOutput.data, x: source, weight: weight.data, saved: saved,
+                                             gradInput: gx.data, gradWeight: gw.data) else { return nil }
+            return (out.values, gx.values, gw.values, saved.pointer != nil)
+        }
+        guard OneDNNConvolution.forward(plan, x: x.data, weight: weight.data, bias: bias?.data, out: out.data, training: true),
+              OneDNNConvolution.backwardData(plan, gradOutput: gradOutput.data, weight: weight.data, gradInput: gx.data),
+              OneDNNConvolution.backwardWeights(plan, x: source, gradOutput: gradOutput.data, gradWeight: gw.data) else {
+            return nil
+        }
+        return (out.values, gx.values, gw.values, false)
     }
 }

@@ -2,7 +2,8 @@
  * engine's convolutions. Every call takes and returns plain NCHW / OIHW f32
  * buffers; inside, oneDNN picks its own (channel-blocked) layouts and the
  * bridge reorders at the boundary. Each call builds its primitive (oneDNN's
- * primitive cache makes repeated shapes cheap) and keeps no state of its own.
+ * primitive cache makes repeated shapes cheap) and keeps no state of its own
+ * (a training forward's converted source, spd_conv_saved, belongs to the caller).
  * Return values: 0 done, 1 refused (oneDNN has only a reference kernel or no
  * kernel for this shape; the caller uses its own), negative: an oneDNN error. */
 #ifndef SCENEPAINT_DNNL_BRIDGE_H
@@ -36,6 +37,19 @@ int spd_conv_backward_data(const spd_conv_shape *shape, const float *diff_dst, c
 /* diff_weights = the weight gradient (overwritten). */
 int spd_conv_backward_weights(const spd_conv_shape *shape, const float *src, const float *diff_dst,
                               float *diff_weights, char *impl, size_t impl_len);
+/* Training: what a forward keeps for its backward passes (its source already converted to the
+ * layout and format oneDNN read it in), so they need not convert it again. Owned by the caller. */
+typedef struct spd_conv_saved spd_conv_saved;
+/* spd_conv_forward (shape->training set) that also hands back in *saved what the backward passes can
+ * reuse (NULL when nothing was converted). */
+int spd_conv_forward_keeping(const spd_conv_shape *shape, const float *src, const float *weights, const float *bias,
+                             float *dst, spd_conv_saved **saved);
+void spd_conv_saved_free(spd_conv_saved *saved);
+/* Both backward passes of one conv in one call, converting diff_dst once and reading the source from
+ * `saved` (may be NULL) where its layout fits: diff_src (NULL: skipped; needs weights) and diff_weights
+ * (NULL: skipped; needs src), overwritten. Results equal to the separate calls'. 1: a pass was refused, nothing written. */
+int spd_conv_backward(const spd_conv_shape *shape, const float *diff_dst, const float *src, const float *weights,
+                      const spd_conv_saved *saved, float *diff_src, float *diff_weights);
 /* Which kernel oneDNN would use (0 forward, 1 backward data, 2 backward weights), without running it. */
 int spd_conv_query(const spd_conv_shape *shape, int pass, char *impl, size_t impl_len);
 

@@ -87,7 +87,7 @@ let package = Package(
         .testTarget(name: "LayoutsTests", dependencies: ["Layouts"], swiftSettings: [v5]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Layouts", "Support"], swiftSettings: [v5]),
         .testTarget(name: "LandscapesTests", dependencies: ["Landscapes", "Datasets", "Layouts"], swiftSettings: [v5]),
-        .testTarget(name: "ModelsTests", dependencies: ["Models", "Datasets", "Generation", "Training", "Evaluation", "Tensor", "Layouts", "Support"],
+        .testTarget(name: "ModelsTests", dependencies: ["Models", "Datasets", "Generation", "Training", "Evaluation", "Tensor", "Layouts", "Support", "ONNX"],
                     swiftSettings: [v5]),
         .testTarget(name: "GenerationTests", dependencies: ["Generation", "Layouts"], swiftSettings: [v5]),
         .testTarget(name: "EditorTests", dependencies: ["Editor", "Generation", "Layouts"], swiftSettings: [v5]),

@@ -28,6 +28,15 @@ final class EditorTmuxSession {
         _ = try? tmux(["set-option", "-g", "default-terminal", "tmux-256color"])
     }
 
+    /// A shell line that opens the editor on `layout` with the repository's
+    /// models and palettes, its recovery files under `home`/recovery, in the
+    /// 256-colour terminal tmux emulates; `arguments` follow `edit LAYOUT`.
+    static func editorCommand(home: String, layout: String, arguments: String) -> String {
+        "cd \(shellQuote(home)) && TERM=tmux-256color SCENEPAINT_HOME=\(shellQuote(CLIRunner.packageRoot)) "
+            + "SCENEPAINT_RECOVERY_DIR=\(shellQuote(home + "/recovery")) \(shellQuote(CLIRunner.binary)) edit \(shellQuote(layout)) "
+            + arguments
+    }
+
     deinit { close() }
 
     func close() {

@@ -11,9 +11,7 @@ final class ModelSwitchEndToEndTests: XCTestCase {
         let root = CLIRunner.packageRoot
         let lake = home + "/lake.png"
         try FileManager.default.copyItem(atPath: root + "/samples/lake.png", toPath: lake)
-        let command = "cd \(shellQuote(home)) && TERM=tmux-256color SCENEPAINT_HOME=\(shellQuote(root)) "
-            + "SCENEPAINT_RECOVERY_DIR=\(shellQuote(home + "/recovery")) \(shellQuote(CLIRunner.binary)) edit \(shellQuote(lake)) "
-            + "--graphics truecolor"
+        let command = EditorTmuxSession.editorCommand(home: home, layout: lake, arguments: "--graphics truecolor")
         let session = try EditorTmuxSession(command: command, columns: 200, rows: 40)
         defer { session.close() }
         session.waitFor("landscape-lggan.safetensors", timeout: 60)

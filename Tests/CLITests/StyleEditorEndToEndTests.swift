@@ -36,9 +36,7 @@ final class StyleEditorEndToEndTests: XCTestCase {
         let lake = home + "/lake.png"
         try FileManager.default.copyItem(atPath: root + "/samples/lake.png", toPath: lake)
         try Data("not a png".utf8).write(to: URL(fileURLWithPath: home + "/bad.png"))
-        let command = "cd \(shellQuote(home)) && TERM=tmux-256color SCENEPAINT_HOME=\(shellQuote(root)) "
-            + "SCENEPAINT_RECOVERY_DIR=\(shellQuote(home + "/recovery")) \(shellQuote(CLIRunner.binary)) edit \(shellQuote(lake)) "
-            + "--model \(shellQuote(model)) --graphics truecolor"
+        let command = EditorTmuxSession.editorCommand(home: home, layout: lake, arguments: "--model \(shellQuote(model)) --graphics truecolor")
         let session = try EditorTmuxSession(command: command, columns: 200, rows: 40)
         defer { session.close() }
         session.waitFor("| seed 1 |", timeout: 60)

@@ -73,12 +73,7 @@ final class BF16TrainingConvolutionTests: XCTestCase {
 
     func testConvolutionValuesAndGradientsWithinToleranceOfF32() {
         for (i, c) in cases.enumerated() {
-            var rng = RandomGenerator(seed: UInt64(80 + i))
-            let x = Tensor.randomNormal([c.n, c.cin, c.h, c.w], using: &rng)
-            let w = Tensor.randomNormal([c.cout, c.cin, c.k, c.k], using: &rng) * (1 / Float(c.cin * c.k * c.k).squareRoot())
-            let b = Tensor.randomNormal([c.cout], using: &rng)
-            let oh = (c.h + 2 * c.pad - c.k) / c.stride + 1, ow = (c.w + 2 * c.pad - c.k) / c.stride + 1
-            let seed = Tensor.randomNormal([c.n, c.cout, oh, ow], using: &rng)
+            let (x, w, b, seed) = c.tensors(seed: UInt64(80 + i))
             let run = { conv2d(x, weight: w, bias: b, stride: c.stride, padding: c.pad) }
             let f32 = pass(.f32, run, inputs: [x, w, b], seed: seed)
             let bf16 = pass(.bf16, run, inputs: [x, w, b], seed: seed)

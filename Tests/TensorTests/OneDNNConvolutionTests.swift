@@ -5,7 +5,19 @@ import XCTest
 /// really runs them, values against the naive loops, gradients against the
 /// engine's kernels and finite differences, bf16 against f32.
 final class OneDNNConvolutionTests: XCTestCase {
-    struct Case { let n, cin, h, w, cout, k, stride, pad: Int }
+    struct Case {
+        let n, cin, h, w, cout, k, stride, pad: Int
+
+        /// x, the weight (scaled by 1/sqrt(fan-in)), the bias, then an output gradient, drawn in that order from `seed`.
+        func tensors(seed: UInt64) -> (x: Tensor, w: Tensor, b: Tensor, gradOutput: Tensor) {
+            var rng = RandomGenerator(seed: seed)
+            let x = Tensor.randomNormal([n, cin, h, w], using: &rng)
+            let weight = Tensor.randomNormal([cout, cin, k, k], using: &rng) * (1 / Float(cin * k * k).squareRoot())
+            let b = Tensor.randomNormal([cout], using: &rng)
+            let oh = (h + 2 * pad - k) / stride + 1, ow = (w + 2 * pad - k) / stride + 1
+            return (x, weight, b, Tensor.randomNormal([n, cout, oh, ow], using: &rng))
+        }
+    }
 
     /// Odd sizes, strides 1 and 2, 3x3, 7x7 stride 2, 4x4 and 5x5 kernels, channels
     /// not multiples of 16 (oneDNN pads its 16-channel blocks).
@@ -19,14 +31,6 @@ final class OneDNNConvolutionTests: XCTestCase {
         Case(n: 1, cin: 9, h: 7, w: 8, cout: 11, k: 5, stride: 1, pad: 2),
         Case(n: 1, cin: 40, h: 13, w: 14, cout: 36, k: 3, stride: 1, pad: 0),
     ]
-
-    func tensors(_ c: Case, seed: UInt64) -> (Tensor, Tensor, Tensor) {
-        var rng = RandomGenerator(seed: seed)
-        let x = Tensor.randomNormal([c.n, c.cin, c.h, c.w], using: &rng)
-        let w = Tensor.randomNormal([c.cout, c.cin, c.k, c.k], using: &rng) * (1 / Float(c.cin * c.k * c.k).squareRoot())
-        let b = Tensor.randomNormal([c.cout], using: &rng)
-        return (x, w, b)
-    }
 
     /// Largest |a - b| relative to the largest |b| (at least 1).
     func relativeError(_ a: [Float], _ b: [Float]) -> Float {
@@ -55,7 +59,7 @@ final class OneDNNConvolutionTests: XCTestCase {
 
     func testForwardMatchesNaiveLoops() {
         for (i, c) in cases.enumerated() {
-            let (x, w, b) = tensors(c, seed: UInt64(i + 1))
+            let (x, w, b, _) = c.tensors(seed: UInt64(i + 1))
             let reference = NaiveConvolution.conv(x, w, b, stride: c.stride, pad: c.pad, reflect: false)
             let y = GradMode.withoutGrad { conv2d(x, weight: w, bias: b, stride: c.stride, padding: c.pad) }
             XCTAssertLessThan(relativeError(y.values, reference), 1e-5, "inference \(c)")
@@ -86,7 +90,7 @@ final class OneDNNConvolutionTests: XCTestCase {
     /// finite-difference tests (ConvolutionGradientTests) establish.
     func testGradientsMatchTheEngine() {
         for (i, c) in cases.enumerated() {
-            let (x, w, b) = tensors(c, seed: UInt64(20 + i))
+            let (x, w, b, _) = c.tensors(seed: UInt64(20 + i))
             var rng = RandomGenerator(seed: UInt64(40 + i))
             let oh = (c.h + 2 * c.pad - c.k) / c.stride + 1, ow = (c.w + 2 * c.pad - c.k) / c.stride + 1
             let seed = Tensor.randomNormal([c.n, c.cout, oh, ow], using: &rng)
@@ -138,7 +142,7 @@ final class OneDNNConvolutionTests: XCTestCase {
             throw XCTSkip("this CPU has no native bf16 (avx512_bf16/AMX); the editor uses f32 here")
         }
         for (i, c) in cases.enumerated() {
-            let (x, w, b) = tensors(c, seed: UInt64(60 + i))
+            let (x, w, b, _) = c.tensors(seed: UInt64(60 + i))
             XCTAssertEqual(ConvolutionLibrary.kernel(input: x.shape, weight: w.shape, stride: c.stride, padding: c.pad,
                                                      precision: .bf16)?.contains("bf16"), true, "\(c)")
             let f32 = GradMode.withoutGrad { conv2d(x, weight: w, bias: b, stride: c.stride, padding: c.pad) }.values

@@ -20,20 +20,11 @@ final class SharedTrainingReorderTests: XCTestCase {
         Case(n: 1, cin: 32, h: 10, w: 12, cout: 3, k: 3, stride: 1, pad: 1),
     ]
 
-    struct Inputs { let x, w, b, seed: Tensor }
-
-    func inputs(_ c: Case, seed: UInt64) -> Inputs {
-        var rng = RandomGenerator(seed: seed)
-        let x = Tensor.randomNormal([c.n, c.cin, c.h, c.w], using: &rng)
-        let w = Tensor.randomNormal([c.cout, c.cin, c.k, c.k], using: &rng) * (1 / Float(c.cin * c.k * c.k).squareRoot())
-        let b = Tensor.randomNormal([c.cout], using: &rng)
-        let oh = (c.h + 2 * c.pad - c.k) / c.stride + 1, ow = (c.w + 2 * c.pad - c.k) / c.stride + 1
-        return Inputs(x: x, w: w, b: b, seed: Tensor.randomNormal([c.n, c.cout, oh, ow], using: &rng))
-    }
+    typealias Inputs = (x: Tensor, w: Tensor, b: Tensor, gradOutput: Tensor)
 
     func passes(_ c: Case, _ t: Inputs, shared: Bool, backwardSource: Tensor? = nil)
         -> (output: [Float], gradInput: [Float], gradWeight: [Float], keptSource: Bool)? {
-        ConvolutionLibrary.trainingPasses(x: t.x, weight: t.w, bias: t.b, gradOutput: t.seed, stride: c.stride,
+        ConvolutionLibrary.trainingPasses(x: t.x, weight: t.w, bias: t.b, gradOutput: t.gradOutput, stride: c.stride,
                                           padding: c.pad, shared: shared, backwardSource: backwardSource)
     }
 
@@ -41,7 +32,7 @@ final class SharedTrainingReorderTests: XCTestCase {
         ConvolutionSettings.with(precision: precision) {
             var kept = 0
             for (i, c) in cases.enumerated() {
-                let t = inputs(c, seed: UInt64(300 + i))
+                let t = c.tensors(seed: UInt64(300 + i))
                 guard let separate = passes(c, t, shared: false), let shared = passes(c, t, shared: true) else {
                     XCTFail("\(precision) \(c): oneDNN refused"); continue
                 }
@@ -81,11 +72,11 @@ final class SharedTrainingReorderTests: XCTestCase {
                 for (i, c) in cases.enumerated() {
                     guard ConvolutionLibrary.kernel(input: [c.n, c.cin, c.h, c.w], weight: [c.cout, c.cin, c.k, c.k],
                                                     stride: c.stride, padding: c.pad, precision: precision) != nil else { continue }
-                    let t = inputs(c, seed: UInt64(400 + i))
+                    let t = c.tensors(seed: UInt64(400 + i))
                     guard let separate = passes(c, t, shared: false) else { XCTFail("\(c): refused"); continue }
                     for p in [t.x, t.w, t.b] { p.requiresGrad = true; p.grad = nil }
                     let y = conv2d(t.x, weight: t.w, bias: t.b, stride: c.stride, padding: c.pad)
-                    y.backward(gradient: t.seed)
+                    y.backward(gradient: t.gradOutput)
                     XCTAssertEqual(y.values, separate.output, "\(precision) conv2d output \(c)")
                     XCTAssertEqual(t.x.grad?.values, separate.gradInput, "\(precision) conv2d input gradient \(c)")
                     XCTAssertEqual(t.w.grad?.values, separate.gradWeight, "\(precision) conv2d weight gradient \(c)")

@@ -5,6 +5,8 @@ import Foundation
 final class Storage {
     let base: UnsafeMutablePointer<Float>
     let count: Int
+    /// Set when the values are a one-hot map (`OneHotLabels`); dropped by every public write.
+    var oneHotLabels: OneHotLabels?
 
     /// Uninitialised memory: every op that uses this writes all of it.
     init(uninitializedCount count: Int) {

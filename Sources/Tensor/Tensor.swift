@@ -58,6 +58,12 @@ public final class Tensor {
     /// True when the values are (also) held channels-last.
     var isChannelsLast: Bool { channelsLast != nil }
 
+    /// The class map when the values are a one-hot map of this shape (`OneHotLabels`).
+    var oneHotLabels: OneHotLabels? {
+        guard let labels = plainStorage?.oneHotLabels, labels.describes(shape) else { return nil }
+        return labels
+    }
+
     /// A tensor filled with `value`.
     public convenience init(shape: [Int], repeating value: Float = 0, requiresGrad: Bool = false) {
         let n = Tensor.elementCount(shape)
@@ -154,7 +160,10 @@ public final class Tensor {
     /// The value at a multi-index (slow; for tests and inspection).
     public subscript(_ index: Int...) -> Float {
         get { storage.base[flatIndex(index)] }
-        set { storage.base[flatIndex(index)] = newValue }
+        set {
+            storage.oneHotLabels = nil
+            storage.base[flatIndex(index)] = newValue
+        }
     }
 
     func flatIndex(_ index: [Int]) -> Int {
@@ -174,19 +183,22 @@ public final class Tensor {
     /// Writes values in place. Do this only to leaves (parameters, buffers,
     /// inputs), never to a tensor a recorded op still needs for backward.
     public func withUnsafeMutableBufferPointer<R>(_ body: (UnsafeMutableBufferPointer<Float>) throws -> R) rethrows -> R {
-        try body(UnsafeMutableBufferPointer(start: storage.base, count: count))
+        storage.oneHotLabels = nil
+        return try body(UnsafeMutableBufferPointer(start: storage.base, count: count))
     }
 
     /// Copies `source`'s values into this tensor in place (same element count).
     public func assign(_ source: Tensor) {
         check(source.count == count, "assign \(source.shape) into \(shape)")
         if source.storage.base != storage.base {
+            storage.oneHotLabels = nil
             storage.base.update(from: source.storage.base, count: count)
         }
     }
 
     /// Fills in place.
     public func fill(_ value: Float) {
+        storage.oneHotLabels = nil
         if value == 0 { memset(storage.base, 0, count * 4) } else { storage.base.update(repeating: value, count: count) }
     }
 

@@ -22,7 +22,8 @@ enum OneHotConvolution {
         let cout = weight.shape[0]
         let shape = [labels.batch, cout, g.outH, g.outW]
         let map = PaddedLabels(labels, g)
-        let table = Table(weight: weight.data, outChannels: cout, classes: labels.classes, taps: g.tapsPerChannel)
+        let table = Table(weight: weight.data, bias: bias?.data, outChannels: cout, classes: labels.classes,
+                          taps: g.tapsPerChannel)
         let inputs = [x, weight] + (bias.map { [$0] } ?? [])
         let training = Tensor.needsGraph(inputs)
         let channelsLast = !training && ChannelsLast.enabled
@@ -89,22 +90,34 @@ enum OneHotConvolution {
     }
 
     /// The weights as [class][tap][out] (plus an all-zero class for "nothing
-    /// there"), so each tap adds one contiguous vector. Rearranged at every call:
-    /// it is classes x taps x outputs floats (4,320 for 15->32 3x3), microseconds,
-    /// less than comparing a kept copy value for value would cost, and never stale.
+    /// there"), so each tap adds one contiguous vector, and per class the sum a
+    /// pixel gets when every tap reads that class (bias first, then the taps in
+    /// order: the very additions `addTaps` makes, so such pixels take it as is).
+    /// Rearranged at every call: classes x taps x outputs floats (4,320 for
+    /// 15->32 3x3), microseconds, less than comparing a kept copy value for
+    /// value would cost, and never stale.
     struct Table {
         let values: [Float]
+        let uniform: [Float]
         let outChannels: Int
         let taps: Int
 
-        init(weight: UnsafePointer<Float>, outChannels cout: Int, classes: Int, taps: Int) {
+        init(weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?, outChannels cout: Int, classes: Int, taps: Int) {
             var values = [Float](repeating: 0, count: (classes + 1) * taps * cout)
-            for o in 0..<cout {
-                for k in 0..<classes {
-                    for t in 0..<taps { values[(k * taps + t) * cout + o] = weight[(o * classes + k) * taps + t] }
+            var uniform = [Float](repeating: 0, count: (classes + 1) * cout)
+            for k in 0...classes {
+                for o in 0..<cout {
+                    var sum = bias?[o] ?? 0
+                    for t in 0..<taps {
+                        let w = k < classes ? weight[(o * classes + k) * taps + t] : 0
+                        values[(k * taps + t) * cout + o] = w
+                        sum += w
+                    }
+                    uniform[k * cout + o] = sum
                 }
             }
             self.values = values
+            self.uniform = uniform
             self.outChannels = cout
             self.taps = taps
         }
@@ -115,26 +128,31 @@ enum OneHotConvolution {
                         out: UnsafeMutablePointer<Float>, channelsLast: Bool) {
         let g = map.geometry, cout = table.outChannels
         let rowValues = g.outW * cout
-        table.values.withUnsafeBufferPointer { tableBuffer in
-            map.indices.withUnsafeBufferPointer { labelBuffer in
-                let lookup = tableBuffer.baseAddress!, labels = labelBuffer.baseAddress!
-                Parallel.forRanges(map.batch * g.outH, costPerItem: rowValues * g.tapsPerChannel) { range in
-                    let scratch = ScratchBuffer()
-                    let rowBuffer = channelsLast ? nil : scratch.floats(rowValues)
-                    var tapRows = [Int](repeating: 0, count: g.offsetsY.count)
-                    for item in range {
-                        let n = item / g.outH, oy = item % g.outH
-                        for ty in tapRows.indices { tapRows[ty] = map.row(image: n, outputRow: oy, tapRow: ty) + map.left }
-                        let target = rowBuffer ?? out + item * rowValues
-                        for ox in 0..<g.outW {
-                            addTaps(labels, tapRows: tapRows, column: ox * g.stride, g, lookup, table,
-                                    bias: bias, into: target + ox * cout)
-                        }
-                        if let rowBuffer {
-                            // NCHW: the row's [x][out] values to each output plane.
-                            let plane = out + n * cout * g.outH * g.outW + oy * g.outW
-                            for ox in 0..<g.outW {
-                                for o in 0..<cout { plane[o * g.outH * g.outW + ox] = rowBuffer[ox * cout + o] }
+        let kh = g.offsetsY.count
+        let kernel = RowKernel(kernelH: kh, kernelW: g.offsetsX.count, stride: g.stride, outW: g.outW,
+                               taps: table.taps, outChannels: cout, bias: bias)
+        table.values.withUnsafeBufferPointer { valueBuffer in
+            table.uniform.withUnsafeBufferPointer { uniformBuffer in
+                map.indices.withUnsafeBufferPointer { labelBuffer in
+                    let labels = labelBuffer.baseAddress!
+                    Parallel.forRanges(map.batch * g.outH, costPerItem: rowValues * g.tapsPerChannel) { range in
+                        let scratch = ScratchBuffer()
+                        let rowBuffer = channelsLast ? nil : scratch.floats(rowValues)
+                        withUnsafeTemporaryAllocation(of: UnsafePointer<Int32>.self, capacity: kh) { tapRows in
+                            for item in range {
+                                let n = item / g.outH, oy = item % g.outH
+                                for ty in 0..<kh {
+                                    tapRows[ty] = labels + map.row(image: n, outputRow: oy, tapRow: ty) + map.left + g.offsetsX[0]
+                                }
+                                let target = rowBuffer ?? out + item * rowValues
+                                kernel.run(tapRows.baseAddress!, valueBuffer.baseAddress!, uniformBuffer.baseAddress!, target)
+                                if let rowBuffer {
+                                    // NCHW: the row's [x][out] values to each output plane.
+                                    let plane = out + n * cout * g.outH * g.outW + oy * g.outW
+                                    for ox in 0..<g.outW {
+                                        for o in 0..<cout { plane[o * g.outH * g.outW + ox] = rowBuffer[ox * cout + o] }
+                                    }
+                                }
                             }
                         }
                     }
@@ -143,32 +161,50 @@ enum OneHotConvolution {
         }
     }
 
-    /// One output pixel: bias, then each tap's class vector, in tap order.
-    @inline(__always)
-    private static func addTaps(_ labels: UnsafePointer<Int32>, tapRows: [Int], column: Int, _ g: TapGeometry,
-                                _ lookup: UnsafePointer<Float>, _ table: Table, bias: UnsafePointer<Float>?,
-                                into dst: UnsafeMutablePointer<Float>) {
-        let cout = table.outChannels, taps = table.taps, kw = g.offsetsX.count
-        var o = 0
-        while o + 8 <= cout {
-            var sum = bias.map { load8($0 + o) } ?? SIMD8<Float>()
-            for ty in 0..<tapRows.count {
-                let r = labels + tapRows[ty] + column + g.offsetsX[0]
-                for tx in 0..<kw {
-                    sum += load8(lookup + (Int(r[tx]) * taps + ty * kw + tx) * cout + o)
+    /// One output row, on plain pointers and integers (the per-pixel loop).
+    struct RowKernel {
+        let kernelH: Int, kernelW: Int, stride: Int, outW: Int, taps: Int, outChannels: Int
+        let bias: UnsafePointer<Float>?
+
+        /// tapRows[ty]: the padded labels tap row ty reads, at output column 0's first tap.
+        @inline(__always)
+        func run(_ tapRows: UnsafePointer<UnsafePointer<Int32>>, _ table: UnsafePointer<Float>,
+                 _ uniform: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>) {
+            let cout = outChannels
+            for ox in 0..<outW {
+                let column = ox * stride
+                let dst = out + ox * cout
+                // A pixel whose taps all read one class (most of a layout) is that class's precomputed sum.
+                let first = tapRows[0][column]
+                var same = true
+                for ty in 0..<kernelH {
+                    let r = tapRows[ty] + column
+                    for tx in 0..<kernelW where r[tx] != first { same = false }
+                }
+                if same {
+                    dst.update(from: uniform + Int(first) * cout, count: cout)
+                    continue
+                }
+                var o = 0
+                while o + 8 <= cout {
+                    var sum = bias.map { load8($0 + o) } ?? SIMD8<Float>()
+                    for ty in 0..<kernelH {
+                        let r = tapRows[ty] + column
+                        for tx in 0..<kernelW { sum += load8(table + (Int(r[tx]) * taps + ty * kernelW + tx) * cout + o) }
+                    }
+                    UnsafeMutableRawPointer(dst + o).storeBytes(of: sum, as: SIMD8<Float>.self)
+                    o += 8
+                }
+                while o < cout {
+                    var sum = bias?[o] ?? 0
+                    for ty in 0..<kernelH {
+                        let r = tapRows[ty] + column
+                        for tx in 0..<kernelW { sum += table[(Int(r[tx]) * taps + ty * kernelW + tx) * cout + o] }
+                    }
+                    dst[o] = sum
+                    o += 1
                 }
             }
-            UnsafeMutableRawPointer(dst + o).storeBytes(of: sum, as: SIMD8<Float>.self)
-            o += 8
-        }
-        while o < cout {
-            var sum = bias?[o] ?? 0
-            for ty in 0..<tapRows.count {
-                let r = labels + tapRows[ty] + column + g.offsetsX[0]
-                for tx in 0..<kw { sum += lookup[(Int(r[tx]) * taps + ty * kw + tx) * cout + o] }
-            }
-            dst[o] = sum
-            o += 1
         }
     }
 
@@ -184,7 +220,7 @@ enum OneHotConvolution {
     }
 
     @inline(__always)
-    private static func load8(_ p: UnsafePointer<Float>) -> SIMD8<Float> {
+    static func load8(_ p: UnsafePointer<Float>) -> SIMD8<Float> {
         UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)
     }
 

@@ -2,9 +2,9 @@
 /// at each pixel (-1: none, an all-zero pixel). `Tensor.oneHot` attaches it to
 /// its result and a nearest resize of such a tensor to its own, so a convolution
 /// of the layout can read the classes instead of multiplying zeros
-/// (`OneHotConvolution`). It lives on the tensor's memory and any write through
-/// the public API drops it (`Tensor.withUnsafeMutableBufferPointer`, `assign`,
-/// `fill`, the subscript), so it never describes values it no longer matches.
+/// (`OneHotConvolution`). It lives on the tensor's memory with that memory's
+/// write count (`Tensor.writeCount`) and counts only while no in-place write
+/// came since, so it never describes values it no longer matches.
 struct OneHotLabels: Sendable {
     let batch: Int
     let classes: Int

@@ -5,8 +5,14 @@ import Foundation
 final class Storage {
     let base: UnsafeMutablePointer<Float>
     let count: Int
-    /// Set when the values are a one-hot map (`OneHotLabels`); dropped by every public write.
-    var oneHotLabels: OneHotLabels?
+    /// Counts in-place writes to this memory after it was first filled
+    /// (`Tensor.noteWritten`): a result kept from these values is current only
+    /// while it is unchanged (`TextureNoiseLevel`). On the storage, not the
+    /// tensor, so a write through a `detach`ed or `reshaped` alias counts too.
+    var writes = 0
+    /// The class map when the values are a one-hot map (`OneHotLabels`), and
+    /// `writes` when it was attached: current only while no write came since.
+    var oneHot: (labels: OneHotLabels, writes: Int)?
 
     /// Uninitialised memory: every op that uses this writes all of it.
     init(uninitializedCount count: Int) {

@@ -58,10 +58,18 @@ public final class Tensor {
     /// True when the values are (also) held channels-last.
     var isChannelsLast: Bool { channelsLast != nil }
 
-    /// The class map when the values are a one-hot map of this shape (`OneHotLabels`).
+    /// The class map when the values are a one-hot map of this shape (`OneHotLabels`)
+    /// and nothing has written to them since it was attached (`writeCount`).
     var oneHotLabels: OneHotLabels? {
-        guard let labels = plainStorage?.oneHotLabels, labels.describes(shape) else { return nil }
-        return labels
+        guard let plainStorage, let tag = plainStorage.oneHot, tag.writes == plainStorage.writes,
+              tag.labels.describes(shape) else { return nil }
+        return tag.labels
+    }
+
+    /// Attaches the class map of the values just computed (`Tensor.oneHot`, `resizeNearest`).
+    func attachOneHotLabels(_ labels: OneHotLabels?) {
+        guard let labels else { return }
+        storage.oneHot = (labels, storage.writes)
     }
 
     /// A tensor filled with `value`.
@@ -144,7 +152,20 @@ public final class Tensor {
     /// True for tensors not produced by a recorded op.
     public var isLeaf: Bool { node == nil && !graphReleased }
 
+    /// The values for ops: they read their inputs and fill the fresh tensors
+    /// they return through it. Writing into an existing tensor through it (an
+    /// optimiser step, an initialiser) must be followed by `noteWritten()`.
     package var data: UnsafeMutablePointer<Float> { storage.base }
+
+    /// How many in-place writes the values have had (`noteWritten`): the same
+    /// number means the same values, so a result computed from them can be kept.
+    /// Every in-place writer bumps it: `assign`, `fill`, the subscript setter,
+    /// `withUnsafeMutableBufferPointer`, `Initializer.fill`, `Adam.step`, spectral
+    /// norm's power iteration (so also `Module.loadStateDict` and warm starts).
+    package var writeCount: Int { storage.writes }
+
+    /// Records an in-place write of the values (see `writeCount`).
+    package func noteWritten() { storage.writes &+= 1 }
 
     // MARK: Reading and writing values
 
@@ -161,8 +182,8 @@ public final class Tensor {
     public subscript(_ index: Int...) -> Float {
         get { storage.base[flatIndex(index)] }
         set {
-            storage.oneHotLabels = nil
             storage.base[flatIndex(index)] = newValue
+            noteWritten()
         }
     }
 
@@ -183,7 +204,7 @@ public final class Tensor {
     /// Writes values in place. Do this only to leaves (parameters, buffers,
     /// inputs), never to a tensor a recorded op still needs for backward.
     public func withUnsafeMutableBufferPointer<R>(_ body: (UnsafeMutableBufferPointer<Float>) throws -> R) rethrows -> R {
-        storage.oneHotLabels = nil
+        defer { noteWritten() }
         return try body(UnsafeMutableBufferPointer(start: storage.base, count: count))
     }
 
@@ -191,15 +212,15 @@ public final class Tensor {
     public func assign(_ source: Tensor) {
         check(source.count == count, "assign \(source.shape) into \(shape)")
         if source.storage.base != storage.base {
-            storage.oneHotLabels = nil
             storage.base.update(from: source.storage.base, count: count)
+            noteWritten()
         }
     }
 
     /// Fills in place.
     public func fill(_ value: Float) {
-        storage.oneHotLabels = nil
         if value == 0 { memset(storage.base, 0, count * 4) } else { storage.base.update(repeating: value, count: count) }
+        noteWritten()
     }
 
     /// The same values without a graph: backward stops here. Shares memory.

@@ -107,7 +107,7 @@ final class OneHotConvolutionTests: XCTestCase {
     }
 
     /// A nearest resize keeps the class map (the SPADE levels), with the classes the
-    /// resized one-hot holds; any write drops it, so the values decide again.
+    /// resized one-hot holds; any in-place write voids it, so the values decide again.
     func testNearestResizeKeepsTheLabelsAndWritesDropThem() throws {
         let indices = labels([2, 7, 12, 10], seed: 3)
         let x = Tensor.oneHot(labels: indices, batch: 2, height: 12, width: 10, classes: 7)
@@ -131,6 +131,7 @@ final class OneHotConvolutionTests: XCTestCase {
             ("buffer", { t in t.withUnsafeMutableBufferPointer { $0[3] = 2 } }),
             ("subscript", { $0[0, 1, 2, 3] = 1 }),
             ("assign", { $0.assign(Tensor(shape: $0.shape, repeating: 0.25)) }),
+            ("through a detached alias", { $0.detach().fill(0.5) }),
         ]
         for (name, write) in writes {
             let y = Tensor.oneHot(labels: indices, batch: 2, height: 12, width: 10, classes: 7)

@@ -1,4 +1,5 @@
 import Foundation
+import Layouts
 @testable import Models
 @testable import Tensor
 import XCTest
@@ -114,5 +115,41 @@ final class OneHotLayoutConvolutionTests: XCTestCase {
             }
         }
         XCTAssertGreaterThan(layoutWeights, 3)
+    }
+
+    /// The shipped generators on samples/lake.png (256x256): every view with the
+    /// layout convs by lookup against the dense ones. f32: summation order only
+    /// (bound 1e-4 on values in -1...1). bf16: the lookup adds f32 weights where
+    /// the dense convs round them; both paths' distance to f32 is printed, and the
+    /// lookup's may not exceed the dense path's by more than half (it is bf16
+    /// rounding elsewhere that dominates).
+    func testShippedModelsMatchTheDensePathOnTheSampleLayout() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        for name in ["landscape-lggan", "landscape-lggan-styles"] {
+            let (network, palette, _) = try LGGANModelFile.read(path: root.appendingPathComponent("models/\(name).safetensors").path)
+            let layout = try LayoutFile.read(path: root.appendingPathComponent("samples/lake.png").path, palette: palette)
+            let input = try SemanticInput(labels: layout.labels, palette: palette)
+            func views(lookup: Bool, _ precision: ConvolutionPrecision) -> [Float] {
+                let out = ConvolutionSettings.with(oneHotLookup: lookup) {
+                    ConvolutionSettings.with(precision: precision) { GradMode.withoutGrad { network.forward(input) } }
+                }
+                return [out.fused, out.global, out.local, out.weights, out.classImages].flatMap { $0?.values ?? [] }
+            }
+            func distance(_ a: [Float], _ b: [Float]) -> (max: Float, rms: Float) {
+                XCTAssertEqual(a.count, b.count)
+                let d = zip(a, b).map { abs($0 - $1) }
+                return (d.max() ?? .infinity, (d.map { $0 * $0 }.reduce(0, +) / Float(Swift.max(d.count, 1))).squareRoot())
+            }
+            let reference = views(lookup: false, .f32)
+            let f32 = distance(views(lookup: true, .f32), reference)
+            let bf16Lookup = distance(views(lookup: true, .bf16), reference)
+            let bf16Dense = distance(views(lookup: false, .bf16), reference)
+            print(String(format: "%@: f32 lookup vs dense max %.2e rms %.2e; bf16 vs f32: lookup max %.2e rms %.2e, dense max %.2e rms %.2e",
+                         name, f32.max, f32.rms, bf16Lookup.max, bf16Lookup.rms, bf16Dense.max, bf16Dense.rms))
+            XCTAssertLessThanOrEqual(f32.max, 1e-4, name)
+            XCTAssertGreaterThan(bf16Dense.rms, 0, "\(name): bf16 differs from f32 at all")
+            XCTAssertLessThanOrEqual(bf16Lookup.rms, 1.5 * bf16Dense.rms, name)
+        }
     }
 }

@@ -89,6 +89,10 @@ struct TrainCommand: ParsableCommand {
         var discriminatorWidth: Int?
 
         func validate() throws {
+            try TrainingNumbers.check(localL1Weight, "--local-l1-weight")
+            try TrainingNumbers.check(globalL1Weight, "--global-l1-weight")
+            try TrainingNumbers.check(featureMatchingWeight, "--feature-matching-weight")
+            try TrainingNumbers.check(discriminatorWarmup, "--discriminator-warmup")
             guard (0...1).contains(textureNoiseInit) else { throw ValidationError("--texture-noise-init \(textureNoiseInit): must be 0-1") }
             guard textureNoiseInit == 0 || initFrom != nil else {
                 throw ValidationError("--texture-noise-init starts the texture noise of a warm start: it needs --init-from")

@@ -170,6 +170,18 @@ final class ReleaseSafetyCLITests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: out))
     }
 
+    /// These trained silently: a NaN or negative rate or weight gives a run of NaN weights hours later.
+    func testNonFiniteOrNegativeTrainingNumbersAreUsageErrors() throws {
+        let dir = try scratchDirectory()
+        let run = dir + "/run"
+        for (command, option, value) in [("lggan", "--lr-g", "nan"), ("lggan", "--lr-d", "inf"), ("lggan", "--lr-g", "-1"),
+                                         ("lggan", "--kl-weight", "nan"), ("lggan", "--decay-from", "-5"), ("lggan", "--local-l1-weight", "-1"),
+                                         ("lggan", "--discriminator-warmup", "-1"), ("ecgan", "--lr-d", "nan"), ("ecgan", "--kl-weight", "-0.5")] {
+            let result = try cli.run(["train", command, "--data", repository + "/samples", "--out", run, "--steps", "1", "\(option)=\(value)"])
+            assertUsageError(result, mentioning: [option, "must be", value], output: run)
+        }
+    }
+
     func testASegmenterGivenAsTheGeneratorIsNamedAsOne() throws {
         let dir = try scratchDirectory()
         let result = try cli.run(["generate", repository + "/samples/lake.png", "--model", repository + "/models/landscape-segmenter.safetensors",

@@ -164,6 +164,10 @@ final class ReleaseSafetyCLITests: XCTestCase {
         for (option, value) in [("--tile", "0"), ("--tile", "-5"), ("--tile", "100000"), ("--columns", "0"), ("--count", "0")] {
             assertUsageError(try cli.run(["dataset", "sheet", data, "-o", out, "\(option)=\(value)"]), mentioning: [option, value], output: out)
         }
+        for jobs in ["0", "-1"] {
+            assertUsageError(try cli.run(["dataset", "synth", "--out", dir + "/e", "--count", "1", "--size", "16x16", "--jobs=\(jobs)"]),
+                             mentioning: ["--jobs", jobs], output: dir + "/e/manifest.json")
+        }
         // In range, the sheet is still written (the guards refuse only what cannot work).
         let fine = try cli.run(["dataset", "sheet", data, "-o", out, "--tile", "8", "--columns", "1"])
         XCTAssertEqual(fine.status, 0, fine.stderr)

@@ -47,6 +47,9 @@ public struct ECGANConfig: Codable, Sendable, Equatable {
     /// z enters every SPADE modulation of the backbone (0 = none; files without the key: none).
     public var styleChannels: Int = 0
     public var styleEncoder: Bool = false
+    /// K, channels of the per-pixel texture noise map, as LGGAN's (`LGGANConfig.textureNoiseChannels`):
+    /// it enters every SPADE modulation of the backbone (0 = none; files without the key: none).
+    public var textureNoiseChannels: Int = 0
     /// Discriminator (one, multi-modality): ndf, layers, scales, widest layer.
     public var discriminatorWidth: Int = 32
     public var discriminatorLayers: Int = 4
@@ -116,6 +119,7 @@ public struct ECGANConfig: Codable, Sendable, Equatable {
         c.noiseChannels = noiseChannels
         c.styleChannels = styleChannels
         c.styleEncoder = styleEncoder
+        c.textureNoiseChannels = textureNoiseChannels
         c.discriminatorWidth = discriminatorWidth
         c.discriminatorLayers = discriminatorLayers
         c.discriminatorScales = discriminatorScales
@@ -164,7 +168,8 @@ public struct ECGANConfig: Codable, Sendable, Equatable {
         case classCount, baseWidth, maxWidthMultiplier, inputKernel, globalDepth, spadeHidden, spadeHiddenFullResolution
         case spadeModulationKernel, featureWidth, branchLevels, useEdge, useFeatureTransfer, useContentTransfer
         case useSemanticPreserving, useSimilarity, useContrastive, useMultiScaleContrastive, useCrossScaleContrastive, useClassSpecific
-        case contrastDimension, noiseChannels, styleChannels, styleEncoder, discriminatorWidth, discriminatorLayers, discriminatorScales, discriminatorMaxWidth
+        case contrastDimension, noiseChannels, styleChannels, styleEncoder, textureNoiseChannels
+        case discriminatorWidth, discriminatorLayers, discriminatorScales, discriminatorMaxWidth
     }
 
     /// Missing keys take the defaults above.
@@ -196,6 +201,7 @@ public struct ECGANConfig: Codable, Sendable, Equatable {
         try read(.noiseChannels, &noiseChannels)
         try read(.styleChannels, &styleChannels)
         try read(.styleEncoder, &styleEncoder)
+        try read(.textureNoiseChannels, &textureNoiseChannels)
         try read(.discriminatorWidth, &discriminatorWidth)
         try read(.discriminatorLayers, &discriminatorLayers)
         try read(.discriminatorScales, &discriminatorScales)

@@ -27,6 +27,8 @@ public final class ECGANGenerator: SceneGenerator, @unchecked Sendable {
     /// Number format of the convolutions while generating (as LGGANGenerator's).
     public let precision: ConvolutionPrecision
     private let lock = NSLock()
+    /// The last seed's texture noise (guarded by `lock`).
+    private var textureNoise = SeedTextureNoise()
 
     public init(network: ECGANNetwork, palette: Palette, source: String = "model", precision: ConvolutionPrecision = .f32) throws {
         guard palette.count == network.config.classCount else {
@@ -39,7 +41,9 @@ public final class ECGANGenerator: SceneGenerator, @unchecked Sendable {
         network.eval()
     }
 
-    public var hasNoiseInput: Bool { network.config.noiseChannels > 0 || network.config.styleChannels > 0 }
+    public var hasNoiseInput: Bool {
+        network.config.noiseChannels > 0 || network.config.styleChannels > 0 || network.config.textureNoiseChannels > 0
+    }
 
     /// Every ECGAN view of a layout. With `style` (a reference image's
     /// posterior) the style code is drawn from it by the seed; without, from the prior.
@@ -51,7 +55,9 @@ public final class ECGANGenerator: SceneGenerator, @unchecked Sendable {
         let output: ECGANOutput = try lock.withLock {
             try GradMode.withoutGrad { try ConvolutionSettings.with(precision: precision) {
                 let code = style.map { $0.code(seed: seed) } ?? network.styleCode(batch: 1, seed: seed)
-                return try network.forward(input, noise: network.noise(batch: 1, seed: seed), style: code) { _ in
+                let texture = textureNoise.pyramid(of: network, seed: seed, height: input.height, width: input.width)
+                return try network.forward(input, noise: network.noise(batch: 1, seed: seed), style: code,
+                                           texture: texture) { _ in
                     if shouldCancel() { throw GenerationCancelled() }
                 }
             } }

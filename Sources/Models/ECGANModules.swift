@@ -5,7 +5,10 @@ import Tensor
 /// narrowing to C = featureWidth, then at full resolution one SPADE modulation
 /// and LeakyReLU(0.2). Its output is the feature F that G_e, G_i, G_s and the
 /// class-specific decoder share (the public code's 64-channel x). With a
-/// style code, every SPADE modulation reads it (as LGGAN's global generator).
+/// style code and with texture noise, every SPADE modulation reads them (as
+/// LGGAN's global generator): these SPADEs are ECGAN's only label-modulated
+/// norms (G_e, G_i, G_s and the class decoder are plain convolutions), and the
+/// last, at full resolution, puts the per-pixel noise into F, which all of them read.
 final class ECGANBackbone: Module {
     let blocks: [SPADEResBlock]
     let finalNorm: SPADE
@@ -14,26 +17,28 @@ final class ECGANBackbone: Module {
     init(config: ECGANConfig, using rng: inout RandomGenerator) {
         let b = config.backbone
         depth = b.globalDepth
-        let c = config.classCount, k = b.spadeModulationKernel, s = b.styleChannels
+        let c = config.classCount, k = b.spadeModulationKernel, s = b.styleChannels, t = b.textureNoiseChannels
         blocks = stride(from: depth, through: 1, by: -1).map { level in
             let out = level == 1 ? config.featureWidth : b.width(level: level - 1)
             return SPADEResBlock(b.width(level: level), out, labelChannels: c, hidden: b.spadeHidden,
-                                 modulationKernel: k, styleChannels: s, using: &rng)
+                                 modulationKernel: k, styleChannels: s, textureNoiseChannels: t, using: &rng)
         }
         finalNorm = SPADE(channels: config.featureWidth, labelChannels: c, hidden: b.spadeHiddenFullResolution,
-                          modulationKernel: k, styleChannels: s, using: &rng)
+                          modulationKernel: k, styleChannels: s, textureNoiseChannels: t, using: &rng)
         super.init()
     }
 
-    /// style: the code [N, S] (models with one).
-    func callAsFunction(_ features: Tensor, layouts: [Tensor], style: Tensor?, afterBlock: (Int) throws -> Void) rethrows -> Tensor {
+    /// style: the code [N, S] (models with one); noises[k]: the texture noise at 1/2^k (models with it).
+    func callAsFunction(_ features: Tensor, layouts: [Tensor], style: Tensor?, noises: TextureNoisePyramid?,
+                        afterBlock: (Int) throws -> Void) rethrows -> Tensor {
         var x = features
         for (i, block) in blocks.enumerated() {
             let level = depth - i
-            x = block(level == depth ? x : upsampleNearest(x), layout: layouts[level], style: style)
+            x = block(level == depth ? x : upsampleNearest(x), layout: layouts[level], style: style, noise: noises?[level])
             try afterBlock(i)
         }
-        return finalNorm.activated(upsampleNearest(x), gammaBeta: finalNorm.gammaBeta(layout: layouts[0], style: style, noise: nil), slope: 0.2)
+        let gammaBeta = finalNorm.gammaBeta(layout: layouts[0], style: style, noise: noises?[0])
+        return finalNorm.activated(upsampleNearest(x), gammaBeta: gammaBeta, slope: 0.2)
     }
 }
 

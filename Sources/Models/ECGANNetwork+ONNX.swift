@@ -7,7 +7,9 @@ import Tensor
 /// every class's masked feature, as grouped convolutions with its weights
 /// repeated per class), which equals the engine's present-classes-only path.
 ///
-/// Inputs as LGGAN's: "layout", "style" for models with a style code, "noise" for models with noise. Outputs, named
+/// Inputs as LGGAN's: "layout", "style" for models with a style code, "noise" for models with noise, "texture"
+/// [N, K, H, W] for models with texture noise (the full-resolution map; the graph makes its pyramid as
+/// `TextureNoise.pyramid` does, and each backbone SPADE reads its level). Outputs, named
 /// after the views: "fused" (I''), "coarse" (I', clamped to -1...1 as the view
 /// shows it), "edge" (I'_e) [N, 3, H, W] in -1...1, "attention" (the mean of
 /// sigma(I'_e) over its channels) [N, 1, H, W] in 0...1, and ECGAN++'s
@@ -19,19 +21,21 @@ extension ECGANNetwork {
         let c = config, backboneConfig = c.backbone
         let noiseInput: String? = c.noiseChannels > 0 ? "noise" : nil
         let styleInput: String? = c.styleChannels > 0 ? "style" : nil
+        let textureInput: String? = c.textureNoiseChannels > 0 ? "texture" : nil
         let levels = encoder.onnx(&b, layout: "layout", noise: noiseInput, config: backboneConfig)
 
         // Backbone: SPADE blocks up to half resolution, SPADE + LeakyReLU at full resolution: F
-        // (every SPADE reads the style code, as LGGAN's global generator).
+        // (every SPADE reads the style code and the texture noise, as LGGAN's global generator).
         let layouts = Signature.layouts(&b, depth: backbone.depth)
+        let textures = textureInput.map { Signature.pyramid(&b, $0, depth: backbone.depth) }
         var f = levels[backbone.depth]
         for (i, block) in backbone.blocks.enumerated() {
             let level = backbone.depth - i, scope = "backbone.blocks.\(i)"
             if level != backbone.depth { f = b.resizeNearest(f, scale: 2, scope: scope + ".up") }
-            f = block.onnx(&b, f, layout: layouts[level], style: styleInput, scope: scope)
+            f = block.onnx(&b, f, layout: layouts[level], style: styleInput, texture: textures?[level], scope: scope)
         }
         f = backbone.finalNorm.onnx(&b, b.resizeNearest(f, scale: 2, scope: "backbone.up"), layout: "layout", style: styleInput,
-                                    scope: "backbone.finalNorm")
+                                    texture: textureInput, scope: "backbone.finalNorm")
         f = b.leakyRelu(f, slope: 0.2, scope: "backbone.finalNorm")
 
         // G_i and G_e with the feature-level transfer, then the content-level transfer (Eq. 1).
@@ -101,7 +105,7 @@ extension ECGANNetwork {
             outputs += Signature.classOutputs(&b, classImages, palette: palette, doc: "ECGAN++'s class image I_gi, zero outside the class, RGB")
         }
         let inputs = Signature.inputs(classCount: c.classCount, sizeMultiple: c.sizeMultiple, styleChannels: c.styleChannels,
-                                      noiseChannels: c.noiseChannels)
+                                      noiseChannels: c.noiseChannels, textureNoiseChannels: c.textureNoiseChannels)
         var model = ONNXModel(graph: b.graph(name: "scenepaint_ecgan", inputs: inputs, outputs: outputs))
         model.doc = "scenepaint ECGAN generator (docs/export.md)"
         model.metadata = Signature.metadata(palette: palette, sizeMultiple: c.sizeMultiple, configJSON: c.encodedJSON()) + stylePrior.onnxMetadata + metadata

@@ -24,7 +24,7 @@ public struct ECGANOutput {
 /// guided transfer G_t, class-specific pixel generation (ECGAN++), the semantic
 /// preserving module G_s, and the projection heads of the contrastive module
 /// G_c (used in training only). Which parts exist is set by `ECGANConfig`.
-public final class ECGANNetwork: Module, StyleCodedNetwork {
+public final class ECGANNetwork: Module, StyleCodedNetwork, TextureNoiseNetwork {
     public let config: ECGANConfig
     let encoder: LGGANEncoder
     let backbone: ECGANBackbone
@@ -64,6 +64,9 @@ public final class ECGANNetwork: Module, StyleCodedNetwork {
     }
 
     public var styleChannels: Int { config.styleChannels }
+    public var textureNoiseChannels: Int { config.textureNoiseChannels }
+    /// The backbone's SPADEs read the map at 1/2^k for k in 0...globalDepth.
+    public var textureNoiseDepth: Int { config.globalDepth }
 
     /// The stages of a forward pass, for cancellation in the editor.
     public enum Stage: Equatable, Sendable {
@@ -74,12 +77,21 @@ public final class ECGANNetwork: Module, StyleCodedNetwork {
         case semanticPreserving
     }
 
-    /// `style`: the code [N, styleChannels] of a model with one (nil: z = 0, the prior's mean).
-    public func forward(_ input: SemanticInput, noise: Tensor? = nil, style: Tensor? = nil) -> ECGANOutput {
-        forward(input, noise: noise, style: style, checkpoint: { _ in })
+    /// `style`: the code [N, styleChannels] of a model with one (nil: z = 0, the prior's mean);
+    /// `textureNoise`: the map [N, K, H, W] of a model with texture noise (nil: zeros, the mean path).
+    public func forward(_ input: SemanticInput, noise: Tensor? = nil, style: Tensor? = nil,
+                        textureNoise: Tensor? = nil) -> ECGANOutput {
+        forward(input, noise: noise, style: style, textureNoise: textureNoise, checkpoint: { _ in })
     }
 
-    public func forward(_ input: SemanticInput, noise: Tensor?, style: Tensor? = nil,
+    public func forward(_ input: SemanticInput, noise: Tensor?, style: Tensor? = nil, textureNoise: Tensor? = nil,
+                        checkpoint: (Stage) throws -> Void) rethrows -> ECGANOutput {
+        try forward(input, noise: noise, style: style, texture: texturePyramid(of: textureNoise), checkpoint: checkpoint)
+    }
+
+    /// The same with the texture noise's pyramid made beforehand (`texturePyramid(of:)`):
+    /// a caller that keeps it for a seed (the editor) has its noise projections computed once.
+    public func forward(_ input: SemanticInput, noise: Tensor?, style: Tensor?, texture noises: TextureNoisePyramid?,
                         checkpoint: (Stage) throws -> Void) rethrows -> ECGANOutput {
         // Programming errors (callers pad and check palettes first); fatalError survives -Ounchecked.
         guard input.classCount == config.classCount else {
@@ -88,12 +100,13 @@ public final class ECGANNetwork: Module, StyleCodedNetwork {
         guard input.height % config.sizeMultiple == 0 && input.width % config.sizeMultiple == 0 else {
             fatalError("ECGAN: layout \(input.width)x\(input.height) is not a multiple of \(config.sizeMultiple)")
         }
+        checkTextureNoise(noises, for: input)
         let levels = encode(input, noise: noise)
         try checkpoint(.encoder)
         let depth = config.globalDepth
         let layouts = (0...depth).map { input.oneHot(downsampledBy: 1 << $0) }
         let code = styleCodeOrMean(style, batch: input.batch)
-        let f = try backbone(levels[depth], layouts: layouts, style: code) { try checkpoint(.backboneBlock($0)) }
+        let f = try backbone(levels[depth], layouts: layouts, style: code, noises: noises) { try checkpoint(.backboneBlock($0)) }
         let b = branches(f)
         try checkpoint(.branches)
         var classOutput: ClassSpecificDecoder.Output?

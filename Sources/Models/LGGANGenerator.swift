@@ -17,11 +17,8 @@ public final class LGGANGenerator: SceneGenerator, @unchecked Sendable {
     /// activations rounded to bf16, f32 accumulation; see docs/engine.md).
     public let precision: ConvolutionPrecision
     private let lock = NSLock()
-    /// The last texture noise map drawn, as its pyramid (guarded by `lock`): the
-    /// editor regenerates the same seed at the same size on every stroke, and
-    /// drawing K x H x W normals costs about as much as a sixth of the forward
-    /// pass; the pyramid also keeps the noise projections (`TextureNoiseLevel`).
-    private var lastTextureNoise: (seed: UInt64, height: Int, width: Int, pyramid: TextureNoisePyramid?)?
+    /// The last seed's texture noise (guarded by `lock`).
+    private var textureNoise = SeedTextureNoise()
 
     /// Throws when the palette's class count is not the network's: every id
     /// lookup below indexes per-class tensors by palette position.
@@ -56,7 +53,7 @@ public final class LGGANGenerator: SceneGenerator, @unchecked Sendable {
         let output: LGGANOutput = try lock.withLock {
             try GradMode.withoutGrad { try ConvolutionSettings.with(precision: precision) {
                 let code = style.map { $0.code(seed: seed) } ?? network.styleCode(batch: 1, seed: seed)
-                let texture = textureNoise(seed: seed, height: input.height, width: input.width)
+                let texture = textureNoise.pyramid(of: network, seed: seed, height: input.height, width: input.width)
                 return try network.forward(input, noise: network.noise(batch: 1, seed: seed), style: code,
                                            texture: texture) { _ in
                     if shouldCancel() { throw GenerationCancelled() }
@@ -93,14 +90,6 @@ public final class LGGANGenerator: SceneGenerator, @unchecked Sendable {
             views.classOutputs[palette.classes[k].id] = image
         }
         return views
-    }
-
-    /// The seed's texture noise at this size (call with `lock` held).
-    private func textureNoise(seed: UInt64, height: Int, width: Int) -> TextureNoisePyramid? {
-        if let last = lastTextureNoise, last.seed == seed, last.height == height, last.width == width { return last.pyramid }
-        let pyramid = network.texturePyramid(of: network.textureNoise(batch: 1, height: height, width: width, seed: seed))
-        lastTextureNoise = (seed, height, width, pyramid)
-        return pyramid
     }
 
     /// Grows a row-major index grid to toWidth x toHeight by repeating the last column and row.

@@ -19,7 +19,7 @@ public struct LGGANOutput {
 /// The LGGAN generator: shared encoder E, global generator Gg, local
 /// class-specific generator Gl, weight-map generator Gw and their fusion
 /// (paper Fig. 2). Which parts exist is set by `LGGANConfig`.
-public final class LGGANNetwork: Module, StyleCodedNetwork {
+public final class LGGANNetwork: Module, StyleCodedNetwork, TextureNoiseNetwork {
     public let config: LGGANConfig
     let encoder: LGGANEncoder
     let global: GlobalGenerator?
@@ -53,13 +53,10 @@ public final class LGGANNetwork: Module, StyleCodedNetwork {
         return Tensor.randomNormal([batch, config.noiseChannels, 1, 1], using: &rng)
     }
 
-    /// Per-pixel texture noise [N, K, height, width] from a seed (nil when the model takes none).
-    public func textureNoise(batch: Int, height: Int, width: Int, seed: UInt64) -> Tensor? {
-        guard config.textureNoiseChannels > 0 else { return nil }
-        return TextureNoise.map(channels: config.textureNoiseChannels, batch: batch, height: height, width: width, seed: seed)
-    }
-
     public var styleChannels: Int { config.styleChannels }
+    public var textureNoiseChannels: Int { config.textureNoiseChannels }
+    /// The global generator's SPADEs read the map at 1/2^k for k in 0...globalDepth.
+    public var textureNoiseDepth: Int { config.globalDepth }
 
     /// The stages of a forward pass, in order; `generate` checks for
     /// cancellation between them. The global generator (the largest stage,
@@ -103,10 +100,7 @@ public final class LGGANNetwork: Module, StyleCodedNetwork {
         invariant(input.classCount == config.classCount, "input has \(input.classCount) classes, model \(config.classCount)")
         invariant(input.height % config.sizeMultiple == 0 && input.width % config.sizeMultiple == 0,
                      "layout \(input.width)x\(input.height) is not a multiple of \(config.sizeMultiple)")
-        if let noises {
-            invariant(noises.map.shape == [input.batch, config.textureNoiseChannels, input.height, input.width],
-                      "texture noise \(noises.map.shape) for \(input.batch)x\(config.textureNoiseChannels)x\(input.height)x\(input.width)")
-        }
+        checkTextureNoise(noises, for: input)
         let code = styleCodeOrMean(style, batch: input.batch)
         // The encoder and the global generator's SPADE modulations read only the input; the three
         // generators after them only the encoder's levels and those modulations. In inference at
@@ -174,14 +168,6 @@ public final class LGGANNetwork: Module, StyleCodedNetwork {
         guard config.noiseChannels > 0 else { return encoder(input.oneHot, noise: nil) }
         let z = noise ?? Tensor.zeros([input.batch, config.noiseChannels, 1, 1])
         return encoder(input.oneHot, noise: z.reshaped([input.batch, config.noiseChannels]))
-    }
-
-    /// The texture noise map [N, K, H, W] at every level of the global generator
-    /// (nil: no noise, which computes exactly what a zero map would: its
-    /// projections have no bias; also nil when the model takes none).
-    public func texturePyramid(of noise: Tensor?) -> TextureNoisePyramid? {
-        guard config.textureNoiseChannels > 0, let noise else { return nil }
-        return TextureNoisePyramid(noise, depth: config.globalDepth)
     }
 
     /// Eq. 7: Wg * global + Wl * local.

@@ -45,6 +45,13 @@ public enum WarmStart {
         }
     }
 
+    /// Refuses a new network whose texture noise has another K than the trained
+    /// model's (K = 0, no noise, drops it: that is said with the flag).
+    public static func checkTextureNoise(trained: Int, new: Int, source: String) throws {
+        guard trained > 0, new > 0, new != trained else { return }
+        throw Failure("\(source): it has \(trained) channels of texture noise; train with --texture-noise \(trained) (or 0 to drop it) to start from it")
+    }
+
     /// Loads `trained` (a generator state dict) into `network`. With
     /// `usesEveryTrainedTensor`, a trained tensor with no place in the new
     /// network is refused (another architecture); a mapped tensor the trained

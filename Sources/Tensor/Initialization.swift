@@ -19,6 +19,7 @@ public enum Initializer: Sendable {
     /// Overwrites `tensor` in place.
     public func fill(_ tensor: Tensor, using rng: inout RandomGenerator) {
         let p = tensor.data
+        defer { tensor.noteWritten() }
         switch self {
         case .xavierNormal(let gain):
             let (fanIn, fanOut) = Initializer.fans(tensor.shape)

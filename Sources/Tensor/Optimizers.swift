@@ -57,6 +57,7 @@ public final class Adam {
                     p[j] -= stepSize * m[j] / (v[j].squareRoot() * invSqrtC2 + eps)
                 }
             }
+            entry.tensor.noteWritten()
         }
     }
 

@@ -26,6 +26,8 @@ public func spectralNormalized(_ weight: Tensor, u: Tensor, v: Tensor, powerIter
             sgemm(m: rows, n: 1, k: cols, a: w, lda: cols, b: vp, ldb: 1, c: up, ldc: 1)
             normalize(up, rows)
         }
+        u.noteWritten()
+        v.noteWritten()
     }
     var wv = [Float](repeating: 0, count: rows)
     wv.withUnsafeMutableBufferPointer { sgemm(m: rows, n: 1, k: cols, a: w, lda: cols, b: vp, ldb: 1, c: $0.baseAddress!, ldc: 1) }

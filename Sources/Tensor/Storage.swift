@@ -5,6 +5,11 @@ import Foundation
 final class Storage {
     let base: UnsafeMutablePointer<Float>
     let count: Int
+    /// Counts in-place writes to this memory after it was first filled
+    /// (`Tensor.noteWritten`): a result kept from these values is current only
+    /// while it is unchanged (`TextureNoiseLevel`). On the storage, not the
+    /// tensor, so a write through a `detach`ed or `reshaped` alias counts too.
+    var writes = 0
 
     /// Uninitialised memory: every op that uses this writes all of it.
     init(uninitializedCount count: Int) {

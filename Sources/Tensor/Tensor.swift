@@ -138,7 +138,20 @@ public final class Tensor {
     /// True for tensors not produced by a recorded op.
     public var isLeaf: Bool { node == nil && !graphReleased }
 
+    /// The values for ops: they read their inputs and fill the fresh tensors
+    /// they return through it. Writing into an existing tensor through it (an
+    /// optimiser step, an initialiser) must be followed by `noteWritten()`.
     package var data: UnsafeMutablePointer<Float> { storage.base }
+
+    /// How many in-place writes the values have had (`noteWritten`): the same
+    /// number means the same values, so a result computed from them can be kept.
+    /// Every in-place writer bumps it: `assign`, `fill`, the subscript setter,
+    /// `withUnsafeMutableBufferPointer`, `Initializer.fill`, `Adam.step`, spectral
+    /// norm's power iteration (so also `Module.loadStateDict` and warm starts).
+    package var writeCount: Int { storage.writes }
+
+    /// Records an in-place write of the values (see `writeCount`).
+    package func noteWritten() { storage.writes &+= 1 }
 
     // MARK: Reading and writing values
 
@@ -154,7 +167,10 @@ public final class Tensor {
     /// The value at a multi-index (slow; for tests and inspection).
     public subscript(_ index: Int...) -> Float {
         get { storage.base[flatIndex(index)] }
-        set { storage.base[flatIndex(index)] = newValue }
+        set {
+            storage.base[flatIndex(index)] = newValue
+            noteWritten()
+        }
     }
 
     func flatIndex(_ index: [Int]) -> Int {
@@ -174,7 +190,8 @@ public final class Tensor {
     /// Writes values in place. Do this only to leaves (parameters, buffers,
     /// inputs), never to a tensor a recorded op still needs for backward.
     public func withUnsafeMutableBufferPointer<R>(_ body: (UnsafeMutableBufferPointer<Float>) throws -> R) rethrows -> R {
-        try body(UnsafeMutableBufferPointer(start: storage.base, count: count))
+        defer { noteWritten() }
+        return try body(UnsafeMutableBufferPointer(start: storage.base, count: count))
     }
 
     /// Copies `source`'s values into this tensor in place (same element count).
@@ -182,12 +199,14 @@ public final class Tensor {
         check(source.count == count, "assign \(source.shape) into \(shape)")
         if source.storage.base != storage.base {
             storage.base.update(from: source.storage.base, count: count)
+            noteWritten()
         }
     }
 
     /// Fills in place.
     public func fill(_ value: Float) {
         if value == 0 { memset(storage.base, 0, count * 4) } else { storage.base.update(repeating: value, count: count) }
+        noteWritten()
     }
 
     /// The same values without a graph: backward stops here. Shares memory.

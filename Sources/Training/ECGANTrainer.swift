@@ -77,7 +77,9 @@ public final class ECGANTrainer: GANTrainer {
         discriminator.setRequiresGrad(false)
         let noiseSeed = Self.stepSeed(options.seed, step: step, stream: 7)
         let style = StyleCodeDraw(network: generator, real: batch.real, seed: noiseSeed, options: options, step: step)
-        let out = generator.forward(batch.input, noise: generator.noise(batch: n, seed: noiseSeed), style: style.code)
+        let texture = generator.trainingTextureNoise(for: batch.input, runSeed: options.seed, step: step)
+        let out = generator.forward(batch.input, noise: generator.noise(batch: n, seed: noiseSeed), style: style.code,
+                                    textureNoise: texture)
         let layout = batch.input.oneHot
         // The weighted terms of Eq. 7-9 for G: edge (1), I' (1), I'' (lambda), each with its real counterpart.
         var terms: [Tensor] = []
@@ -269,8 +271,9 @@ public final class ECGANTrainer: GANTrainer {
     /// Starts the encoder, the SPADE backbone and the style code from a
     /// trained LGGAN's encoder, global generator and style code (`WarmStart`,
     /// `ECGANNetwork.lgganSourceName`): C must equal LGGAN's level-1 width; a
-    /// style code the LGGAN lacks starts at zero (its encoder fresh), and an
-    /// LGGAN's style code is refused unless this ECGAN has the same.
+    /// style code or texture noise the LGGAN lacks starts at zero (the style
+    /// encoder fresh); an LGGAN's style code is refused unless this ECGAN has
+    /// the same, its texture noise unless this ECGAN has the same K or none.
     @discardableResult
     public func warmStart(from lggan: LGGANNetwork, source: String) throws -> WarmStart.Summary {
         let level1 = lggan.config.width(level: 1)
@@ -279,6 +282,7 @@ public final class ECGANTrainer: GANTrainer {
         }
         try WarmStart.checkStyleCode(trained: (lggan.config.styleChannels, lggan.config.styleEncoder),
                                      new: (config.styleChannels, config.styleEncoder), source: source)
+        try WarmStart.checkTextureNoise(trained: lggan.config.textureNoiseChannels, new: config.textureNoiseChannels, source: source)
         return try WarmStart.load(lggan.stateDict(), into: generator, source: source,
                                   sourceName: ECGANNetwork.lgganSourceName, usesEveryTrainedTensor: false)
     }

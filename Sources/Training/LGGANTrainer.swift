@@ -92,9 +92,7 @@ public final class LGGANTrainer: GANTrainer {
             noise = StyleEncoder.sample(mean: mean, logVariance: logVariance, seed: noiseSeed)
             klTerm = StyleEncoder.klDivergence(mean: mean, logVariance: logVariance) * options.klWeight
         }
-        // A fresh texture noise map per step, a pure function of (seed, step), so resume stays exact.
-        let texture = generator.textureNoise(batch: n, height: batch.input.height, width: batch.input.width,
-                                             seed: Self.stepSeed(options.seed, step: step, stream: 17))
+        let texture = generator.trainingTextureNoise(for: batch.input, runSeed: options.seed, step: step)
         let out = generator.forward(batch.input, noise: noise, style: style.code, textureNoise: texture)
         var fakes: [(kind: Int, image: Tensor)] = [(0, out.fused)]
         if options.adversarialOnBranches {

@@ -13,7 +13,7 @@ struct StyleCodeArguments: ParsableArguments {
     var klFreeBits: Float?
     @Option(help: "Steps over which the KL weight rises from 0 (default 500 with --style-code).")
     var klWarmup: Int?
-    @Option(help: "Learning rate of the style parameters (encoder, SPADE projections, local modulation; train lggan: also the texture-noise projections) as a multiple of --lr-g (default 10 with --style-code or --texture-noise).")
+    @Option(help: "Learning rate of the style parameters (encoder, SPADE projections, LGGAN's local modulation, and the texture-noise projections) as a multiple of --lr-g (default 10 with --style-code or --texture-noise).")
     var styleLearningRateFactor: Float?
 
     /// Finite, non-negative KL and rate numbers (the parser calls it for train lggan and train ecgan).

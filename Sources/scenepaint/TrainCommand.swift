@@ -75,10 +75,7 @@ struct TrainCommand: ParsableCommand {
         @Option(help: "Noise channels (0 = deterministic model).")
         var noise: Int?
         @OptionGroup var style: StyleCodeArguments
-        @Option(help: "Channels of per-pixel texture noise fed to every SPADE and the local features (0 = none; with --init-from: default the model's, new weights zero).")
-        var textureNoise: Int?
-        @Option(help: "With --init-from: start the texture-noise projections at N(0, STD) instead of zero (at zero the gradient into them has zero mean, so they only random-walk; default 0).")
-        var textureNoiseInit: Float = 0
+        @OptionGroup var texture: TextureNoiseArguments
         @Option(help: "Start the generator from this model file (its architecture; new style-code and texture-noise weights zero, so it starts as that model). The discriminator starts fresh.")
         var initFrom: String?
         @Option(help: "Start the discriminator from this LGGAN checkpoint's (its D.* tensors; same palette and discriminator width). With --init-from, the generator's new data meets a discriminator that already judges this world.")
@@ -93,10 +90,7 @@ struct TrainCommand: ParsableCommand {
             try TrainingNumbers.check(globalL1Weight, "--global-l1-weight")
             try TrainingNumbers.check(featureMatchingWeight, "--feature-matching-weight")
             try TrainingNumbers.check(discriminatorWarmup, "--discriminator-warmup")
-            guard (0...1).contains(textureNoiseInit) else { throw ValidationError("--texture-noise-init \(textureNoiseInit): must be 0-1") }
-            guard textureNoiseInit == 0 || initFrom != nil else {
-                throw ValidationError("--texture-noise-init starts the texture noise of a warm start: it needs --init-from")
-            }
+            try texture.validate(initFrom: initFrom)
         }
 
         func run() throws {
@@ -156,15 +150,11 @@ struct TrainCommand: ParsableCommand {
             let trained = try ModelLoader.loadLGGAN(path: path)
             try PaletteCompatibility.check(palette, of: "the training data", against: trained.palette, of: path)
             let config = try WarmStart.config(from: trained.network.config, styleChannels: style.styleCode,
-                                              styleEncoder: style.codeHasEncoder, textureNoiseChannels: textureNoise)
+                                              styleEncoder: style.codeHasEncoder, textureNoiseChannels: texture.textureNoise)
             let trainer = try LGGANTrainer(config: config, palette: palette, options: makeOptions(for: config))
             let summary = try WarmStart.load(trained.network.stateDict(), into: trainer.generator, source: path)
-            if textureNoiseInit > 0 {
-                var rng = RandomGenerator(seed: trainer.options.seed &+ 17)
-                for (name, weight) in trainer.generator.namedParameters() where TextureNoise.isParameter(name) {
-                    weight.assign(Tensor.randomNormal(weight.shape, std: textureNoiseInit, using: &rng))
-                }
-            }
+            try texture.startProjections(of: trainer.generator, seed: trainer.options.seed,
+                                         trainedChannels: trained.network.config.textureNoiseChannels, source: path)
             FileHandle.standardError.write(Data(("generator from \(path): \(summary.copied) tensors copied, "
                 + "\(summary.zeroed) zero (style code and texture noise weights), \(summary.fresh) new (style encoder)\n").utf8))
             return trainer
@@ -200,7 +190,7 @@ struct TrainCommand: ParsableCommand {
             if let discriminatorWidth { c.discriminatorWidth = discriminatorWidth }
             c.styleChannels = style.styleCode
             c.styleEncoder = style.codeHasEncoder
-            if let textureNoise { c.textureNoiseChannels = textureNoise }
+            if let textureNoise = texture.textureNoise { c.textureNoiseChannels = textureNoise }
             try c.validate()
             let (w, h) = try cropSize()
             guard w % c.sizeMultiple == 0 && h % c.sizeMultiple == 0 else {

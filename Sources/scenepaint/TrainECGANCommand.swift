@@ -62,8 +62,9 @@ struct TrainECGANCommand: ParsableCommand {
     var classSpecific = false
 
     @OptionGroup var style: StyleCodeArguments
+    @OptionGroup var texture: TextureNoiseArguments
 
-    @Option(help: "Start the encoder and SPADE backbone from this LGGAN model's encoder and global generator, and its style code if it has one (then pass the same --style-code and --style-encoder); a new run only; needs --feature-width equal to its level-1 width.")
+    @Option(help: "Start the encoder and SPADE backbone from this LGGAN model's encoder and global generator, and its style code and texture noise if it has them (then pass the same --style-code and --style-encoder); a new run only; needs --feature-width equal to its level-1 width.")
     var initFrom: String?
 
     func validate() throws {
@@ -71,6 +72,7 @@ struct TrainECGANCommand: ParsableCommand {
         if style.styleEncoder && style.styleCode == 0 {
             throw ValidationError("--style-encoder needs a style code: pass --style-code N (e.g. 16)")
         }
+        try texture.validate(initFrom: initFrom)
     }
 
     func run() throws {
@@ -86,17 +88,23 @@ struct TrainECGANCommand: ParsableCommand {
         } else {
             let explicit = try training.palette.map { try (library ?? PaletteLibrary(palettes: [])).named($0) }
             dataset = try PairedDataset(directory: dataDirectory, palette: explicit, library: library)
-            let config = try makeConfig(classCount: dataset.palette.count)
-            let label = try config.useSimilarity ? loadLabelNetwork() : nil
-            trainer = try ECGANTrainer(config: config, palette: dataset.palette, options: makeOptions(), labelNetwork: label)
-            if let initFrom {
-                let lggan = try ModelLoader.loadLGGAN(path: initFrom)
+            let lggan = try initFrom.map { path in
+                let lggan = try ModelLoader.loadLGGAN(path: path)
                 guard lggan.palette.classes == dataset.palette.classes else {
-                    throw Failure("\(initFrom): its palette '\(lggan.palette.name)' is not the dataset's '\(dataset.palette.name)'")
+                    throw Failure("\(path): its palette '\(lggan.palette.name)' is not the dataset's '\(dataset.palette.name)'")
                 }
-                let summary = try trainer.warmStart(from: lggan.network, source: initFrom)
-                FileHandle.standardError.write(Data(("encoder, backbone and style code from \(initFrom): \(summary.copied) tensors copied, "
-                    + "\(summary.zeroed) zero (style code weights), \(summary.fresh) new (ECGAN's branches, style encoder)\n").utf8))
+                return (path: path, network: lggan.network)
+            }
+            let config = try makeConfig(classCount: dataset.palette.count,
+                                        textureNoise: texture.textureNoise ?? lggan?.network.config.textureNoiseChannels ?? 0)
+            let label = try config.useSimilarity ? loadLabelNetwork() : nil
+            trainer = try ECGANTrainer(config: config, palette: dataset.palette, options: makeOptions(for: config), labelNetwork: label)
+            if let lggan {
+                let summary = try trainer.warmStart(from: lggan.network, source: lggan.path)
+                try texture.startProjections(of: trainer.generator, seed: trainer.options.seed,
+                                             trainedChannels: lggan.network.config.textureNoiseChannels, source: lggan.path)
+                FileHandle.standardError.write(Data(("encoder, backbone, style code and texture noise from \(lggan.path): \(summary.copied) tensors copied, "
+                    + "\(summary.zeroed) zero (style code and texture noise weights), \(summary.fresh) new (ECGAN's branches, style encoder)\n").utf8))
             }
         }
         if trainer.config.useEdge {
@@ -131,7 +139,8 @@ struct TrainECGANCommand: ParsableCommand {
         return try SegmenterCheckpoint.load(path: labelNetwork).model
     }
 
-    func makeConfig(classCount: Int) throws -> ECGANConfig {
+    /// `textureNoise`: K (--texture-noise, else the warm start's, else 0).
+    func makeConfig(classCount: Int, textureNoise: Int) throws -> ECGANConfig {
         var c = paperWidths ? ECGANConfig.paper(classCount: classCount, plusPlus: plusPlus)
             : (plusPlus ? ECGANConfig.plusPlus(classCount: classCount) : ECGANConfig.standard(classCount: classCount))
         if let width { c.baseWidth = width }
@@ -147,18 +156,19 @@ struct TrainECGANCommand: ParsableCommand {
         if classSpecific { c.useClassSpecific = true }
         c.styleChannels = style.styleCode
         c.styleEncoder = style.codeHasEncoder
+        c.textureNoiseChannels = textureNoise
         try c.validate()
         return c
     }
 
-    func makeOptions() throws -> ECGANTrainingOptions {
+    func makeOptions(for config: ECGANConfig) throws -> ECGANTrainingOptions {
         var o = ECGANTrainingOptions()
         training.apply(to: &o, sampleEveryDefault: 500)
         o.size = size
         o.temperature = temperature
         o.reconstructionWeight = reconstructionWeight
         o.labelNetwork = labelNetwork
-        style.apply(to: &o)
+        style.apply(to: &o, textureNoise: config.textureNoiseChannels > 0)
         return o
     }
 }

@@ -206,4 +206,155 @@ final class ECGANModelTests: XCTestCase {
         XCTAssertGreaterThan(try matching.warmStart(from: lggan, source: "lggan").copied, 10)
         XCTAssertEqual(matching.generator.stateDict()["encoder.input.weight"]!.values, lggan.stateDict()["encoder.input.weight"]!.values)
     }
+
+    // MARK: Texture noise (issues 13 and 15: LGGAN's mechanism, the same code)
+
+    func textureConfig(channels: Int = 4) -> ECGANConfig {
+        var config = ECGANConfig.tiny(classCount: palette.count)
+        config.textureNoiseChannels = channels
+        return config
+    }
+
+    static var packageRoot: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+    }
+
+    /// Every SPADE of the backbone (ECGAN's only label-modulated norms) reads
+    /// the map: a seed gives the same bits in every view, another seed another
+    /// picture, also deep inside a one-class field, where only the noise varies.
+    func testTextureNoiseSeedsGiveTheSameBitsOrAnotherPicture() throws {
+        let network = SyntheticScenes.amplified(try ECGANNetwork(config: textureConfig(), seed: 5))
+        let names = network.stateDict().keys
+        let projections = names.filter { $0.hasPrefix("backbone.") && $0.hasSuffix("noiseProjection.weight") }
+        XCTAssertEqual(projections.count, names.filter { $0.hasPrefix("backbone.") && $0.hasSuffix(".modulation.weight") }.count)
+        XCTAssertEqual(names.filter(TextureNoise.isParameter).count, projections.count, "no noise weights outside the backbone")
+        let generator = try ECGANGenerator(network: network, palette: palette)
+        XCTAssertTrue(generator.hasNoiseInput)
+        let layout = SyntheticScenes.layout(2, width: 40, height: 32)
+        let a = try generator.views(layout, seed: 11), again = try generator.views(layout, seed: 11)
+        let b = try generator.views(layout, seed: 12)
+        XCTAssertEqual(a.final, again.final)
+        XCTAssertEqual(a.coarse, again.coarse)
+        XCTAssertEqual(a.edge, again.edge)
+        XCTAssertEqual(a.attention, again.attention)
+        // The noise reaches F, so every view made from it changes.
+        XCTAssertNotEqual(a.final, b.final)
+        XCTAssertNotEqual(a.coarse, b.coarse)
+        XCTAssertNotEqual(a.edge, b.edge)
+        XCTAssertEqual(try generator.generate(layout, seed: 11, shouldCancel: { false }).fused, a.final)
+        // The generator keeps the last seed's map: another size draws its own, and coming back gives the same bits.
+        let small = try generator.views(SyntheticScenes.layout(2, width: 24, height: 16), seed: 11)
+        XCTAssertEqual([small.final.width, small.final.height], [24, 16])
+        XCTAssertEqual(try generator.views(layout, seed: 11).final, a.final)
+
+        // Inside a one-class 64x64 field: the per-pixel spread over seeds in the centre.
+        let input = try SemanticInput(labels: LabelMap(width: 64, height: 64, fill: 1), palette: palette)
+        let images = (UInt64(1)...4).map { seed in
+            GradMode.withoutGrad { network.forward(input, textureNoise: network.textureNoise(batch: 1, height: 64, width: 64, seed: seed)).final }
+        }
+        XCTAssertGreaterThan(TextureNoiseTests.centreSpread(images), 0.01, "per-pixel spread over seeds in the centre")
+        // No map is the mean path: what a zero map computes.
+        let mean = GradMode.withoutGrad { network.forward(input).final }
+        let zero = GradMode.withoutGrad { network.forward(input, textureNoise: Tensor.zeros([1, 4, 64, 64])).final }
+        XCTAssertEqual(mean.values, zero.values)
+    }
+
+    /// K is stored in the model file's config, checked like the other sizes; files without the key have none.
+    func testTextureNoiseRoundTripsThroughTheModelFile() throws {
+        let dir = try scratch()
+        let network = SyntheticScenes.amplified(try ECGANNetwork(config: textureConfig(channels: 3), seed: 2))
+        let path = dir + "/noisy.safetensors"
+        try ECGANModelFile.write(network, palette: palette, to: path)
+        let loaded = try ECGANModelFile.read(path: path).network
+        XCTAssertEqual(loaded.config.textureNoiseChannels, 3)
+        XCTAssertEqual(loaded.config, network.config)
+        let layout = SyntheticScenes.layout(1, width: 40, height: 24)
+        let before = try ECGANGenerator(network: network, palette: palette).views(layout, seed: 7)
+        let after = try XCTUnwrap(try ModelLoader.load(path: path) as? ECGANGenerator).views(layout, seed: 7)
+        XCTAssertEqual(before.final, after.final)
+        XCTAssertEqual(before.edge, after.edge)
+        XCTAssertEqual(try ECGANConfig.decode(json: "{\"classCount\": 5}").textureNoiseChannels, 0)
+        for bad in [-1, 65] {
+            XCTAssertThrowsError(try textureConfig(channels: bad).validate()) {
+                XCTAssertTrue("\($0)".contains("texture noise channels \(bad)"), "\($0)")
+            }
+        }
+    }
+
+    /// The shipped ECGAN, written before texture noise: the network it was
+    /// trained as (no noise tensors, no noise input), in f32 the same bits for
+    /// any seed and with any map given (it has nothing to read one with).
+    /// ECGANCLITests compares its picture with the e437f44 build's.
+    func testTheShippedModelHasNoTextureNoiseAndComputesAsBefore() throws {
+        let path = Self.packageRoot + "/models/landscape-ecgan.safetensors"
+        let (network, shippedPalette, _) = try ECGANModelFile.read(path: path)
+        XCTAssertEqual(network.config.textureNoiseChannels, 0)
+        XCTAssertFalse(network.stateDict().keys.contains(where: TextureNoise.isParameter))
+        XCTAssertNil(network.textureNoise(batch: 1, height: 64, width: 64, seed: 1))
+        let generator = try ECGANGenerator(network: network, palette: shippedPalette, precision: .f32)
+        XCTAssertFalse(generator.hasNoiseInput)
+        let layout = try LayoutFile.read(path: Self.packageRoot + "/samples/lake.png", palette: shippedPalette).labels.resized(width: 96, height: 64)
+        let a = try generator.views(layout, seed: 5), b = try generator.views(layout, seed: 6)
+        XCTAssertEqual(a.final, b.final)
+        XCTAssertEqual(a.coarse, b.coarse)
+        let input = try SemanticInput(labels: layout, palette: shippedPalette)
+        var rng = RandomGenerator(seed: 4)
+        let map = Tensor.randomNormal([1, 4, 64, 96], using: &rng)
+        let plain = GradMode.withoutGrad { ConvolutionSettings.with(precision: .f32) { network.forward(input) } }
+        let given = GradMode.withoutGrad { ConvolutionSettings.with(precision: .f32) { network.forward(input, textureNoise: map) } }
+        XCTAssertEqual(plain.final.values, given.final.values)
+        XCTAssertEqual(plain.edge?.values, given.edge?.values)
+    }
+
+    /// ECGAN warm-started from an LGGAN without texture noise: the projections
+    /// start at zero (F is the LGGAN's for any map), learn at the style rate,
+    /// every loss stays finite on a tiny overfit run, the projections move from
+    /// zero (then the map changes the picture), and a resumed step draws the same map.
+    func testTextureNoiseProjectionsMoveFromZeroOnATinyOverfitRun() throws {
+        let lgganConfig = LGGANConfig.tiny(classCount: palette.count)
+        let lggan = try LGGANNetwork(config: lgganConfig, seed: 8)
+        var config = textureConfig()
+        config.featureWidth = lgganConfig.width(level: 1)
+        config.useSimilarity = false
+        var options = ECGANTrainingOptions()
+        options.size = 32
+        options.seed = 3
+        options.contrastPixels = 16
+        options.generatorLearningRate = 1e-3
+        options.discriminatorLearningRate = 1e-3
+        options.styleLearningRateFactor = 10
+        options.contrastLayouts = 2   // no memory bank, which a checkpoint does not keep
+        let trainer = try ECGANTrainer(config: config, palette: palette, options: options, labelNetwork: nil)
+        let summary = try trainer.warmStart(from: lggan, source: "lggan.safetensors")
+        let names = trainer.generator.stateDict().keys.filter(TextureNoise.isParameter).sorted()
+        XCTAssertGreaterThan(names.count, 4)
+        XCTAssertEqual(summary.zeroed, names.count)
+        XCTAssertEqual(Set(trainer.styleOptimizer?.parameters.map(\.name) ?? []), Set(names), "the projections learn at the style rate")
+        func weights(_ name: String) -> [Float] { trainer.generator.stateDict()[name]!.values }
+        for name in names { XCTAssertEqual(weights(name).map(abs).max(), 0, name) }
+        let batch = batchWithEdges([0, 1])
+        func final(seed: UInt64) -> [Float] {
+            defer { trainer.generator.train() }
+            trainer.generator.eval()
+            let map = trainer.generator.textureNoise(batch: 2, height: 32, width: 32, seed: seed)
+            return GradMode.withoutGrad { trainer.generator.forward(batch.input, textureNoise: map).final.values }
+        }
+        XCTAssertEqual(final(seed: 1), final(seed: 2), "at zero the map changes nothing")
+
+        var records: [ECGANLossRecord] = []
+        for _ in 0..<12 { records.append(trainer.trainStep(batch)) }
+        for r in records { for (name, v) in r.named { XCTAssertTrue(v.isFinite, "\(name) = \(v)") } }
+        for name in names { XCTAssertGreaterThan(weights(name).map(abs).max() ?? 0, 0, "\(name) moved from zero") }
+        XCTAssertNotEqual(final(seed: 1), final(seed: 2), "after training the map changes the picture")
+
+        let path = try scratch() + "/checkpoint.safetensors"
+        try trainer.save(to: path)
+        let continued = trainer.trainStep(batch)
+        let resumed = try ECGANTrainer.load(from: path)
+        XCTAssertEqual(resumed.config.textureNoiseChannels, 4)
+        let again = resumed.trainStep(batch)
+        for ((name, x), (_, y)) in zip(continued.named, again.named) {
+            XCTAssertEqual(x, y, accuracy: 1e-3 * max(1, abs(x)), name)
+        }
+    }
 }

@@ -10,6 +10,7 @@ import XCTest
 /// engine (each SPADE's noise projection at its level of the pyramid, the local
 /// generator's noise modulation at full resolution) reads it in the graph.
 /// python/tests/test_onnx_export.py runs such a graph in ONNX Runtime against `generate`.
+/// ECGAN's export reads it the same way in every backbone SPADE.
 final class TextureNoiseONNXTests: XCTestCase {
     let palette = SyntheticScenes.palette
 
@@ -30,6 +31,41 @@ final class TextureNoiseONNXTests: XCTestCase {
 
     func testEveryNoiseLayerReadsTheTextureAtItsOwnResolution() throws {
         let (g, config) = try graph(textureNoise: 4)
+        let read = try Self.textureReaders(g)
+        // One projection per SPADE of the global generator (two per block, three with a learned shortcut), and the local modulation.
+        let depth = config.globalDepth
+        var expected = ["global.finalNorm.noiseProjection/Conv": 1, "local.noiseModulation/Conv": 1]
+        for i in 0 ..< depth {
+            let level = 1 << (depth - i), fin = config.width(level: depth - i), fout = config.width(level: max(1, depth - i - 1))
+            for norm in ["norm0", "norm1"] + (fin != fout ? ["normShortcut"] : []) {
+                expected["global.blocks.\(i).\(norm).noiseProjection/Conv"] = level
+            }
+        }
+        XCTAssertEqual(read, expected)
+    }
+
+    /// ECGAN's export (the same mechanism): the "texture" input after the style
+    /// code, and every SPADE of the backbone reads it at its own resolution.
+    func testECGANsBackboneReadsTheTextureAtEveryLevel() throws {
+        var config = ECGANConfig.tiny(classCount: palette.count)
+        config.styleChannels = 3
+        config.textureNoiseChannels = 4
+        let network = try ECGANNetwork(config: config, seed: 5)
+        let g = network.onnxModel(palette: palette).graph
+        XCTAssertEqual(g.inputs.map(\.name), ["layout", "style", "texture"])
+        XCTAssertEqual(g.inputs[2].dims, [.symbol("batch"), .size(4), .symbol("height"), .symbol("width")])
+        let spades = network.stateDict().keys.filter { $0.hasSuffix("noiseProjection.weight") }
+        let read = try Self.textureReaders(g)
+        XCTAssertEqual(Set(read.keys), Set(spades.map { $0.replacingOccurrences(of: ".weight", with: "/Conv") }))
+        XCTAssertEqual(read["backbone.finalNorm.noiseProjection/Conv"], 1)
+        let depth = config.globalDepth
+        for i in 0 ..< depth { XCTAssertEqual(read["backbone.blocks.\(i).norm0.noiseProjection/Conv"], 1 << (depth - i)) }
+        config.textureNoiseChannels = 0
+        XCTAssertEqual(try ECGANNetwork(config: config).onnxModel(palette: palette).graph.inputs.map(\.name), ["layout", "style"])
+    }
+
+    /// The Conv nodes that read the texture map, each with the map's downsampling factor there.
+    static func textureReaders(_ g: ONNXGraph) throws -> [String: Int] {
         // The downsampling factor of each tensor made from "texture" (Resize by 1/2^k; the map itself: 1).
         var factor = ["texture": 1]
         for node in g.nodes where node.opType == "Resize" && node.inputs[0] == "texture" {
@@ -47,15 +83,6 @@ final class TextureNoiseONNXTests: XCTestCase {
         let readers = g.nodes.filter { $0.opType == "Conv" && $0.inputs.contains { factor[$0] != nil } }
         var read: [String: Int] = [:]
         for node in readers { read[node.name] = factor[node.inputs[0]] }
-        // One projection per SPADE of the global generator (two per block, three with a learned shortcut), and the local modulation.
-        let depth = config.globalDepth
-        var expected = ["global.finalNorm.noiseProjection/Conv": 1, "local.noiseModulation/Conv": 1]
-        for i in 0 ..< depth {
-            let level = 1 << (depth - i), fin = config.width(level: depth - i), fout = config.width(level: max(1, depth - i - 1))
-            for norm in ["norm0", "norm1"] + (fin != fout ? ["normShortcut"] : []) {
-                expected["global.blocks.\(i).\(norm).noiseProjection/Conv"] = level
-            }
-        }
-        XCTAssertEqual(read, expected)
+        return read
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
 import Layouts
-import Models
+@testable import Models
 import Support
 import Tensor
 import Training
@@ -54,6 +54,17 @@ final class TextureNoiseTests: XCTestCase {
         return (values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Float(values.count)).squareRoot()
     }
 
+    /// Per pixel of the centre of [1, 3, 64, 64] images, the standard deviation
+    /// over the images (mean over pixels and channels).
+    static func centreSpread(_ images: [Tensor]) -> Float {
+        var spread: Float = 0
+        for c in 0..<3 {
+            let centres = images.map { centre($0, channel: c) }
+            for i in 0..<256 { spread += standardDeviation(centres.map { $0[i] }) / (3 * 256) }
+        }
+        return spread
+    }
+
     /// A 64x64 layout of one class: deep inside it, the deterministic model
     /// computes one image; with noise every seed paints its own texture there.
     func testSeedsPaintTextureInsideAUniformRegion() throws {
@@ -68,7 +79,6 @@ final class TextureNoiseTests: XCTestCase {
         XCTAssertEqual([small.fused.width, small.fused.height], [32, 24])
         XCTAssertEqual(try generator.generate(field, seed: 5, shouldCancel: { false }).fused, first.fused)
 
-        // Per pixel of the centre, the standard deviation over seeds (mean over pixels and channels).
         let network = generator.network
         let input = try SemanticInput(labels: field, palette: palette)
         let images = (UInt64(1)...4).map { seed in
@@ -76,12 +86,7 @@ final class TextureNoiseTests: XCTestCase {
                 network.forward(input, textureNoise: network.textureNoise(batch: 1, height: 64, width: 64, seed: seed)).fused
             }
         }
-        var spread: Float = 0
-        for c in 0..<3 {
-            let centres = images.map { Self.centre($0, channel: c) }
-            for i in 0..<256 { spread += Self.standardDeviation(centres.map { $0[i] }) / (3 * 256) }
-        }
-        XCTAssertGreaterThan(spread, 0.01, "per-pixel spread over seeds in the centre")
+        XCTAssertGreaterThan(Self.centreSpread(images), 0.01, "per-pixel spread over seeds in the centre")
         // And within one image the centre varies more than without noise (texture, not a shifted slab).
         let mean = GradMode.withoutGrad { network.forward(input).fused }
         let textured = (0..<3).map { Self.standardDeviation(Self.centre(images[0], channel: $0)) }.reduce(0, +)
@@ -122,5 +127,47 @@ final class TextureNoiseTests: XCTestCase {
         XCTAssertThrowsError(try WarmStart.load(warm.stateDict(), into: plain, source: "noisy.safetensors")) {
             XCTAssertTrue("\($0)".hasPrefix("noisy.safetensors: "), "\($0)")
         }
+    }
+
+    /// A seed's level keeps each noise projection's output in inference and
+    /// serves it again while nothing wrote to the layer's weights. Every way a
+    /// weight changes in place is seen at once: the output is computed afresh,
+    /// never served stale.
+    func testAKeptProjectionIsNeverServedAfterItsWeightsChange() throws {
+        var rng = RandomGenerator(seed: 3)
+        let projection = Conv2d(4, 6, kernelSize: 3, padding: 1, bias: false, using: &rng)
+        let level = TextureNoiseLevel(Tensor.randomNormal([1, 4, 8, 8], using: &rng))
+        func kept() -> Tensor { GradMode.withoutGrad { level.projected(through: projection) } }
+        func fresh() -> [Float] { GradMode.withoutGrad { projection(level.map).values } }
+        let first = kept()
+        XCTAssertEqual(first.values, fresh())
+        XCTAssertTrue(kept() === first, "unchanged weights: the kept output")
+        let other = Tensor.randomNormal(projection.weight.shape, using: &rng)
+        let optimizer = Adam(namedParameters: [("weight", projection.weight)], learningRate: 0.1)
+        let edits: [(String, () throws -> Void)] = [
+            ("assign", { projection.weight.assign(other) }),
+            ("fill", { projection.weight.fill(0.25) }),
+            ("subscript", { projection.weight[1, 2, 0, 1] = 3 }),
+            ("a raw write", { projection.weight.withUnsafeMutableBufferPointer { $0[5] += 1 } }),
+            ("a write through a reshaped alias", { projection.weight.reshaped([projection.weight.count]).fill(-0.5) }),
+            ("an optimiser step", {
+                projection.weight.grad = Tensor(shape: projection.weight.shape, repeating: 1)
+                optimizer.step()
+            }),
+            ("a model load", { try projection.loadStateDict(["weight": Tensor.randomNormal(projection.weight.shape, using: &rng)]) }),
+            ("an initialiser", { Initializer.xavierNormal(gain: 1).fill(projection.weight, using: &rng) }),
+        ]
+        var previous = first
+        for (what, edit) in edits {
+            try edit()
+            let now = kept()
+            XCTAssertEqual(now.values, fresh(), "after \(what)")
+            XCTAssertNotEqual(now.values, previous.values, "\(what) changed the weights")
+            XCTAssertTrue(kept() === now, "after \(what), unchanged again: kept")
+            previous = now
+        }
+        // Another number format computes afresh too.
+        let bf16 = GradMode.withoutGrad { ConvolutionSettings.with(precision: .bf16) { level.projected(through: projection) } }
+        XCTAssertFalse(bf16 === previous)
     }
 }

@@ -198,17 +198,10 @@ final class FoundationCLITests: XCTestCase {
     func testANonUTF8PathIsNamedAsSuch() throws {
         let (home, palette) = try makeHome()
         try LayoutFile.write(sampleLayout(palette), to: home + "/plain.png")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", #"cd "$1" && cp plain.png "$(printf 'caf\351.png')" && SCENEPAINT_HOME="$1" "$0" layout info "$(printf 'caf\351.png')""#,
-                             CLIRunner.binary, home]
-        let err = Pipe()
-        process.standardError = err
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 2, text)
+        let result = try CLIRunner().runProgram("/bin/sh", ["-c", #"cd "$1" && cp plain.png "$(printf 'caf\351.png')" && SCENEPAINT_HOME="$1" "$0" layout info "$(printf 'caf\351.png')""#,
+                                                             CLIRunner.binary, home])
+        let text = result.stderr
+        XCTAssertEqual(result.status, 2, text)
         XCTAssertEqual(text.filter { $0 == "\n" }.count, 1, text)
         XCTAssertTrue(text.contains("argument 3 is not valid UTF-8"), text)
         XCTAssertFalse(text.contains("no such file"), text)

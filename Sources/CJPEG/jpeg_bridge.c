@@ -63,18 +63,31 @@ int sp_jpeg_decode(const uint8_t *data, size_t size, uint32_t max_side, sp_jpeg_
         if (err && err_len) snprintf(err, err_len, "image dimensions exceed the limit");
         return 3;
     }
-    cinfo.out_color_space = JCS_RGB;
+    /* libjpeg cannot convert CMYK/YCCK (print-ready and Photoshop JPEGs) to RGB
+       itself: decode them as CMYK and convert each row here. */
+    int cmyk = cinfo.jpeg_color_space == JCS_CMYK || cinfo.jpeg_color_space == JCS_YCCK;
+    int inverted = cmyk && cinfo.saw_Adobe_marker;  /* Adobe writes CMYK inverted */
+    cinfo.out_color_space = cmyk ? JCS_CMYK : JCS_RGB;
     jpeg_start_decompress(&cinfo);
     size_t stride = (size_t)cinfo.output_width * 3;
-    pixels = (uint8_t *)malloc(stride * cinfo.output_height);
+    pixels = (uint8_t *)malloc(stride * cinfo.output_height + (cmyk ? (size_t)cinfo.output_width * 4 : 0));
     if (!pixels) {
         jpeg_destroy_decompress(&cinfo);
         if (err && err_len) snprintf(err, err_len, "out of memory");
         return 4;
     }
+    uint8_t *scratch = pixels + stride * cinfo.output_height;
     while (cinfo.output_scanline < cinfo.output_height) {
-        JSAMPROW row = pixels + stride * cinfo.output_scanline;
+        uint8_t *target = pixels + stride * cinfo.output_scanline;
+        JSAMPROW row = cmyk ? scratch : target;
         jpeg_read_scanlines(&cinfo, &row, 1);
+        for (uint32_t x = 0; cmyk && x < cinfo.output_width; x++) {
+            unsigned k = inverted ? scratch[4 * x + 3] : 255u - scratch[4 * x + 3];
+            for (int c = 0; c < 3; c++) {
+                unsigned v = inverted ? scratch[4 * x + c] : 255u - scratch[4 * x + c];
+                target[3 * x + c] = (uint8_t)((v * k + 127) / 255);
+            }
+        }
     }
     if (jerr.warned_truncated) {
         jpeg_destroy_decompress(&cinfo);

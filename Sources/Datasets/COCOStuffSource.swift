@@ -29,5 +29,5 @@ public struct COCOStuffSource: PairSource {
         return try LabelIDPairs.nonEmpty(pairs, directory: directory, expected: expected)
     }
 
-    public func readImage(path: String) throws -> RGBImage { try RGBImage.readPNGOrJPEG(path: path) }
+    public func readImage(path: String) throws -> RGBImage { try RGBImage.read(path: path) }
 }

@@ -50,5 +50,5 @@ public struct CityscapesSource: PairSource {
         return Layout(labels: LabelMap(width: decoded.width, height: decoded.height, ids: ids), palette: palette)
     }
 
-    public func readImage(path: String) throws -> RGBImage { try RGBImage.readPNGOrJPEG(path: path) }
+    public func readImage(path: String) throws -> RGBImage { try RGBImage.read(path: path) }
 }

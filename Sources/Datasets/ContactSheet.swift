@@ -4,6 +4,10 @@ import Support
 
 /// A contact sheet of a dataset: each pair as layout (class colours) beside its image.
 public enum ContactSheet {
+    /// Tile heights a sheet may ask for: a sheet is a few tiles across, so
+    /// taller tiles would only make an image too large to write or view.
+    public static let tileHeights = 8...2048
+
     /// Pairs 0..<count of `dataset`, `columns` pairs per row, each tile
     /// `tileHeight` pixels high (default: the dataset's own size).
     public static func make(dataset: PairedDataset, count: Int = 16, columns: Int = 4, tileHeight: Int? = nil) throws -> RGBImage {
@@ -11,11 +15,11 @@ public enum ContactSheet {
             let (layout, image) = try dataset.read(index)
             return (layout.colorized(), image)
         }
-        return sheet(pairs: tiles, columns: columns, tileHeight: tileHeight)
+        return try sheet(pairs: tiles, columns: columns, tileHeight: tileHeight)
     }
 
     /// Lays out (left, right) pairs in a grid on a dark background.
-    public static func sheet(pairs: [(RGBImage, RGBImage)], columns: Int, tileHeight: Int? = nil) -> RGBImage {
+    public static func sheet(pairs: [(RGBImage, RGBImage)], columns: Int, tileHeight: Int? = nil) throws -> RGBImage {
         let first = pairs[0].1
         let th = tileHeight ?? first.height
         let tw = max(1, first.width * th / first.height)
@@ -24,6 +28,11 @@ public enum ContactSheet {
         let rows = (pairs.count + cols - 1) / cols
         let width = cols * (2 * tw + gap) + (cols + 1) * pairGap
         let height = rows * th + (rows + 1) * pairGap
+        // Refused before allocating: a side over what scenepaint's own PNG reader takes.
+        guard width <= PNGCodec.defaultMaxSide && height <= PNGCodec.defaultMaxSide else {
+            throw Failure("the contact sheet would be \(width)x\(height) pixels, over \(PNGCodec.defaultMaxSide) per side: "
+                + "ask for fewer pairs (--count), fewer --columns or a smaller --tile")
+        }
         var sheet = RGBImage(width: width, height: height, fill: RGBColor(32, 32, 36))
         for (i, pair) in pairs.enumerated() {
             let x = pairGap + (i % cols) * (2 * tw + gap + pairGap)

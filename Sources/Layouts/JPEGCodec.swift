@@ -60,13 +60,3 @@ public enum JPEGCodec {
         data.count >= 2 && data[data.startIndex] == 0xFF && data[data.startIndex + 1] == 0xD8
     }
 }
-
-extension RGBImage {
-    /// Reads a PNG or a JPEG (told apart by their signatures, not the file name) as 8-bit RGB.
-    public static func readPNGOrJPEG(path: String, maxSide: Int = PNGCodec.defaultMaxSide) throws -> RGBImage {
-        let data = try PNGCodec.readFile(path)
-        if JPEGCodec.isJPEG(data) { return try JPEGCodec.decode(data, path: path, maxSide: maxSide) }
-        let decoded = try PNGCodec.decode(data, mode: .rgb8, path: path, maxSide: maxSide)
-        return RGBImage(width: decoded.width, height: decoded.height, pixels: decoded.rgb)
-    }
-}

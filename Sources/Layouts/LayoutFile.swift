@@ -44,12 +44,26 @@ public enum LayoutFile {
     /// Decodes layout PNG bytes; `path` names them in errors (the fuzzers call this).
     public static func decode(_ data: Data, path: String, palette explicit: Palette? = nil, library: PaletteLibrary? = nil,
                               maxSide: Int = PNGCodec.defaultMaxSide) throws -> Layout {
+        if JPEGCodec.isJPEG(data) {
+            throw LayoutError(path: path, message: "is a JPEG image, not a layout PNG: JPEG compression blurs class colours, save the layout as PNG")
+        }
         let decoded: DecodedPNG
         do {
             decoded = try PNGCodec.decode(data, mode: .values, path: path, maxSide: maxSide)
         } catch let error as PNGError where error.kind == .unsupported {
             let rgb = try PNGCodec.decode(data, mode: .rgb8, path: path, maxSide: maxSide)
             return try readColor(rgb, path: path, palette: explicit, library: library)
+        }
+        if decoded.colorType == .palette, decoded.paletteName == nil, !plteHoldsClassColors(decoded, explicit: explicit, library: library) {
+            // A palette PNG from an image editor (GIMP, ImageMagick): its indices
+            // are arbitrary, its colours are what the painter chose. Read by colour.
+            // With --palette, indices may still be ids under a PLTE of other colours.
+            let rgb = try PNGCodec.decode(data, mode: .rgb8, path: path, maxSide: maxSide)
+            do {
+                return try readColor(rgb, path: path, palette: explicit, library: library)
+            } catch let error as LayoutError where explicit == nil {
+                throw error
+            } catch is LayoutError {}
         }
         let palette: Palette
         if let explicit {
@@ -68,6 +82,18 @@ public enum LayoutFile {
             ids[i] = UInt8(v)
         }
         return Layout(labels: LabelMap(width: decoded.width, height: decoded.height, ids: ids), palette: palette)
+    }
+
+    /// Whether a palette PNG's indices are class ids: its PLTE gives each index
+    /// in use the colour of that id's class (in `explicit`, or in some palette
+    /// of `library`). Without either there is nothing to compare, so yes.
+    private static func plteHoldsClassColors(_ decoded: DecodedPNG, explicit: Palette?, library: PaletteLibrary?) -> Bool {
+        var present = Set<Int>()
+        for v in decoded.values { present.insert(Int(v)) }
+        let used = present.sorted()
+        if let explicit { return !PaletteLibrary(palettes: [explicit]).matching(plte: decoded.plte, idsInUse: used).isEmpty }
+        guard let library else { return true }
+        return !library.matching(plte: decoded.plte, idsInUse: used).isEmpty
     }
 
     private static func inferPalette(for decoded: DecodedPNG, path: String, library: PaletteLibrary?) throws -> Palette {

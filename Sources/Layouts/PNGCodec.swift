@@ -134,24 +134,11 @@ public enum PNGCodec {
     }
 
     public static func readFile(_ path: String) throws -> Data {
-        var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
-            throw PNGError(path: path, kind: .io, message: "no such file")
-        }
-        guard !isDir.boolValue else { throw PNGError(path: path, kind: .io, message: "is a directory, not a PNG file") }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw PNGError(path: path, kind: .io, message: "cannot be read (permission?)")
-        }
-        return data
+        try ReadableFile.contents(of: path, expected: "an image file") { PNGError(path: path, kind: .io, message: $0) }
     }
 }
 
 extension RGBImage {
-    /// Reads any PNG (every colour type and bit depth) as 8-bit RGB; alpha is dropped.
-    public static func read(path: String, maxSide: Int = PNGCodec.defaultMaxSide) throws -> RGBImage {
-        let decoded = try PNGCodec.decode(try PNGCodec.readFile(path), mode: .rgb8, path: path, maxSide: maxSide)
-        return RGBImage(width: decoded.width, height: decoded.height, pixels: decoded.rgb)
-    }
 
     public func pngData(compressionLevel: Int = 6) throws -> Data {
         try pixels.withUnsafeBytes {

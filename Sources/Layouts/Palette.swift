@@ -125,9 +125,7 @@ public struct Palette: Sendable, Equatable {
     }
 
     public static func load(path: String) throws -> Palette {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw PaletteError(source: path, message: "cannot be read (missing file?)")
-        }
+        let data = try ReadableFile.contents(of: path, expected: "a palette JSON file") { PaletteError(source: path, message: $0) }
         return try decode(json: data, source: path)
     }
 
@@ -152,6 +150,8 @@ public struct Palette: Sendable, Equatable {
             return "has a bad value\(path(ctx)): \(ctx.debugDescription)"
         case .keyNotFound(let key, let ctx):
             return "is missing \"\(key.stringValue)\"\(path(ctx))"
+        case .typeMismatch(_, let ctx) where ctx.codingPath.isEmpty:
+            return "is not a palette: the top level must be an object with \"name\" and \"classes\" (as palettes/landscape.json)"
         case .typeMismatch(_, let ctx), .valueNotFound(_, let ctx):
             return "has a value of the wrong type\(path(ctx))"
         @unknown default:

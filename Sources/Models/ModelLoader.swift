@@ -32,7 +32,12 @@ public enum ModelLoader {
         guard FileManager.default.fileExists(atPath: path) else {
             throw ModelFileError(path: path, reason: "no such file")
         }
-        if try ModelFileHeader.format(ofFileAt: path) == ECGANModelFile.format { return try loadECGAN(path: path, precision: precision) }
+        let metadata = try SafeTensors.read(path).metadata
+        if metadata["format"] == ECGANModelFile.format { return try loadECGAN(path: path, precision: precision) }
+        if metadata["format"] == nil, metadata[SegmenterCheckpoint.Key.model] == SegmenterCheckpoint.kind {
+            throw ModelFileError(path: path, reason: "this is a segmenter (the evaluator, it labels images), not a generator: "
+                + "give it to eval --evaluator, and give --model an LGGAN or ECGAN model file")
+        }
         return try loadLGGAN(path: path, precision: precision)
     }
 

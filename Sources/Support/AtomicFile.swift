@@ -16,13 +16,25 @@ public enum AtomicFile {
         }
     }
 
-    public static func write(bytes: UnsafeRawBufferPointer, to path: String) throws {
+    /// Throws what `write` would refuse before any bytes exist: a missing
+    /// directory, or a directory where the file should go. Commands that work
+    /// for minutes before writing ask this first.
+    public static func checkDestination(_ path: String) throws {
         let url = URL(fileURLWithPath: path)
         let directory = url.deletingLastPathComponent().path
         var isDirectory: ObjCBool = false
-        if !FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) || !isDirectory.boolValue {
-            throw WriteError(path: path, reason: "directory \(directory) does not exist")
+        if path.isEmpty || !FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) || !isDirectory.boolValue {
+            throw WriteError(path: path, reason: path.isEmpty ? "the path is empty" : "directory \(directory) does not exist")
         }
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw WriteError(path: path, reason: "is a directory; give a file name")
+        }
+    }
+
+    public static func write(bytes: UnsafeRawBufferPointer, to path: String) throws {
+        try checkDestination(path)
+        let url = URL(fileURLWithPath: path)
+        let directory = url.deletingLastPathComponent().path
         let template = directory + "/." + url.lastPathComponent + ".XXXXXX.tmp"
         var templateBytes = Array(template.utf8CString)
         let fd = templateBytes.withUnsafeMutableBufferPointer { mkstemps($0.baseAddress!, 4) }

@@ -95,6 +95,9 @@ public enum SafeTensors {
     // MARK: Reading
 
     public static func read(_ path: String) throws -> SafeTensorsFile {
+        if let problem = ReadableFile.problem(at: path, expected: "a model file") {
+            throw SafeTensorsError(path: path, reason: problem)
+        }
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)

@@ -6,6 +6,10 @@ import Support
 /// exit 2 for usage errors and 1 for runtime errors; help exits 0.
 enum CommandLineRunner {
     static func run<Root: ParsableCommand>(_ root: Root.Type, arguments: [String]? = nil) -> Never {
+        if arguments == nil, let bad = nonUTF8Argument() {
+            printError("argument \(bad.index) is not valid UTF-8 (\(bad.shown)): scenepaint takes paths and values in UTF-8; rename the file")
+            exit(2)
+        }
         var command: ParsableCommand
         do {
             command = try root.parseAsRoot(arguments)
@@ -14,7 +18,9 @@ enum CommandLineRunner {
             if code == .success {
                 root.exit(withError: error)  // --help, --version: prints and exits 0
             }
-            printError("\(firstLine(root.message(for: error))) (see 'scenepaint --help')")
+            let message = negativeValueMessage(root.message(for: error), arguments: arguments ?? Array(CommandLine.arguments.dropFirst()))
+                ?? firstLine(root.message(for: error))
+            printError("\(message) (see 'scenepaint --help')")
             exit(2)
         }
         do {
@@ -41,8 +47,34 @@ enum CommandLineRunner {
         }
     }
 
+    /// The parser's message as one line: its first line, and when that ends
+    /// with a colon (the valid values follow, one per line) the values too.
     static func firstLine(_ text: String) -> String {
-        text.split(separator: "\n").first.map(String.init) ?? text
+        let lines = text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        guard let first = lines.first else { return text }
+        guard first.hasSuffix(":"), lines.count > 1 else { return first }
+        let values = lines.dropFirst().map { $0.hasPrefix("- ") ? String($0.dropFirst(2)) : $0 }
+        return first + " " + values.joined(separator: ", ")
+    }
+
+    /// The parser reads `--seed -1` as an option without its value; say what it really is.
+    static func negativeValueMessage(_ message: String, arguments: [String]) -> String? {
+        guard message.hasPrefix("Missing value for '") else { return nil }
+        let option = message.dropFirst("Missing value for '".count).prefix { $0 != " " && $0 != "'" }
+        guard let at = arguments.firstIndex(of: String(option)), at + 1 < arguments.count else { return nil }
+        let value = arguments[at + 1]
+        guard value.count > 1, value.hasPrefix("-"), value.dropFirst().first.map({ $0.isNumber || $0 == "." }) == true else { return nil }
+        return "\(option) \(value): a negative value is not allowed here"
+    }
+
+    /// The first argument whose bytes are not UTF-8: Swift would read it with
+    /// replacement characters, so a path would name a file that does not exist.
+    static func nonUTF8Argument() -> (index: Int, shown: String)? {
+        for i in 1..<Int(CommandLine.argc) {
+            guard let raw = CommandLine.unsafeArgv[i], String(validatingCString: raw) == nil else { continue }
+            return (i, String(decoding: UnsafeBufferPointer(start: raw, count: strlen(raw)).map { UInt8(bitPattern: $0) }, as: UTF8.self))
+        }
+        return nil
     }
 
     static func describe(_ error: Error) -> String {

@@ -36,6 +36,7 @@ struct DatasetCommand: ParsableCommand {
         func run() throws {
             let directory = split.map { out + "/" + $0.rawValue } ?? out
             guard (0...9).contains(compression) else { throw ValidationError("--compression must be 0-9") }
+            if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
             let layoutMix = try LayoutMix(parsing: mix)
             if split == .valPainted || split == .testPainted, layoutMix != .painted {
                 throw ValidationError("--split \(split!.rawValue) holds painted layouts only: add --mix painted")
@@ -66,6 +67,14 @@ struct DatasetCommand: ParsableCommand {
         @Option(name: .long, help: "Number of pairs.") var count: Int = 16
         @Option(name: .long, help: "Pairs per row.") var columns: Int = 4
         @Option(name: .long, help: "Tile height in pixels (default: the dataset's).") var tile: Int?
+
+        func validate() throws {
+            guard count >= 1 else { throw ValidationError("--count must be at least 1, got \(count)") }
+            guard columns >= 1 else { throw ValidationError("--columns must be at least 1, got \(columns)") }
+            if let tile, !(ContactSheet.tileHeights).contains(tile) {
+                throw ValidationError("--tile must be \(ContactSheet.tileHeights.lowerBound)-\(ContactSheet.tileHeights.upperBound) pixels, got \(tile)")
+            }
+        }
 
         func run() throws {
             let library = (try? PaletteLibrary.bundled()) ?? PaletteLibrary(palettes: [LandscapeClass.palette])

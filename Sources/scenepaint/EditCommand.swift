@@ -38,6 +38,7 @@ struct EditCommand: ParsableCommand {
         guard isatty(STDIN_FILENO) != 0, isatty(STDOUT_FILENO) != 0 else {
             throw Failure("edit needs a terminal on stdin and stdout (run it in a terminal or in tmux)")
         }
+        try FullScreenTerminal.check(term: ProcessInfo.processInfo.environment["TERM"])
         let locator = ResourceLocator.standard()
         let library = try? PaletteLibrary.bundled(locator: locator)
         let explicitPalette = try paletteOption.resolved(in: library)

@@ -44,7 +44,11 @@ struct EvalCommand: ParsableCommand {
 
     func run() throws {
         if let count, count < 1 { throw ValidationError("--count must be at least 1") }
-        guard diversitySeeds >= 1, diversityLayouts >= 0 else { throw ValidationError("--diversity-seeds must be at least 1") }
+        guard diversitySeeds >= 1 else { throw ValidationError("--diversity-seeds must be at least 1, got \(diversitySeeds)") }
+        guard diversityLayouts >= 0 else { throw ValidationError("--diversity-layouts must be 0 or more, got \(diversityLayouts)") }
+        guard smallShare >= 0 && smallShare <= 1 else {
+            throw ValidationError("--small-share is a share of the pixels, 0-1 (e.g. 0.02), got \(smallShare)")
+        }
         let evaluatorPath = try evaluator ?? Self.bundledEvaluator()
         let segmenter = try SegmenterCheckpoint.load(path: evaluatorPath).model
         let palette = segmenter.configuration.palette

@@ -53,6 +53,9 @@ struct GANTrainingArguments: ParsableArguments {
         where value < 1 {
             throw ValidationError("\(name) must be at least 1")
         }
+        try TrainingNumbers.check(generatorRate, "--lr-g", positive: true)
+        try TrainingNumbers.check(discriminatorRate, "--lr-d", positive: true)
+        try TrainingNumbers.check(decayFrom, "--decay-from")
         if let precision {
             guard let value = ConvolutionPrecision(rawValue: precision) else {
                 throw ValidationError("--precision must be f32 or bf16, got \"\(precision)\"")

@@ -53,13 +53,13 @@ struct GenerateCommand: ParsableCommand {
     @OptionGroup var modelOption: ModelOption
     @Option(help: "Seed of the style code (models with one give a different scene per seed; default 0).")
     var seed: UInt64?
-    @Option(help: "Take the look of this reference image (PNG, sides 32-4096; models with a style encoder).")
+    @Option(help: "Take the look of this reference image (PNG or JPEG, sides 32-4096; models with a style encoder).")
     var style: String?
     @Option(help: "Write a style sheet of the layout here: --sheet-seeds across, the prior and each --sheet-styles image down.")
     var styleSheet: String?
     @Option(help: "Seeds of the --style-sheet columns, comma-separated.")
     var sheetSeeds: String = "1,2,3,4"
-    @Option(help: "Reference images of the --style-sheet rows, comma-separated PNGs.")
+    @Option(help: "Reference images of the --style-sheet rows, comma-separated PNG or JPEG files.")
     var sheetStyles: String?
     @Option(help: "Reproduce a picture: the seed and style saved in its PNG text chunks (written by generate and the editor's export).")
     var settingsFrom: String?
@@ -88,8 +88,13 @@ struct GenerateCommand: ParsableCommand {
     func validate() throws {
         if report != nil {
             if layout != nil { throw ValidationError("give a layout or --report DATASET, not both") }
+            if count < 0 { throw ValidationError("--count must be 0 or more, got \(count)") }
+            if sheet != nil && sheetFrom < 0 { throw ValidationError("--sheet-from must be 0 or more, got \(sheetFrom)") }
+            if sheet != nil && sheetRows < 1 { throw ValidationError("--sheet-rows must be at least 1, got \(sheetRows)") }
+            if count == 0 && sheet == nil { throw ValidationError("--count 0 measures nothing: give --count N and/or --sheet OUT.png") }
             return
         }
+        if styleSheet != nil { _ = try styleSheetSeeds() }
         if layout == nil { throw ValidationError("missing layout (or --report DATASET)") }
         if output == nil && allViews == nil && styleSheet == nil {
             throw ValidationError("say where to write: -o OUT.png, --all-views DIR and/or --style-sheet OUT.png")
@@ -99,15 +104,30 @@ struct GenerateCommand: ParsableCommand {
         }
     }
 
+    /// The --sheet-seeds list; a word that is not a seed is refused, not skipped.
+    func styleSheetSeeds() throws -> [UInt64] {
+        try sheetSeeds.split(separator: ",", omittingEmptySubsequences: false).map { part in
+            let word = part.trimmingCharacters(in: .whitespaces)
+            guard let seed = UInt64(word) else {
+                throw ValidationError("--sheet-seeds: \"\(word)\" is not a seed (a whole number, 0 or more); give a list such as 1,2,3,4")
+            }
+            return seed
+        }
+    }
+
     func run() throws {
+        // Refuse an impossible destination now, not after generating.
+        for path in [output, styleSheet, sheet].compactMap({ $0 }) { try AtomicFile.checkDestination(path) }
         threads.apply()
         let modelPath = try modelOption.path()
         let generator = try ModelLoader.load(path: modelPath, precision: try precisionOption.resolved())
         if let report {
             let dataset = try PairedDataset(directory: report, palette: generator.palette)
             if let sheet {
-                let rows = try (sheetFrom ..< Swift.min(dataset.count, sheetFrom + sheetRows)).map { try dataset.pair($0) }
-                guard !rows.isEmpty else { throw ValidationError("--sheet-from \(sheetFrom) is past the \(dataset.count) pairs") }
+                guard sheetFrom < dataset.count else {
+                    throw ValidationError("--sheet-from \(sheetFrom) is past the last pair: \(report) has \(dataset.count) pairs (0-\(dataset.count - 1))")
+                }
+                let rows = try (sheetFrom ..< sheetFrom + Swift.min(sheetRows, dataset.count - sheetFrom)).map { try dataset.pair($0) }
                 if let ecgan = generator as? ECGANGenerator {
                     try ECGANSampleSheet.render(generator: ecgan, samples: rows).write(path: sheet)
                 } else if let lggan = generator as? LGGANGenerator {
@@ -130,8 +150,7 @@ struct GenerateCommand: ParsableCommand {
         let coded = generator as? any StyleCodedGenerator
         if let styleSheet {
             guard let coded else { throw Failure("--style-sheet needs an LGGAN or ECGAN model; \(modelPath) is \(generator.modelName)") }
-            let seeds = sheetSeeds.split(separator: ",").compactMap { UInt64($0.trimmingCharacters(in: .whitespaces)) }
-            guard !seeds.isEmpty else { throw ValidationError("--sheet-seeds must list seeds, e.g. 1,2,3,4") }
+            let seeds = try styleSheetSeeds()
             let styles = try (sheetStyles?.split(separator: ",").map(String.init) ?? []).map { path in
                 (image: try RGBImage.read(path: path), style: try coded.styleReference(path: path))
             }

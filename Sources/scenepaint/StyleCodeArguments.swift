@@ -16,6 +16,14 @@ struct StyleCodeArguments: ParsableArguments {
     @Option(help: "Learning rate of the style parameters (encoder, SPADE projections, LGGAN's local modulation, and the texture-noise projections) as a multiple of --lr-g (default 10 with --style-code or --texture-noise).")
     var styleLearningRateFactor: Float?
 
+    /// Finite, non-negative KL and rate numbers (the parser calls it for train lggan and train ecgan).
+    func validate() throws {
+        try TrainingNumbers.check(klWeight, "--kl-weight")
+        try TrainingNumbers.check(klFreeBits, "--kl-free-bits")
+        try TrainingNumbers.check(klWarmup, "--kl-warmup")
+        try TrainingNumbers.check(styleLearningRateFactor, "--style-learning-rate-factor", positive: true)
+    }
+
     /// The encoder belongs to the style code when there is one.
     var codeHasEncoder: Bool { styleEncoder && styleCode > 0 }
 

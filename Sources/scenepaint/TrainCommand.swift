@@ -86,6 +86,10 @@ struct TrainCommand: ParsableCommand {
         var discriminatorWidth: Int?
 
         func validate() throws {
+            try TrainingNumbers.check(localL1Weight, "--local-l1-weight")
+            try TrainingNumbers.check(globalL1Weight, "--global-l1-weight")
+            try TrainingNumbers.check(featureMatchingWeight, "--feature-matching-weight")
+            try TrainingNumbers.check(discriminatorWarmup, "--discriminator-warmup")
             try texture.validate(initFrom: initFrom)
         }
 

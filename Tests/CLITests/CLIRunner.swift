@@ -32,8 +32,13 @@ struct CLIRunner {
         guard FileManager.default.isExecutableFile(atPath: Self.binary) else {
             throw XCTSkip("no scenepaint binary at \(Self.binary); run `make test`")
         }
+        return try runProgram(Self.binary, arguments, stdin: stdin)
+    }
+
+    /// Runs another program (such as /bin/sh building argument bytes a Swift string cannot hold) the same way.
+    func runProgram(_ path: String, _ arguments: [String], stdin: Data? = nil) throws -> Result {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         for (k, v) in environment { env[k] = v }

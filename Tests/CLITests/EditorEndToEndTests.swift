@@ -252,6 +252,22 @@ final class EditorEndToEndTests: XCTestCase {
         fresh.waitFor("EXITED 0")
     }
 
+    /// ncurses' initscr, on a TERM it does not know, prints "Error opening
+    /// terminal" and exits; on a terminal that cannot move the cursor it draws
+    /// garbage. The editor asks first and says what to do, in its own words.
+    func testAnUnknownOrCursorlessTerminalIsOneLineNamingTERM() throws {
+        for (term, words) in [("no-such-terminal", "TERM=no-such-terminal: this system has no terminfo entry"),
+                              ("dumb", "TERM=dumb cannot move the cursor"), ("", "TERM is not set")] {
+            let command = editCommand().replacingOccurrences(of: "TERM=tmux-256color", with: term.isEmpty ? "TERM=" : "TERM=\(term)")
+            let session = try EditorTmuxSession(command: command)
+            defer { session.close() }
+            let text = session.waitFor("EXITED 1")
+            XCTAssertTrue(text.contains("scenepaint: " + words), text)
+            XCTAssertFalse(text.contains("Error opening terminal"), text)
+            XCTAssertFalse(FileManager.default.fileExists(atPath: recoveryDir), "no recovery file for an editor that never started")
+        }
+    }
+
     /// An 8-colour terminal (TERM=screen, no COLORTERM; tmux answers no colour
     /// query): sky and water share blue, so water's cells and its palette
     /// swatch carry its letter, and the list says which is which.

@@ -169,6 +169,56 @@ final class FoundationCLITests: XCTestCase {
             XCTAssertTrue(result.text.contains(key), "missing \(key) in\n\(result.text)")
         }
     }
+
+    /// The argument parser's own messages, made into one line that says what is wrong.
+    func testNegativeValuesListsOfValuesAndBadSeedsAreOneClearLine() throws {
+        let cli = CLIRunner(environment: ["SCENEPAINT_HOME": CLIRunner.packageRoot])
+        let lake = CLIRunner.packageRoot + "/samples/lake.png"
+        let negative = try cli.run(["generate", lake, "-o", "/tmp/never.png", "--seed", "-1"])
+        XCTAssertEqual(negative.status, 2)
+        XCTAssertEqual(negative.stderr, "scenepaint: --seed -1: a negative value is not allowed here (see 'scenepaint --help')\n")
+        let view = try cli.run(["generate", lake, "-o", "/tmp/never.png", "--view", "bogus"])
+        XCTAssertEqual(view.status, 2)
+        XCTAssertEqual(view.stderr.filter { $0 == "\n" }.count, 1, view.stderr)
+        for value in ["fused", "weight-global", "class:NAME", "side-by-side"] {
+            XCTAssertTrue(view.stderr.contains(value), "the valid values are listed: \(view.stderr)")
+        }
+        let seeds = try cli.run(["generate", lake, "--style-sheet", "/tmp/never.png", "--sheet-seeds", "1,b,3"])
+        XCTAssertEqual(seeds.status, 2)
+        XCTAssertTrue(seeds.stderr.contains("--sheet-seeds: \"b\" is not a seed"), seeds.stderr)
+        let share = try cli.run(["eval", "--data", "/nonexistent", "--small-share", "nan"])
+        XCTAssertEqual(share.status, 2)
+        XCTAssertTrue(share.stderr.contains("--small-share"), share.stderr)
+        let layouts = try cli.run(["eval", "--data", "/nonexistent", "--diversity-layouts=-1"])
+        XCTAssertTrue(layouts.stderr.contains("--diversity-layouts must be 0 or more"), layouts.stderr)
+    }
+
+    /// Swift would read a non-UTF-8 path with replacement characters and report
+    /// an existing file as missing; it is refused as what it is.
+    func testANonUTF8PathIsNamedAsSuch() throws {
+        let (home, palette) = try makeHome()
+        try LayoutFile.write(sampleLayout(palette), to: home + "/plain.png")
+        let result = try CLIRunner().runProgram("/bin/sh", ["-c", #"cd "$1" && cp plain.png "$(printf 'caf\351.png')" && SCENEPAINT_HOME="$1" "$0" layout info "$(printf 'caf\351.png')""#,
+                                                             CLIRunner.binary, home])
+        let text = result.stderr
+        XCTAssertEqual(result.status, 2, text)
+        XCTAssertEqual(text.filter { $0 == "\n" }.count, 1, text)
+        XCTAssertTrue(text.contains("argument 3 is not valid UTF-8"), text)
+        XCTAssertFalse(text.contains("no such file"), text)
+    }
+
+    /// An output that cannot be written is refused before the model is even
+    /// loaded (here a missing one), not after minutes of generating.
+    func testAnImpossibleOutputIsRefusedBeforeAnyWork() throws {
+        let (home, _) = try makeHome()
+        let cli = CLIRunner(environment: ["SCENEPAINT_HOME": home])
+        let lake = CLIRunner.packageRoot + "/samples/lake.png"
+        for (output, words) in [(home + "/missing/out.png", "directory \(home)/missing does not exist"), (home, "is a directory")] {
+            let result = try cli.run(["generate", lake, "--model", home + "/none.safetensors", "-o", output])
+            XCTAssertEqual(result.status, 1)
+            XCTAssertEqual(result.stderr, "scenepaint: cannot write \(output): \(words)" + (words == "is a directory" ? "; give a file name\n" : "\n"))
+        }
+    }
 }
 
 final class BLASCoreCLITests: XCTestCase {

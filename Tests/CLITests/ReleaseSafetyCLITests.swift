@@ -136,6 +136,62 @@ final class ReleaseSafetyCLITests: XCTestCase {
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/d/manifest.json"))
     }
+
+    /// A usage error, not a crash: exit 2, one line naming the option, no backtrace, nothing written.
+    private func assertUsageError(_ result: CLIRunner.Result, mentioning parts: [String], output: String,
+                                  file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertEqual(result.status, 2, "exit status; stderr: \(result.stderr)", file: file, line: line)
+        XCTAssertEqual(result.stderr.filter { $0 == "\n" }.count, 1, "one line: \(result.stderr)", file: file, line: line)
+        for part in parts {
+            XCTAssertTrue(result.stderr.contains(part), "'\(part)' missing from: \(result.stderr)", file: file, line: line)
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: output), "\(output) was written", file: file, line: line)
+    }
+
+    /// Session 9's adversarial pass: these values crashed the release binary
+    /// (a reversed range, a negative index, a zero- or terabyte-sized image).
+    func testSheetRowsTilesAndColumnsOutOfRangeAreUsageErrors() throws {
+        let dir = try scratchDirectory()
+        let data = dir + "/d"
+        let synth = try cli.run(["dataset", "synth", "--out", data, "--count", "2", "--size", "16x16", "--jobs", "1"])
+        XCTAssertEqual(synth.status, 0, synth.stderr)
+        let out = dir + "/sheet.png"
+        let report = ["generate", "--report", data, "--model", repository + "/models/landscape-lggan.safetensors", "--count", "0", "--sheet", out]
+        assertUsageError(try cli.run(report + ["--sheet-from", "1000000000"]), mentioning: ["--sheet-from 1000000000", "2 pairs"], output: out)
+        assertUsageError(try cli.run(report + ["--sheet-from=-1"]), mentioning: ["--sheet-from", "-1"], output: out)
+        assertUsageError(try cli.run(report + ["--sheet-rows", "0"]), mentioning: ["--sheet-rows"], output: out)
+        assertUsageError(try cli.run(["generate", "--report", data, "--count", "0"]), mentioning: ["--count 0"], output: out)
+        for (option, value) in [("--tile", "0"), ("--tile", "-5"), ("--tile", "100000"), ("--columns", "0"), ("--count", "0")] {
+            assertUsageError(try cli.run(["dataset", "sheet", data, "-o", out, "\(option)=\(value)"]), mentioning: [option, value], output: out)
+        }
+        for jobs in ["0", "-1"] {
+            assertUsageError(try cli.run(["dataset", "synth", "--out", dir + "/e", "--count", "1", "--size", "16x16", "--jobs=\(jobs)"]),
+                             mentioning: ["--jobs", jobs], output: dir + "/e/manifest.json")
+        }
+        // In range, the sheet is still written (the guards refuse only what cannot work).
+        let fine = try cli.run(["dataset", "sheet", data, "-o", out, "--tile", "8", "--columns", "1"])
+        XCTAssertEqual(fine.status, 0, fine.stderr)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: out))
+    }
+
+    /// These trained silently: a NaN or negative rate or weight gives a run of NaN weights hours later.
+    func testNonFiniteOrNegativeTrainingNumbersAreUsageErrors() throws {
+        let dir = try scratchDirectory()
+        let run = dir + "/run"
+        for (command, option, value) in [("lggan", "--lr-g", "nan"), ("lggan", "--lr-d", "inf"), ("lggan", "--lr-g", "-1"),
+                                         ("lggan", "--kl-weight", "nan"), ("lggan", "--decay-from", "-5"), ("lggan", "--local-l1-weight", "-1"),
+                                         ("lggan", "--discriminator-warmup", "-1"), ("ecgan", "--lr-d", "nan"), ("ecgan", "--kl-weight", "-0.5")] {
+            let result = try cli.run(["train", command, "--data", repository + "/samples", "--out", run, "--steps", "1", "\(option)=\(value)"])
+            assertUsageError(result, mentioning: [option, "must be", value], output: run)
+        }
+    }
+
+    func testASegmenterGivenAsTheGeneratorIsNamedAsOne() throws {
+        let dir = try scratchDirectory()
+        let result = try cli.run(["generate", repository + "/samples/lake.png", "--model", repository + "/models/landscape-segmenter.safetensors",
+                                  "-o", dir + "/out.png"])
+        assertRefused(result, mentioning: ["landscape-segmenter.safetensors", "is a segmenter", "eval --evaluator"], output: dir + "/out.png")
+    }
 }
 
 /// Hand-built safetensors bytes, so a test can say exactly what is wrong with them.

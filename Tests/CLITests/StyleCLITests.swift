@@ -85,10 +85,35 @@ final class StyleCLITests: XCTestCase {
             XCTAssertTrue(result.stderr.contains(dir + "/" + name) && result.stderr.contains(words), result.stderr)
             XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/out.png"), "nothing written on failure")
         }
+        // A JPEG renamed .png is still not a PNG: named as a JPEG's corruption, not a PNG's.
+        try Data([0xFF, 0xD8, 0xFF, 0xE0, 0, 16]).write(to: URL(fileURLWithPath: dir + "/cut-jpeg.png"))
+        let cutJPEG = try generate(["--style", dir + "/cut-jpeg.png"], to: dir + "/out.png")
+        XCTAssertEqual(cutJPEG.status, 1)
+        XCTAssertTrue(cutJPEG.stderr.contains("corrupt JPEG"), cutJPEG.stderr)
         let conflict = try generate(["--seed", "3", "--settings-from", dir + "/small.png"], to: dir + "/out.png")
         XCTAssertEqual(conflict.status, 2)
         let noSettings = try generate(["--settings-from", dir + "/small.png"], to: dir + "/out.png")
         XCTAssertEqual(noSettings.status, 1)
         XCTAssertTrue(noSettings.stderr.contains("scenepaint.seed"), noSettings.stderr)
+    }
+
+    /// A style reference is usually a photo, so a JPEG (baseline or progressive)
+    /// takes the same look as the PNG of the same picture.
+    func testAJPEGReferenceGivesTheLookOfItsPNG() throws {
+        let dir = try temporaryDirectory()
+        // The "photo": the painted-mask renderer's render of a sample layout.
+        let render = try CLIRunner().run(["dataset", "render", CLIRunner.packageRoot + "/samples/winter.png", "-o", dir + "/ref.png", "--style-seed", "5"])
+        XCTAssertEqual(render.status, 0, render.stderr)
+        let crop = try RGBImage.read(path: dir + "/ref.png")
+        try JPEGCodec.encode(crop, quality: 100).write(to: URL(fileURLWithPath: dir + "/ref.jpg"))
+        XCTAssertEqual(try generate(["--style", dir + "/ref.png"], to: dir + "/png.png").status, 0)
+        let fromJPEG = try generate(["--style", dir + "/ref.jpg"], to: dir + "/jpeg.png")
+        XCTAssertEqual(fromJPEG.status, 0, fromJPEG.stderr)
+        let plain = try generate([], to: dir + "/plain.png")
+        XCTAssertEqual(plain.status, 0, plain.stderr)
+        let (viaPNG, viaJPEG, prior) = (try RGBImage.read(path: dir + "/png.png"), try RGBImage.read(path: dir + "/jpeg.png"),
+                                        try RGBImage.read(path: dir + "/plain.png"))
+        // The JPEG's look is the PNG's (quality 100 moves a few levels), not the prior's.
+        XCTAssertLessThan(meanDifference(viaPNG, viaJPEG), meanDifference(viaPNG, prior) / 2)
     }
 }

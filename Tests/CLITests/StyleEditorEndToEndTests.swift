@@ -24,7 +24,7 @@ final class StyleEditorEndToEndTests: XCTestCase {
                                    "--steps", "1", "--samples", "0", "--no-similarity", "--init-from", StyleCLITests.model,
                                    "--feature-width", "32", "--style-code", "16", "--style-encoder"])
         XCTAssertEqual(trained.status, 0, trained.stderr)
-        XCTAssertTrue(trained.stderr.contains("style code from"), trained.stderr)
+        XCTAssertTrue(trained.stderr.contains("style code and texture noise from"), trained.stderr)
         try exerciseSeedAndStyleKeys(model: home + "/run/model.safetensors", home: home)
     }
 

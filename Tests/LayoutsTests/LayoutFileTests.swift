@@ -82,6 +82,33 @@ final class LayoutFileTests: XCTestCase {
         }
     }
 
+    /// GIMP and ImageMagick save a few-colour picture as a palette PNG whose
+    /// indices are in their own order: it is read by its colours, like the
+    /// same picture saved as RGB, not refused or read as wrong class ids.
+    func testPalettePNGFromAnImageEditorIsReadByItsColours() throws {
+        let palette = testPalette()
+        let layout = sampleLayout(palette)
+        let editorOrder = (0..<palette.count).reversed().map { palette.classes[$0].color }  // index i = class count-1-i
+        let indices = layout.labels.ids.map { UInt8(palette.count - 1 - Int($0)) }
+        let png = try indices.withUnsafeBytes {
+            try PNGCodec.encode(pixels: $0, width: layout.width, height: layout.height, format: .indexed(palette: editorOrder, name: nil))
+        }
+        let dir = temporaryDirectory()
+        try png.write(to: URL(fileURLWithPath: dir + "/gimp.png"))
+        let library = PaletteLibrary(palettes: [palette, testPalette(count: 3, name: "other")])
+        XCTAssertEqual(try LayoutFile.read(path: dir + "/gimp.png", library: library), layout, "palette found from the colours")
+        XCTAssertEqual(try LayoutFile.read(path: dir + "/gimp.png", palette: palette), layout, "with --palette too")
+    }
+
+    func testAJPEGGivenAsALayoutIsNamedAsJPEG() throws {
+        let palette = testPalette()
+        let dir = temporaryDirectory()
+        try JPEGCodec.encode(sampleLayout(palette).colorized()).write(to: URL(fileURLWithPath: dir + "/layout.png"))
+        XCTAssertThrowsError(try LayoutFile.read(path: dir + "/layout.png", library: PaletteLibrary(palettes: [palette]))) {
+            XCTAssertEqual("\($0)", "\(dir)/layout.png: is a JPEG image, not a layout PNG: JPEG compression blurs class colours, save the layout as PNG")
+        }
+    }
+
     func testLabelMapResizeIsNearestNeighbour() {
         var labels = LabelMap(width: 2, height: 2)
         labels.ids = [0, 1, 2, 3]

@@ -180,6 +180,39 @@ final class PNGCodecTests: XCTestCase {
         }
     }
 
+    /// A stranger's paths: each reason named, not "no such file" for a file that is there.
+    func testLinksPipesAndNonFilesAreNamedForWhatTheyAre() throws {
+        let dir = temporaryDirectory()
+        try FileManager.default.createSymbolicLink(atPath: dir + "/loop1.png", withDestinationPath: dir + "/loop2.png")
+        try FileManager.default.createSymbolicLink(atPath: dir + "/loop2.png", withDestinationPath: dir + "/loop1.png")
+        try FileManager.default.createSymbolicLink(atPath: dir + "/dangling.png", withDestinationPath: dir + "/gone.png")
+        XCTAssertEqual(mkfifo(dir + "/fifo.png", 0o644), 0)
+        try Data([1]).write(to: URL(fileURLWithPath: dir + "/file"))
+        for (name, expected) in [("loop1.png", "is a symbolic link loop"), ("dangling.png", "is a symbolic link to a file that does not exist"),
+                                 ("fifo.png", "is a FIFO (named pipe), not an image file"), ("file/x.png", "a part of the path before the file name is not a directory"),
+                                 ("", "is a directory, not an image file")] {
+            XCTAssertThrowsError(try RGBImage.read(path: dir + "/" + name)) { error in
+                XCTAssertTrue("\(error)".hasPrefix("\(dir)/\(name): \(expected)"), "\(error)")
+            }
+        }
+    }
+
+    /// CMYK JPEGs (print, Photoshop) decode to RGB; libjpeg alone refuses them.
+    /// The fixture is an Adobe (inverted) CMYK JPEG of four flat 8x8 quadrants,
+    /// red, green, blue and grey 128, written by Pillow at quality 100.
+    func testCMYKJPEGDecodesToItsColours() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+        let image = try RGBImage.read(path: root + "/Tests/Fixtures/cmyk-quadrants.jpg")
+        XCTAssertEqual(image.width, 16)
+        XCTAssertEqual(image.height, 16)
+        for (i, expected) in [RGBColor(255, 0, 0), RGBColor(0, 255, 0), RGBColor(0, 0, 255), RGBColor(128, 128, 128)].enumerated() {
+            let got = image[(i % 2) * 8 + 4, (i / 2) * 8 + 4]
+            for (a, b) in [(got.r, expected.r), (got.g, expected.g), (got.b, expected.b)] {
+                XCTAssertLessThanOrEqual(abs(Int(a) - Int(b)), 8, "quadrant \(i): \(got) for \(expected)")
+            }
+        }
+    }
+
     /// Fuzz-ish: random byte flips in a valid file never crash the process.
     func testRandomCorruptionNeverCrashes() throws {
         let png = try validPNG()

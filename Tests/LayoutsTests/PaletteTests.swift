@@ -48,7 +48,13 @@ final class PaletteTests: XCTestCase {
         }
         XCTAssertThrowsError(try decode(#"{"name":"x","classes":[]}"#)) { XCTAssertEqual("\($0)", "p.json: has no classes") }
         XCTAssertThrowsError(try Palette.load(path: "/nonexistent.json")) {
-            XCTAssertEqual("\($0)", "/nonexistent.json: cannot be read (missing file?)")
+            XCTAssertEqual("\($0)", "/nonexistent.json: no such file")
+        }
+    }
+
+    func testAWrongTopLevelIsNamedAsNotAPalette() {
+        XCTAssertThrowsError(try decode("[]")) {
+            XCTAssertEqual("\($0)", #"p.json: is not a palette: the top level must be an object with "name" and "classes" (as palettes/landscape.json)"#)
         }
     }
 

@@ -99,7 +99,7 @@ extension InferenceMemory {
     /// 15-class model: 131.5 floats = 526 B/px counted): peaks 184 / 606 / 1,252 / 1,744 MB
     /// at 256/512/768/1024; the steepest step (256->512) is 2,190 B/px = 4.2x counted
     /// (im2col and oneDNN buffers, SPADE's gamma/beta, temporaries), so the estimate is
-    /// 1.00x the peak at 256^2, 1.02x at 512^2 and 1.32x at 1024^2: it errs high.
+    /// 1.04x the peak at 256^2, 1.02x at 512^2 and 1.33x at 1024^2: it errs high.
     public static func of(_ lggan: LGGANGenerator) -> InferenceMemory {
         let c = lggan.network.config
         let floats = backboneFloatsPerPixel(c) + (c.useLocal ? Double(3 * c.classCount) : 0) + viewFloatsPerPixel
@@ -111,7 +111,7 @@ extension InferenceMemory {
     /// (ECGAN++) and the views. Calibration as LGGAN's (the shipped model: 182.5 floats
     /// = 730 B/px counted): peaks 180 / 557 / 1,111 / 1,644 MB at 256/512/768/1024; the
     /// steepest step is 1,965 B/px = 2.7x counted, so the estimate is 0.98x the peak at
-    /// 256^2, 1.03x at 512^2 and 1.29x at 1024^2.
+    /// 256^2, 0.99x at 512^2 and 1.26x at 1024^2.
     public static func of(_ ecgan: ECGANGenerator) -> InferenceMemory {
         let c = ecgan.network.config
         let floats = backboneFloatsPerPixel(c.backbone) + Double(3 * c.featureWidth)

@@ -7,7 +7,7 @@ packages=(pkg-config libncursesw5-dev libopenblas-dev libdnnl-dev libpng-dev lib
 # server (xterm, kitty with software GL), screenshots and keys; Python and its
 # venv module for python/tests (scripts/python-tests.sh pip-installs the rest).
 if [ "${1:-}" = "--test" ]; then
-    packages+=(xvfb xterm kitty imagemagick xdotool x11-apps fonts-dejavu-core libgl1-mesa-dri python3 python3-venv python3-pip)
+    packages+=(xvfb xterm kitty imagemagick xdotool x11-apps fonts-dejavu-core libgl1-mesa-dri python3 python3-venv python3-pip time)
 fi
 missing=()
 for p in "${packages[@]}"; do

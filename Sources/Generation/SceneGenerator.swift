@@ -13,11 +13,16 @@ public protocol SceneGenerator: Sendable {
     var views: [SceneView] { get }
     /// The model's kind for status lines ("LGGAN", "ECGAN++", ...).
     var modelName: String { get }
+    /// Throws a one-line error when generating at width x height would not fit
+    /// in the memory the machine has; called before generating at a new size
+    /// (default: fits, for generators that hold a few bytes a pixel).
+    func checkMemory(width: Int, height: Int) throws
 }
 
 extension SceneGenerator {
     public var views: [SceneView] { SceneView.lgganViews }
     public var modelName: String { "model" }
+    public func checkMemory(width: Int, height: Int) throws {}
 }
 
 public struct GenerationCancelled: Error {

@@ -86,6 +86,8 @@ struct EditCommand: ParsableCommand {
             }
         }
 
+        // A layout too large for the model's memory is refused now; the editor checks later sizes and models itself.
+        try generator.checkMemory(width: initial.width, height: initial.height)
         var options = EditorLaunchOptions(
             layout: initial, layoutPath: layoutPath, generator: generator, generatorLabel: label,
             modelPath: modelPath, graphics: graphics, library: library, recovery: .standard(),

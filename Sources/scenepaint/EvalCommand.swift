@@ -71,6 +71,12 @@ struct EvalCommand: ParsableCommand {
         let dataset = try (try? PairedDataset(directory: data, library: PaletteLibrary.bundled()))
             ?? PairedDataset(directory: data, palette: palette)
 
+        // The generator at the size it will run (--size, else the first pair's) beside the
+        // evaluator: refused before generating when it cannot fit.
+        if dataset.count > 0, let memory = InferenceMemory.of(generator) {
+            let (width, height) = try size?.pair ?? { let labels = try dataset.pair(0).labels; return (labels.width, labels.height) }()
+            try memory.check(width: width, height: height, also: InferenceMemory.of(segmenter))
+        }
         var options = EvaluationOptions()
         options.count = count
         options.seed = seed

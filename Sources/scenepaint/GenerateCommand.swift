@@ -147,6 +147,8 @@ struct GenerateCommand: ParsableCommand {
         if let size = try size?.within(4096, option: "--size") {
             labels = labels.resized(width: size.width, height: size.height)
         }
+        // Before any network runs: a size that cannot fit is refused in one line, not killed by the OOM killer.
+        try generator.checkMemory(width: labels.width, height: labels.height)
         let coded = generator as? any StyleCodedGenerator
         if let styleSheet {
             guard let coded else { throw Failure("--style-sheet needs an LGGAN or ECGAN model; \(modelPath) is \(generator.modelName)") }

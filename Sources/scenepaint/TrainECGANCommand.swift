@@ -69,6 +69,9 @@ struct TrainECGANCommand: ParsableCommand {
 
     func validate() throws {
         guard size > 0 && size % 16 == 0 else { throw ValidationError("--size must be a positive multiple of 16") }
+        // tau divides the contrastive logits: 0 or less would give inf/NaN losses.
+        try TrainingNumbers.check(temperature, "--temperature", positive: true)
+        try TrainingNumbers.check(reconstructionWeight, "--reconstruction-weight")
         if style.styleEncoder && style.styleCode == 0 {
             throw ValidationError("--style-encoder needs a style code: pass --style-code N (e.g. 16)")
         }

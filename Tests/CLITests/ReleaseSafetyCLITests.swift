@@ -180,7 +180,9 @@ final class ReleaseSafetyCLITests: XCTestCase {
         let run = dir + "/run"
         for (command, option, value) in [("lggan", "--lr-g", "nan"), ("lggan", "--lr-d", "inf"), ("lggan", "--lr-g", "-1"),
                                          ("lggan", "--kl-weight", "nan"), ("lggan", "--decay-from", "-5"), ("lggan", "--local-l1-weight", "-1"),
-                                         ("lggan", "--discriminator-warmup", "-1"), ("ecgan", "--lr-d", "nan"), ("ecgan", "--kl-weight", "-0.5")] {
+                                         ("lggan", "--discriminator-warmup", "-1"), ("ecgan", "--lr-d", "nan"), ("ecgan", "--kl-weight", "-0.5"),
+                                         ("ecgan", "--temperature", "nan"), ("ecgan", "--temperature", "0.0"), ("ecgan", "--temperature", "inf"),
+                                         ("ecgan", "--reconstruction-weight", "-1.0"), ("ecgan", "--reconstruction-weight", "nan")] {
             let result = try cli.run(["train", command, "--data", repository + "/samples", "--out", run, "--steps", "1", "\(option)=\(value)"])
             assertUsageError(result, mentioning: [option, "must be", value], output: run)
         }

@@ -57,6 +57,7 @@ extension EditorApp {
         do {
             let layout = try LayoutFile.read(path: path, palette: nil, library: options.library)
             try checkModelPalette(layout.palette, layoutPath: path)
+            try generator.checkMemory(width: layout.width, height: layout.height)
             state.replaceLayout(layout, path: path)
             layoutReplaced()
             message = "opened \(path)"
@@ -85,6 +86,7 @@ extension EditorApp {
         }
         do {
             try checkModelPalette(palette, layoutPath: nil)
+            try generator.checkMemory(width: size[0], height: size[1])
         } catch {
             message = "\(error)"
             return

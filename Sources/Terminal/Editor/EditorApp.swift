@@ -224,6 +224,12 @@ public final class EditorApp {
             message = "\(next.label) was trained on palette \(next.generator.palette.name), not this layout's \(state.palette.name)"
             return
         }
+        do {
+            try next.generator.checkMemory(width: state.layout.width, height: state.layout.height)
+        } catch {
+            message = "\(next.label) not switched to: \(error)"
+            return
+        }
         finishExports()  // they wait on the old generator
         scheduler.stop()
         modelIndex = index

@@ -41,12 +41,16 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Int
         check(padding < h && padding < w, "conv2d: reflect padding \(padding) needs input larger than that, got \(x.shape)")
     }
     if let bias { check(bias.count == cout, "conv2d: bias \(bias.shape) for \(cout) output channels") }
+    let geometry = TapGeometry.convolution(channels: cin, inH: h, inW: w, kernelH: kh, kernelW: kw,
+                                           stride: stride, padding: padding, reflect: paddingMode == .reflect)
+    if let labels = x.oneHotLabels, OneHotConvolution.applies(to: x) {
+        // The layout's convolution: a table lookup, no multiplications of zeros.
+        return OneHotConvolution.conv2d(x, labels: labels, geometry, weight: weight, bias: bias)
+    }
     if paddingMode == .reflect && padding > 0, let padded = reflectPaddedForOneDNN(x, padding: padding, weight: weight) {
         // oneDNN has no reflect padding: pad first (a copy), then its zero-padding kernels with padding 0.
         return conv2d(padded, weight: weight, bias: bias, stride: stride, padding: 0)
     }
-    let geometry = TapGeometry.convolution(channels: cin, inH: h, inW: w, kernelH: kh, kernelW: kw,
-                                           stride: stride, padding: padding, reflect: paddingMode == .reflect)
     let inputs = [x, weight] + (bias.map { [$0] } ?? [])
     let training = Tensor.needsGraph(inputs)
     if !training, ChannelsLast.enabled, let out = channelsLastConvolution(x, geometry, weight: weight, bias: bias) {

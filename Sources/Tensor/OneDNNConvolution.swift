@@ -41,6 +41,8 @@ public enum ConvolutionSettings {
     @TaskLocal static var winograd = true
     /// Off only to measure channels-last activations against NCHW in and out of every conv (`ChannelsLast`).
     @TaskLocal static var channelsLast = true
+    /// Off only to compare convolutions of a one-hot layout by lookup with the dense ones (`OneHotConvolution`).
+    @TaskLocal static var oneHotLookup = true
 
     public static var currentBackend: ConvolutionBackend { backend }
     public static var currentPrecision: ConvolutionPrecision { precision }
@@ -52,10 +54,12 @@ public enum ConvolutionSettings {
         let precision: ConvolutionPrecision
         let winograd: Bool
         let channelsLast: Bool
+        let oneHotLookup: Bool
     }
 
     public static var snapshot: Snapshot {
-        Snapshot(backend: backend, precision: precision, winograd: winograd, channelsLast: channelsLast)
+        Snapshot(backend: backend, precision: precision, winograd: winograd, channelsLast: channelsLast,
+                 oneHotLookup: oneHotLookup)
     }
 
     public static func with<R>(backend: ConvolutionBackend, _ body: () throws -> R) rethrows -> R {
@@ -72,6 +76,10 @@ public enum ConvolutionSettings {
 
     public static func with<R>(channelsLast: Bool, _ body: () throws -> R) rethrows -> R {
         try $channelsLast.withValue(channelsLast, operation: body)
+    }
+
+    public static func with<R>(oneHotLookup: Bool, _ body: () throws -> R) rethrows -> R {
+        try $oneHotLookup.withValue(oneHotLookup, operation: body)
     }
 
     /// bf16 where the CPU computes it natively (avx512_bf16 or AMX), else f32:

@@ -26,6 +26,8 @@ public func resizeNearest(_ x: Tensor, height: Int, width: Int) -> Tensor {
             }
         }
     }
+    // A one-hot map stays one: its convolutions may read the resized classes (`OneHotConvolution`).
+    out.attachOneHotLabels(x.oneHotLabels?.resized(height: height, width: width))
     return Tensor.record(out, op: .resizeNearest, inputs: [x]) { g in
         let gx = Tensor.zeros(x.shape)
         let gs = g.data, gd = gx.data
@@ -128,6 +130,7 @@ extension Tensor {
                 if k >= 0 && k < classes { out.data[(n * classes + k) * plane + i] = 1 }
             }
         }
+        out.attachOneHotLabels(OneHotLabels(labels: labels, batch: batch, height: height, width: width, classes: classes))
         return out
     }
 

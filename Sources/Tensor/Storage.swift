@@ -10,6 +10,9 @@ final class Storage {
     /// while it is unchanged (`TextureNoiseLevel`). On the storage, not the
     /// tensor, so a write through a `detach`ed or `reshaped` alias counts too.
     var writes = 0
+    /// The class map when the values are a one-hot map (`OneHotLabels`), and
+    /// `writes` when it was attached: current only while no write came since.
+    var oneHot: (labels: OneHotLabels, writes: Int)?
 
     /// Uninitialised memory: every op that uses this writes all of it.
     init(uninitializedCount count: Int) {

@@ -1,5 +1,5 @@
 /// The task-local settings that ops read (graph recording, the convolution
-/// backend, precision, Winograd and layout choices, the op profile), captured
+/// backend, precision, Winograd, layout and one-hot lookup choices, the op profile), captured
 /// on one thread and set again on another: a Dispatch worker starts with the
 /// defaults, not with what the caller set with `with(...)`. Every `@TaskLocal`
 /// an op reads belongs here, or a branch run on a worker would silently use
@@ -10,13 +10,15 @@ struct TaskSettings {
     var precision: ConvolutionPrecision
     var winograd: Bool
     var channelsLast: Bool
+    var oneHotLookup: Bool
     var profile: OpProfile?
 
     /// The settings in force on the calling thread.
     static var current: TaskSettings {
         TaskSettings(gradEnabled: GradMode.enabled, backend: ConvolutionSettings.backend,
                      precision: ConvolutionSettings.precision, winograd: ConvolutionSettings.winograd,
-                     channelsLast: ConvolutionSettings.channelsLast, profile: OpProfile.current)
+                     channelsLast: ConvolutionSettings.channelsLast,
+                     oneHotLookup: ConvolutionSettings.oneHotLookup, profile: OpProfile.current)
     }
 
     /// Runs `body` with these settings in force on the current thread.
@@ -26,7 +28,9 @@ struct TaskSettings {
                 try ConvolutionSettings.$precision.withValue(precision) {
                     try ConvolutionSettings.$winograd.withValue(winograd) {
                         try ConvolutionSettings.$channelsLast.withValue(channelsLast) {
-                            try OpProfile.$current.withValue(profile, operation: body)
+                            try ConvolutionSettings.$oneHotLookup.withValue(oneHotLookup) {
+                                try OpProfile.$current.withValue(profile, operation: body)
+                            }
                         }
                     }
                 }

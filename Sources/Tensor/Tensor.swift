@@ -58,6 +58,20 @@ public final class Tensor {
     /// True when the values are (also) held channels-last.
     var isChannelsLast: Bool { channelsLast != nil }
 
+    /// The class map when the values are a one-hot map of this shape (`OneHotLabels`)
+    /// and nothing has written to them since it was attached (`writeCount`).
+    var oneHotLabels: OneHotLabels? {
+        guard let plainStorage, let tag = plainStorage.oneHot, tag.writes == plainStorage.writes,
+              tag.labels.describes(shape) else { return nil }
+        return tag.labels
+    }
+
+    /// Attaches the class map of the values just computed (`Tensor.oneHot`, `resizeNearest`).
+    func attachOneHotLabels(_ labels: OneHotLabels?) {
+        guard let labels else { return }
+        storage.oneHot = (labels, storage.writes)
+    }
+
     /// A tensor filled with `value`.
     public convenience init(shape: [Int], repeating value: Float = 0, requiresGrad: Bool = false) {
         let n = Tensor.elementCount(shape)

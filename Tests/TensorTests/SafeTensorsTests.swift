@@ -100,7 +100,7 @@ final class SafeTensorsTests: XCTestCase {
         assertRejected(file(header: #"{"__metadata__":{"epoch":3}}"#, dataBytes: 0), mentioning: "'epoch' is not a string")
         assertRejected(file(header: #"{"w":7}"#, dataBytes: 0), mentioning: "entry 'w' is not an object")
         XCTAssertThrowsError(try SafeTensors.read(directory + "/missing.safetensors")) {
-            XCTAssertTrue("\($0)".contains("cannot read the file"))
+            XCTAssertTrue("\($0)".contains("no such file"))
         }
     }
 }

@@ -28,7 +28,11 @@ public enum FullScreenTerminal {
         }
         // tigetstr answers nil for an absent capability and -1 for a name that is not a string one.
         let cursorAddress = tigetstr("cup")
-        guard let cursorAddress, Int(bitPattern: cursorAddress) != -1 else {
+        let canMoveTheCursor = cursorAddress != nil && Int(bitPattern: cursorAddress) != -1
+        // The probe's TERMINAL (on /dev/null, closed below) must not outlive it: initscr makes its
+        // own, and a second one left as cur_term crashed the editor at exit (heap corruption).
+        sp_release_probe_terminal()
+        guard canMoveTheCursor else {
             throw Unusable(message: "TERM=\(term) cannot move the cursor, and the editor draws a full screen: \(hint)")
         }
     }

@@ -193,6 +193,14 @@ public final class PreviewScheduler: @unchecked Sendable {
         return pending != nil || running != nil || !waiters.isEmpty
     }
 
+    /// True while the worker is inside the generator (after `stop()`, until
+    /// the generation sees the cancellation and returns).
+    public var isGenerating: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return running != nil
+    }
+
     public var statistics: Statistics {
         condition.lock()
         defer { condition.unlock() }

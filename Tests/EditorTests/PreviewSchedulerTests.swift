@@ -239,6 +239,22 @@ final class PreviewSchedulerTests: XCTestCase {
         XCTAssertEqual(generator.calls, 1)
     }
 
+    /// The editor keeps a replaced scheduler until this turns false, and exit
+    /// waits for it: a worker left inside the numeric libraries crashed exit.
+    func testAStoppedSchedulerIsGeneratingUntilItsGeneratorReturns() {
+        let generator = SteppedGenerator()
+        let scheduler = PreviewScheduler(generator: generator, debounce: 0, clock: ManualClock())
+        XCTAssertFalse(scheduler.isGenerating)
+        scheduler.request(LabelMap(width: 2, height: 2, fill: 1), seed: 1)
+        generator.waitForStart(1)
+        scheduler.stop()
+        XCTAssertTrue(scheduler.isGenerating, "stop() does not end a generation that is still inside the generator")
+        XCTAssertFalse(scheduler.stopAndWait(timeout: 0.05))
+        generator.release()
+        XCTAssertTrue(scheduler.stopAndWait(timeout: 10))
+        XCTAssertFalse(scheduler.isGenerating)
+    }
+
     func testViewsAskedOfAStoppedSchedulerAreCancelled() {
         let scheduler = PreviewScheduler(generator: StubGenerator(), debounce: 0, clock: ManualClock())
         scheduler.stop()

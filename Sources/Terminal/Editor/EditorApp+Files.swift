@@ -139,11 +139,7 @@ extension EditorApp {
         }
         do {
             let styled = try switching.styled(referencePath: path)
-            finishExports()  // they wait on the old generator
-            scheduler.stopAndWait(timeout: 10)
-            generator = styled
-            scheduler = Self.makeScheduler(generator: generator, wake: wake)
-            requestedRevision = -1
+            replaceScheduler(generator: styled)
             message = path.map { "style from \($0)" } ?? "style cleared: the seed alone picks the look"
         } catch {
             message = "\(error)"

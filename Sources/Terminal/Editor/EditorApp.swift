@@ -31,6 +31,9 @@ public final class EditorApp {
     var screen: EditorScreenLayout?
     let pane: EditorPreviewPane
     var scheduler: PreviewScheduler
+    /// Schedulers replaced by `m`, a new layout or a style, stopped but
+    /// perhaps still inside a generation: exit waits for them (see `replaceScheduler`).
+    var retiredSchedulers: [PreviewScheduler] = []
     let exports: ExportQueue
     let graphicsMode: GraphicsMode
     var canvasRenderer: EditorCanvasRenderer
@@ -121,12 +124,18 @@ public final class EditorApp {
         }
         if exitStatus == 0 { finishExports() }
         trace?.finished(scheduler.statistics)
-        scheduler.stopAndWait(timeout: 10)
+        let workersStopped = ([scheduler] + retiredSchedulers).allSatisfy { $0.stopAndWait(timeout: 10) }
         pane.finishWriting()
         if graphicsMode == .kitty { EditorPreviewPane.writeAll(KittyGraphics.deleteAll) }
         EditorCurses.stop()
         EditorPreviewPane.writeAll(Array(EditorTerminalGuard.restoreSequence.utf8))
         EditorTerminalGuard.uninstall()
+        if !workersStopped {
+            // A generation still runs after 10 s: exit's handlers would tear down
+            // OpenBLAS and oneDNN under it (a crash). The work is saved and the terminal restored.
+            fflush(stdout)
+            _exit(exitStatus)
+        }
         return exitStatus
     }
 
@@ -203,10 +212,20 @@ public final class EditorApp {
         latest = nil
         composedKey = nil
         guard modelPath == nil, generator.palette != state.palette else { return }
+        replaceScheduler(generator: ShadedLayoutGenerator(palette: state.palette))
+    }
+
+    /// The preview's generator becomes `generator` on a new scheduler. The old
+    /// one is stopped, not waited for (its generation ends at its next stage),
+    /// and kept until its worker has returned: exiting while a worker is still
+    /// inside oneDNN crashed the editor (quit right after `m` from ECGAN).
+    func replaceScheduler(generator next: SceneGenerator) {
         finishExports()  // they wait on the old generator
         scheduler.stop()
-        generator = ShadedLayoutGenerator(palette: state.palette)
-        scheduler = Self.makeScheduler(generator: generator, wake: wake)
+        retiredSchedulers.removeAll { !$0.isGenerating }
+        retiredSchedulers.append(scheduler)
+        generator = next
+        scheduler = Self.makeScheduler(generator: next, wake: wake)
         requestedRevision = -1
     }
 
@@ -230,14 +249,10 @@ public final class EditorApp {
             message = "\(next.label) not switched to: \(error)"
             return
         }
-        finishExports()  // they wait on the old generator
-        scheduler.stop()
         modelIndex = index
-        generator = next.generator
         generatorLabel = next.label
         modelPath = next.modelPath
-        scheduler = Self.makeScheduler(generator: generator, wake: wake)
-        requestedRevision = -1
+        replaceScheduler(generator: next.generator)
         latest = nil
         composedKey = nil
         if !generator.views.contains(state.view) { state.view = .fused }

@@ -124,15 +124,18 @@ public final class EditorApp {
         }
         if exitStatus == 0 { finishExports() }
         trace?.finished(scheduler.statistics)
+        // After a signal, exports still running are not waited for (finishExports ran only on a clean quit).
         let workersStopped = ([scheduler] + retiredSchedulers).allSatisfy { $0.stopAndWait(timeout: 10) }
+            && exports.pendingCount == 0
         pane.finishWriting()
         if graphicsMode == .kitty { EditorPreviewPane.writeAll(KittyGraphics.deleteAll) }
         EditorCurses.stop()
         EditorPreviewPane.writeAll(Array(EditorTerminalGuard.restoreSequence.utf8))
         EditorTerminalGuard.uninstall()
         if !workersStopped {
-            // A generation still runs after 10 s: exit's handlers would tear down
-            // OpenBLAS and oneDNN under it (a crash). The work is saved and the terminal restored.
+            // A generation (or, after Ctrl-C, an export) still runs: exit's handlers would tear down
+            // OpenBLAS and oneDNN under it (a crash). The layout is saved, the terminal restored, and an
+            // export writes to a temporary file first, so its target is never half-written.
             fflush(stdout)
             _exit(exitStatus)
         }

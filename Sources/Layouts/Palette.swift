@@ -113,7 +113,7 @@ public struct Palette: Sendable, Equatable {
         do {
             file = try JSONDecoder().decode(FileFormat.self, from: json)
         } catch let error as DecodingError {
-            throw PaletteError(source: source, message: Self.describe(error))
+            throw PaletteError(source: source, message: Self.fractionalNumber(in: json) ?? Self.describe(error))
         } catch {
             throw PaletteError(source: source, message: "is not valid JSON")
         }
@@ -134,6 +134,32 @@ public struct Palette: Sendable, Equatable {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         let file = FileFormat(name: name, description: description.isEmpty ? nil : description, ignore: ignoreID, classes: classes)
         return (try? encoder.encode(file)) ?? Data()
+    }
+
+    /// Foundation's decoder on Linux reports a fractional number where an Int
+    /// belongs (an id of 1.5) exactly as unparsable text, with no path. Every
+    /// number in a palette is a whole one, so the first fractional number in
+    /// well-formed JSON is the cause; nil when there is none.
+    private static func fractionalNumber(in json: Data) -> String? {
+        guard let root = try? JSONSerialization.jsonObject(with: json) else { return nil }
+        func find(_ value: Any, _ path: String) -> String? {
+            switch value {
+            case let object as [String: Any]:
+                for key in object.keys.sorted() {
+                    if let hit = find(object[key]!, path.isEmpty ? key : "\(path).\(key)") { return hit }
+                }
+            case let array as [Any]:
+                for (i, element) in array.enumerated() {
+                    if let hit = find(element, "\(path)[\(i)]") { return hit }
+                }
+            case let number as NSNumber:  // true/false read as 1/0: whole, never reported
+                let v = number.doubleValue
+                if v != v.rounded() { return "has \(number) at \(path), where a whole number belongs" }
+            default: break
+            }
+            return nil
+        }
+        return find(root, "")
     }
 
     private static func describe(_ error: DecodingError) -> String {

@@ -46,6 +46,12 @@ final class PaletteTests: XCTestCase {
         XCTAssertThrowsError(try decode(#"{"name":"x","classes":[{"id":3,"color":[1,1,2]}]}"#)) {
             XCTAssertEqual("\($0)", "p.json: is missing \"name\" at classes[0]")
         }
+        XCTAssertThrowsError(try decode(#"{"name":"x","classes":[{"id":1,"name":"a","color":[1,1,2]},{"id":1.5,"name":"b","color":[1,1,3]}]}"#)) {
+            XCTAssertEqual("\($0)", "p.json: has 1.5 at classes[1].id, where a whole number belongs")
+        }
+        XCTAssertThrowsError(try decode(#"{"name":"x","classes":[{"id":1,"name":"a","color":[1,1,2.25]}]}"#)) {
+            XCTAssertEqual("\($0)", "p.json: has 2.25 at classes[0].color[2], where a whole number belongs")
+        }
         XCTAssertThrowsError(try decode(#"{"name":"x","classes":[]}"#)) { XCTAssertEqual("\($0)", "p.json: has no classes") }
         XCTAssertThrowsError(try Palette.load(path: "/nonexistent.json")) {
             XCTAssertEqual("\($0)", "/nonexistent.json: no such file")

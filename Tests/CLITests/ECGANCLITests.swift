@@ -148,7 +148,7 @@ final class ECGANCLITests: XCTestCase {
         return header?["__metadata__"] as? [String: String] ?? [:]
     }
 
-    /// A model file written before the style code existed (the shipped ECGAN)
+    /// A model file written before the style code existed (the ECGAN shipped until session 10)
     /// gives the image the e437f44 build gave (Tests/Fixtures, made by that
     /// binary; at most 1 level apart, for BLAS kernels that sum in another
     /// order on another CPU), and the seed changes nothing.
@@ -156,7 +156,7 @@ final class ECGANCLITests: XCTestCase {
         let dir = NSTemporaryDirectory() + "ecgan-old-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         addTeardownBlock { try? FileManager.default.removeItem(atPath: dir) }
-        let model = CLIRunner.packageRoot + "/models/landscape-ecgan.safetensors"
+        let model = CLIRunner.packageRoot + "/Tests/Fixtures/ecgan-step400-before-style.safetensors"
         let layout = CLIRunner.packageRoot + "/samples/lake.png"
         for seed in ["5", "6"] {
             let result = try CLIRunner().run(["generate", layout, "--model", model, "--size", "96x64", "--seed", seed,

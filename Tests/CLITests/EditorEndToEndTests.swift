@@ -1,5 +1,6 @@
 import Foundation
 import Layouts
+import Support
 import XCTest
 
 /// The real binary in tmux: painting, views, export, quitting, recovery,
@@ -146,6 +147,46 @@ final class EditorEndToEndTests: XCTestCase {
         try session.send("q")
         session.waitFor("Unsaved changes")
         try session.send("d")
+        session.waitFor("EXITED 0")
+    }
+
+    /// The memory guard in the editor, on the real machine: a new layout (`N`) or an opened one (`o`) whose preview
+    /// would not fit in the memory this machine has is refused in the status line, before anything is allocated,
+    /// and the editor keeps the layout it had.
+    func testALayoutTooLargeForTheModelIsRefusedAndTheOldOneKept() throws {
+        let root = CLIRunner.packageRoot
+        guard FileManager.default.fileExists(atPath: root + "/models/landscape-lggan.safetensors") else {
+            throw XCTSkip("no shipped model in \(root)/models")
+        }
+        // The shipped LGGAN's estimate: about 37 GB at 4096^2, about 148 GB at 8192^2 (InferenceMemoryTests).
+        let available = try XCTUnwrap(AvailableMemory.current(), "no /proc/meminfo").bytes
+        guard available < 30_000_000_000 else { throw XCTSkip("\(available) bytes available: 4096^2 may fit here") }
+        let landscape = try Palette.load(path: root + "/palettes/landscape.json")
+        let big = home + "/big.png"
+        try LayoutFile.write(Layout(labels: LabelMap(width: 8192, height: 8192, fill: UInt8(landscape.classes[0].id)),
+                                    palette: landscape), to: big)
+        let lake = home + "/sample-lake.png"
+        try FileManager.default.copyItem(atPath: root + "/samples/lake.png", toPath: lake)
+        let command = "cd \(shellQuote(home)) && TERM=tmux-256color SCENEPAINT_HOME=\(shellQuote(root)) "
+            + "SCENEPAINT_RECOVERY_DIR=\(shellQuote(recoveryDir)) \(shellQuote(CLIRunner.binary)) edit \(shellQuote(lake)) --graphics truecolor"
+        let session = try EditorTmuxSession(command: command, columns: 200, rows: 40)
+        defer { session.close() }
+        session.waitFor(" ms | landscape-lggan", timeout: 60)
+        try session.send("N")
+        session.waitFor("New layout (WIDTHxHEIGHT [palette]): 256x256 landscape")
+        try session.send("C-u")
+        try session.type("4096x4096")
+        try session.send("Enter")
+        let refusedNew = session.waitFor("4096x4096 is too large for LGGAN")
+        XCTAssertTrue(refusedNew.contains("sample-lake 256x256"), refusedNew)
+        try session.send("o")
+        session.waitFor("Open layout: ")
+        try session.send("C-u")
+        try session.type(big)
+        try session.send("Enter")
+        let refusedOpen = session.waitFor("cannot open: 8192x8192 is too large for LGGAN", timeout: 60)
+        XCTAssertTrue(refusedOpen.contains("sample-lake 256x256"), refusedOpen)
+        try session.send("q")
         session.waitFor("EXITED 0")
     }
 

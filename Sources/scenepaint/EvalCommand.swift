@@ -42,6 +42,21 @@ struct EvalCommand: ParsableCommand {
 
     static let defaultEvaluator = "landscape-segmenter.safetensors"
 
+    /// The layout size of the first `count` pairs with the largest estimated peak, read from each PNG's
+    /// header (a layout that is not a PNG is decoded). A mixed-size test set whose first pair is small
+    /// used to pass the memory check and then run out of memory on a large pair.
+    static func largestLayout(_ dataset: PairedDataset, count: Int?, memory: InferenceMemory) throws -> (Int, Int) {
+        var largest = (0, 0)
+        for index in 0..<min(count ?? dataset.count, dataset.count) {
+            let size = try PNGDimensions.read(path: dataset.layoutPath(index))
+                ?? { let labels = try dataset.pair(index).labels; return (labels.width, labels.height) }()
+            if memory.peakBytes(width: size.0, height: size.1) > memory.peakBytes(width: largest.0, height: largest.1) {
+                largest = size
+            }
+        }
+        return largest
+    }
+
     func run() throws {
         if let count, count < 1 { throw ValidationError("--count must be at least 1") }
         guard diversitySeeds >= 1 else { throw ValidationError("--diversity-seeds must be at least 1, got \(diversitySeeds)") }
@@ -71,10 +86,10 @@ struct EvalCommand: ParsableCommand {
         let dataset = try (try? PairedDataset(directory: data, library: PaletteLibrary.bundled()))
             ?? PairedDataset(directory: data, palette: palette)
 
-        // The generator at the size it will run (--size, else the first pair's) beside the
-        // evaluator: refused before generating when it cannot fit.
+        // The generator at the largest size it will run (--size, else the largest of the pairs
+        // it will score) beside the evaluator: refused before generating when it cannot fit.
         if dataset.count > 0, let memory = InferenceMemory.of(generator) {
-            let (width, height) = try size?.pair ?? { let labels = try dataset.pair(0).labels; return (labels.width, labels.height) }()
+            let (width, height) = try size?.pair ?? Self.largestLayout(dataset, count: count, memory: memory)
             try memory.check(width: width, height: height, also: InferenceMemory.of(segmenter))
         }
         var options = EvaluationOptions()

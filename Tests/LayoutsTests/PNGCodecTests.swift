@@ -95,6 +95,19 @@ final class PNGCodecTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir).sorted(), ["a.png", "b.png"])
     }
 
+    /// The header read eval uses to size every pair: the real size of a written PNG, nil for a
+    /// file cut inside the header, a non-PNG or a missing file.
+    func testDimensionsComeFromTheHeaderAlone() throws {
+        let dir = temporaryDirectory()
+        try RGBImage(width: 300, height: 7).write(path: dir + "/a.png")
+        let size = try XCTUnwrap(PNGDimensions.read(path: dir + "/a.png"))
+        XCTAssertEqual([size.width, size.height], [300, 7])
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: dir + "/a.png"))
+        try bytes.prefix(23).write(to: URL(fileURLWithPath: dir + "/cut.png"))
+        try Data("not a png at all, not at all".utf8).write(to: URL(fileURLWithPath: dir + "/text.png"))
+        for name in ["cut.png", "text.png", "missing.png"] { XCTAssertNil(PNGDimensions.read(path: dir + "/" + name), name) }
+    }
+
     private func validPNG() throws -> [UInt8] {
         var image = RGBImage(width: 16, height: 16)
         for i in 0..<image.pixels.count { image.pixels[i] = UInt8(i % 251) }

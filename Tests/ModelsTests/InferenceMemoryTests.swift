@@ -95,6 +95,37 @@ final class InferenceMemoryTests: XCTestCase {
         }
     }
 
+    /// eval sizes every pair it will score before generating any: a test set whose first pair is small and
+    /// whose second is 8192x8192 is refused in one line naming the large size (it used to check the first
+    /// pair only, then run out of memory on the second).
+    func testEvalChecksTheLargestPairNotTheFirst() throws {
+        try requireBinary()
+        let dir = try temporaryDirectory(prefix: "inference-memory-eval")
+        let model = Self.root + "/models/landscape-lggan.safetensors"
+        let generator = try ModelLoader.load(path: model)
+        let memory = try XCTUnwrap(InferenceMemory.of(generator))
+        let available = try XCTUnwrap(AvailableMemory.current(), "no /proc/meminfo")
+        guard memory.peakBytes(width: 8192, height: 8192) > available.bytes else {
+            throw XCTSkip("this machine has \(available.bytes) bytes available: even 8192^2 fits")
+        }
+        let data = dir + "/test"
+        for sub in ["layouts", "images"] { try FileManager.default.createDirectory(atPath: data + "/" + sub, withIntermediateDirectories: true) }
+        let sky = UInt8(generator.palette.classes[0].id)
+        try LayoutFile.write(Layout(labels: LabelMap(width: 64, height: 64, fill: sky), palette: generator.palette), to: data + "/layouts/000000.png")
+        try LayoutFile.write(Layout(labels: LabelMap(width: 8192, height: 8192, fill: sky), palette: generator.palette), to: data + "/layouts/000001.png")
+        // The images are never read: the refusal comes first.
+        for index in ["000000", "000001"] { try RGBImage(width: 64, height: 64).write(path: data + "/images/\(index).png") }
+        let json = dir + "/report.json"
+        let (status, stderr) = try run(binary, ["eval", "--model", model, "--data", data, "--json", json])
+        XCTAssertEqual(status, 1, stderr)
+        XCTAssertEqual(stderr.filter { $0 == "\n" }.count, 1, "one line: \(stderr)")
+        XCTAssertTrue(stderr.contains("8192x8192 is too large for LGGAN"), stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: json))
+        // --count 1 scores only the small pair, which fits.
+        let one = try run(binary, ["eval", "--model", model, "--data", data, "--count", "1", "--diversity-seeds", "1", "--json", json])
+        XCTAssertEqual(one.status, 0, one.stderr)
+    }
+
     /// The largest size offered fits, and a slightly larger one of the same aspect would not.
     func testTheLargestFittingSizeFitsAndIsTheLargest() throws {
         let memory = InferenceMemory(modelName: "test", fixedBytes: 50_000_000, bytesPerPixel: 2_000, sizeMultiple: 8)

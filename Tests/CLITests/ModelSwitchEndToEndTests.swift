@@ -3,7 +3,7 @@ import XCTest
 
 /// `m` in the editor started with no --model, in tmux: the bundled LGGAN, then
 /// the bundled style LGGAN (whose seeds `n` re-rolls), then the bundled ECGAN
-/// with its own views, then back; the status line names each.
+/// (a style code too: `n` re-rolls) with its own views, then back; the status line names each.
 final class ModelSwitchEndToEndTests: XCTestCase {
     func testMCyclesThroughTheBundledModels() throws {
         let (home, _) = try makeHome()
@@ -21,6 +21,8 @@ final class ModelSwitchEndToEndTests: XCTestCase {
         session.waitFor("(p goes back)", timeout: 60)   // this one has a style code: n re-rolls
         try session.send("m")
         session.waitFor("model: ECGAN (landscape-ecgan.safetensors)")
+        try session.send("n")
+        session.waitFor("(p goes back)", timeout: 60)   // the bundled ECGAN has a style code too (session 10)
         try session.send("3")                           // ECGAN's edge view
         session.waitFor("edge map", timeout: 60)
         try session.send("m")

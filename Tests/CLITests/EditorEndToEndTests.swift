@@ -120,19 +120,24 @@ final class EditorEndToEndTests: XCTestCase {
         session.waitFor("EXITED 0")
     }
 
-    /// The shipped LGGAN (the default for a landscape layout): it previews, and
-    /// an export asked for right after an edit, with more edits behind it,
-    /// writes the views of the layout at the key press.
-    func testTheShippedModelPreviewsAndExportsWhileEditing() throws {
+    /// The editor in tmux on a copy of samples/lake.png (as sample-lake.png in `home`) with the bundled
+    /// models; skipped where they are missing.
+    func bundledModelSession(columns: Int, rows: Int) throws -> EditorTmuxSession {
         let root = CLIRunner.packageRoot
         guard FileManager.default.fileExists(atPath: root + "/models/landscape-lggan.safetensors") else {
             throw XCTSkip("no shipped model in \(root)/models")
         }
         let lake = home + "/sample-lake.png"
         try FileManager.default.copyItem(atPath: root + "/samples/lake.png", toPath: lake)
-        let command = "cd \(shellQuote(home)) && TERM=tmux-256color SCENEPAINT_HOME=\(shellQuote(root)) "
-            + "SCENEPAINT_RECOVERY_DIR=\(shellQuote(recoveryDir)) \(shellQuote(CLIRunner.binary)) edit \(shellQuote(lake)) --graphics truecolor"
-        let session = try EditorTmuxSession(command: command, columns: 170, rows: 40)
+        let command = EditorTmuxSession.editorCommand(home: home, layout: lake, arguments: "--graphics truecolor")
+        return try EditorTmuxSession(command: command, columns: columns, rows: rows)
+    }
+
+    /// The shipped LGGAN (the default for a landscape layout): it previews, and
+    /// an export asked for right after an edit, with more edits behind it,
+    /// writes the views of the layout at the key press.
+    func testTheShippedModelPreviewsAndExportsWhileEditing() throws {
+        let session = try bundledModelSession(columns: 170, rows: 40)
         defer { session.close() }
         session.waitFor("landscape-lggan.safetensors", timeout: 60)
         session.waitFor(" ms | landscape-lggan", timeout: 60)
@@ -154,22 +159,14 @@ final class EditorEndToEndTests: XCTestCase {
     /// would not fit in the memory this machine has is refused in the status line, before anything is allocated,
     /// and the editor keeps the layout it had.
     func testALayoutTooLargeForTheModelIsRefusedAndTheOldOneKept() throws {
-        let root = CLIRunner.packageRoot
-        guard FileManager.default.fileExists(atPath: root + "/models/landscape-lggan.safetensors") else {
-            throw XCTSkip("no shipped model in \(root)/models")
-        }
         // The shipped LGGAN's estimate: about 37 GB at 4096^2, about 148 GB at 8192^2 (InferenceMemoryTests).
         let available = try XCTUnwrap(AvailableMemory.current(), "no /proc/meminfo").bytes
         guard available < 30_000_000_000 else { throw XCTSkip("\(available) bytes available: 4096^2 may fit here") }
-        let landscape = try Palette.load(path: root + "/palettes/landscape.json")
+        let landscape = try Palette.load(path: CLIRunner.packageRoot + "/palettes/landscape.json")
         let big = home + "/big.png"
         try LayoutFile.write(Layout(labels: LabelMap(width: 8192, height: 8192, fill: UInt8(landscape.classes[0].id)),
                                     palette: landscape), to: big)
-        let lake = home + "/sample-lake.png"
-        try FileManager.default.copyItem(atPath: root + "/samples/lake.png", toPath: lake)
-        let command = "cd \(shellQuote(home)) && TERM=tmux-256color SCENEPAINT_HOME=\(shellQuote(root)) "
-            + "SCENEPAINT_RECOVERY_DIR=\(shellQuote(recoveryDir)) \(shellQuote(CLIRunner.binary)) edit \(shellQuote(lake)) --graphics truecolor"
-        let session = try EditorTmuxSession(command: command, columns: 200, rows: 40)
+        let session = try bundledModelSession(columns: 200, rows: 40)
         defer { session.close() }
         session.waitFor(" ms | landscape-lggan", timeout: 60)
         try session.send("N")

@@ -1,4 +1,5 @@
 import Foundation
+import Generation
 import Layouts
 import Models
 import Support
@@ -63,15 +64,20 @@ final class InferenceMemoryTests: XCTestCase {
         }
     }
 
+    /// A scratch directory, the shipped LGGAN (path, generator, its estimate) and what this machine has now.
+    func shippedLGGAN(prefix: String) throws
+        -> (dir: String, model: String, generator: any SceneGenerator, memory: InferenceMemory, available: AvailableMemory) {
+        try requireBinary()
+        let model = Self.root + "/models/landscape-lggan.safetensors"
+        let generator = try ModelLoader.load(path: model)
+        return (try temporaryDirectory(prefix: prefix), model, generator, try XCTUnwrap(InferenceMemory.of(generator)),
+                try XCTUnwrap(AvailableMemory.current(), "no /proc/meminfo"))
+    }
+
     /// generate --size 4096x4096 and an 8192x8192 layout file: each refused in one line
     /// naming the size, the estimate, what the machine has and the largest that fits.
     func testASizeThatCannotFitIsRefusedBeforeAnyOutput() throws {
-        try requireBinary()
-        let dir = try temporaryDirectory(prefix: "inference-memory-refusal")
-        let model = Self.root + "/models/landscape-lggan.safetensors"
-        let generator = try ModelLoader.load(path: model)
-        let memory = try XCTUnwrap(InferenceMemory.of(generator))
-        let available = try XCTUnwrap(AvailableMemory.current(), "no /proc/meminfo")
+        let (dir, model, generator, memory, available) = try shippedLGGAN(prefix: "inference-memory-refusal")
         // An 8192^2 layout file (as uniform as possible: the PNG is small, its labels 64 MB).
         let big = dir + "/big.png"
         try LayoutFile.write(Layout(labels: LabelMap(width: 8192, height: 8192, fill: UInt8(generator.palette.classes[0].id)),
@@ -99,12 +105,7 @@ final class InferenceMemoryTests: XCTestCase {
     /// whose second is 8192x8192 is refused in one line naming the large size (it used to check the first
     /// pair only, then run out of memory on the second).
     func testEvalChecksTheLargestPairNotTheFirst() throws {
-        try requireBinary()
-        let dir = try temporaryDirectory(prefix: "inference-memory-eval")
-        let model = Self.root + "/models/landscape-lggan.safetensors"
-        let generator = try ModelLoader.load(path: model)
-        let memory = try XCTUnwrap(InferenceMemory.of(generator))
-        let available = try XCTUnwrap(AvailableMemory.current(), "no /proc/meminfo")
+        let (dir, model, generator, memory, available) = try shippedLGGAN(prefix: "inference-memory-eval")
         guard memory.peakBytes(width: 8192, height: 8192) > available.bytes else {
             throw XCTSkip("this machine has \(available.bytes) bytes available: even 8192^2 fits")
         }

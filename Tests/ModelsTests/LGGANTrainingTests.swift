@@ -180,7 +180,7 @@ final class LGGANTrainingTests: XCTestCase {
         reshaped[name] = Tensor.zeros([reshaped[name]!.count + 1])
         cases.append(("wrong shape", try SafeTensors.encode(reshaped, metadata: try metadata(of: good))))
         // Non-finite weights.
-        var poisoned = network.stateDict().mapValues { $0.copy() }
+        let poisoned = network.stateDict().mapValues { $0.copy() }
         poisoned[name]!.withUnsafeMutableBufferPointer { $0[0] = .nan }
         cases.append(("nan", try SafeTensors.encode(poisoned, metadata: try metadata(of: good))))
         // A config that does not match the palette.

@@ -110,14 +110,16 @@ extension InferenceMemory {
     /// ECGAN: the backbone, F and its edge and image branches (3 x C), class images
     /// (ECGAN++) and the views. Calibration as LGGAN's (the shipped model: 182.5 floats
     /// = 730 B/px counted): peaks 180 / 557 / 1,111 / 1,644 MB at 256/512/768/1024; the
-    /// steepest step is 1,965 B/px = 2.7x counted, so the estimate is 0.98x the peak at
-    /// 256^2, 0.99x at 512^2 and 1.26x at 1024^2.
+    /// steepest step is 1,965 B/px = 2.7x counted. The factor is 3.0: at 256^2 the peak
+    /// varies by run (180-209 MB, step 400 and the session-10 model alike, a loaded machine),
+    /// and at 2.7 the estimate fell to 0.86x of a high run; 3.0 gives ~0.93-1.08x at 256^2,
+    /// ~1.1x at 512^2 and ~1.4x at 1024^2 (it errs high, as LGGAN's).
     public static func of(_ ecgan: ECGANGenerator) -> InferenceMemory {
         let c = ecgan.network.config
         let floats = backboneFloatsPerPixel(c.backbone) + Double(3 * c.featureWidth)
             + (c.useClassSpecific ? Double(3 * c.classCount) : 0) + viewFloatsPerPixel
         return InferenceMemory(modelName: "ECGAN", fixedBytes: runtimeBytes + 8 * ecgan.network.parameterCount,
-                               bytesPerPixel: 2.7 * 4 * floats, sizeMultiple: c.sizeMultiple)
+                               bytesPerPixel: 3.0 * 4 * floats, sizeMultiple: c.sizeMultiple)
     }
 
     /// Any generator: LGGAN and ECGAN by their configs; nil for the network-free

@@ -11,8 +11,7 @@ public enum PNGDimensions {
         guard let data = try? handle.read(upToCount: 24), data.count == 24 else { return nil }
         let bytes = [UInt8](data)
         guard Array(bytes[0..<8]) == PNGTextChunks.signature, bytes[12...15].elementsEqual("IHDR".utf8) else { return nil }
-        let big = { (at: Int) in bytes[at..<at + 4].reduce(0) { $0 << 8 | Int($1) } }
-        let (width, height) = (big(16), big(20))
+        let (width, height) = (Int(PNGTextChunks.readUInt32(bytes, at: 16)), Int(PNGTextChunks.readUInt32(bytes, at: 20)))
         return width > 0 && height > 0 ? (width, height) : nil
     }
 }

@@ -43,13 +43,13 @@ struct EvalCommand: ParsableCommand {
     static let defaultEvaluator = "landscape-segmenter.safetensors"
 
     /// The layout size of the first `count` pairs with the largest estimated peak, read from each PNG's
-    /// header (a layout that is not a PNG is decoded). A mixed-size test set whose first pair is small
+    /// header (a layout that is not a PNG is decoded, its image is not). A mixed-size test set whose first pair is small
     /// used to pass the memory check and then run out of memory on a large pair.
     static func largestLayout(_ dataset: PairedDataset, count: Int?, memory: InferenceMemory) throws -> (Int, Int) {
         var largest = (0, 0)
         for index in 0..<min(count ?? dataset.count, dataset.count) {
             let size = try PNGDimensions.read(path: dataset.layoutPath(index))
-                ?? { let labels = try dataset.pair(index).labels; return (labels.width, labels.height) }()
+                ?? { let layout = try dataset.layout(index); return (layout.width, layout.height) }()
             if memory.peakBytes(width: size.0, height: size.1) > memory.peakBytes(width: largest.0, height: largest.1) {
                 largest = size
             }

@@ -1,8 +1,12 @@
 import Foundation
 
 /// The memory this process can still take: MemAvailable from /proc/meminfo,
-/// lowered to what the cgroup's memory.max leaves when a limit is set (in a
-/// container the host's MemAvailable says nothing about the OOM killer).
+/// lowered to what a cgroup memory limit leaves (in a container or a
+/// systemd scope the host's MemAvailable says nothing about the OOM killer).
+/// Both cgroup versions count: v2 (`memory.max`) and v1 (`memory.limit_in_bytes`,
+/// still what Docker uses on older hosts and what hybrid machines mount), at
+/// the process's own cgroup and every ancestor up to the mount, since a limit
+/// set on a parent applies to all below it.
 public struct AvailableMemory: Sendable, Equatable {
     public let bytes: Int
     /// Where the figure comes from, for messages ("MemAvailable", "cgroup memory.max 8.0 GB, 1.2 GB in use").
@@ -14,19 +18,88 @@ public struct AvailableMemory: Sendable, Equatable {
     }
 
     /// Read now; nil where /proc/meminfo is missing (not Linux): then nothing is refused.
-    public static func current(meminfo: String = "/proc/meminfo", cgroup: String = "/sys/fs/cgroup") -> AvailableMemory? {
+    /// `procCgroup` says which cgroup the process is in; `cgroupRoot` is where the hierarchies are mounted.
+    public static func current(meminfo: String = "/proc/meminfo", procCgroup: String = "/proc/self/cgroup",
+                               cgroupRoot: String = "/sys/fs/cgroup") -> AvailableMemory? {
         guard let text = try? String(contentsOfFile: meminfo, encoding: .utf8),
               let line = text.split(separator: "\n").first(where: { $0.hasPrefix("MemAvailable:") }),
               let kilobytes = line.split(separator: " ").dropFirst().first.flatMap({ Int($0) }) else { return nil }
         var result = AvailableMemory(bytes: kilobytes * 1024, source: "MemAvailable")
-        if let limit = number(cgroup + "/memory.max") {
-            let used = number(cgroup + "/memory.current") ?? 0
-            let left = Swift.max(0, limit - used)
-            if left < result.bytes {
-                result = AvailableMemory(bytes: left, source: "cgroup memory.max \(gigabytes(limit)), \(gigabytes(used)) in use")
-            }
+        for limit in CgroupMemoryLimit.all(procCgroup: procCgroup, root: cgroupRoot) where limit.left < result.bytes {
+            result = AvailableMemory(bytes: limit.left, source: limit.description)
         }
         return result
+    }
+
+    /// "1.6 GB" (decimal, as /usr/bin/time's and free's users read it).
+    public static func gigabytes(_ bytes: Int) -> String {
+        String(format: "%.1f GB", Double(bytes) / 1e9)
+    }
+}
+
+/// One cgroup's memory limit and what its members use now.
+struct CgroupMemoryLimit {
+    /// The limit file's name ("memory.max", "memory.limit_in_bytes"), for the message.
+    let file: String
+    let limit: Int
+    /// Usage less the inactive page cache, which the kernel reclaims before it
+    /// kills (the "working set" Kubernetes evicts on); never below zero.
+    let used: Int
+
+    var left: Int { Swift.max(0, limit - used) }
+    var description: String {
+        "cgroup \(file) \(AvailableMemory.gigabytes(limit)), \(AvailableMemory.gigabytes(used)) in use"
+    }
+
+    /// v1 writes "no limit" as a page-rounded 2^63 - 1; anything this large is none.
+    private static let unlimited = 1 << 60
+
+    /// Every limit on the process's cgroups (v2 and v1 memory), from its own cgroup up to the mount root.
+    static func all(procCgroup: String, root: String) -> [CgroupMemoryLimit] {
+        guard let text = try? String(contentsOfFile: procCgroup, encoding: .utf8) else {
+            // No /proc/self/cgroup: the mount root alone (a container's own cgroup).
+            return [v2(root), v1(root + "/memory")].compactMap { $0 }
+        }
+        var limits: [CgroupMemoryLimit] = []
+        for line in text.split(separator: "\n") {
+            // "hierarchy-id:controllers:path"; the path may itself contain ':'.
+            let fields = line.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false)
+            guard fields.count == 3 else { continue }
+            let path = String(fields[2])
+            if fields[0] == "0" && fields[1].isEmpty {
+                limits += directories(mount: root, path: path).compactMap(v2)
+            } else if fields[1].split(separator: ",").contains("memory") {
+                limits += directories(mount: root + "/memory", path: path).compactMap(v1)
+            }
+        }
+        return limits
+    }
+
+    /// The cgroup's directory and its ancestors inside the mount. In a container
+    /// without a cgroup namespace the path names the host's hierarchy, which the
+    /// container does not see: then only the mount root (the container's own cgroup) exists.
+    static func directories(mount: String, path: String) -> [String] {
+        var parts = path.split(separator: "/").filter { $0 != "." && $0 != ".." }.map(String.init)
+        var result: [String] = []
+        while true {
+            result.append(([mount] + parts).joined(separator: "/"))
+            guard !parts.isEmpty else { return result }
+            parts.removeLast()
+        }
+    }
+
+    static func v2(_ directory: String) -> CgroupMemoryLimit? {
+        guard let limit = number(directory + "/memory.max"), limit < unlimited else { return nil }
+        let current = number(directory + "/memory.current") ?? 0
+        let inactive = stat(directory + "/memory.stat", "inactive_file") ?? 0
+        return CgroupMemoryLimit(file: "memory.max", limit: limit, used: Swift.max(0, current - inactive))
+    }
+
+    static func v1(_ directory: String) -> CgroupMemoryLimit? {
+        guard let limit = number(directory + "/memory.limit_in_bytes"), limit < unlimited else { return nil }
+        let usage = number(directory + "/memory.usage_in_bytes") ?? 0
+        let inactive = stat(directory + "/memory.stat", "total_inactive_file") ?? 0
+        return CgroupMemoryLimit(file: "memory.limit_in_bytes", limit: limit, used: Swift.max(0, usage - inactive))
     }
 
     /// A cgroup file's number; nil for "max" (no limit) or a missing file.
@@ -35,8 +108,13 @@ public struct AvailableMemory: Sendable, Equatable {
         return Int(text.trimmingCharacters(in: .whitespacesAndNewlines))
     }
 
-    /// "1.6 GB" (decimal, as /usr/bin/time's and free's users read it).
-    public static func gigabytes(_ bytes: Int) -> String {
-        String(format: "%.1f GB", Double(bytes) / 1e9)
+    /// One "key value" line of memory.stat.
+    private static func stat(_ path: String, _ key: String) -> Int? {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
+        for line in text.split(separator: "\n") {
+            let fields = line.split(separator: " ")
+            if fields.count == 2, fields[0] == key { return Int(fields[1]) }
+        }
+        return nil
     }
 }

@@ -142,4 +142,62 @@ final class InferenceMemoryTests: XCTestCase {
         }
         XCTAssertNoThrow(try memory.check(width: 256, height: 256, available: AvailableMemory(bytes: budget, source: "MemAvailable")))
     }
+
+    /// The guard under a real kernel memory limit: the binary runs in a fresh cgroup limited to 600 MB (v1 where
+    /// the memory hierarchy is mounted apart, as on this project's machines, else v2), so MemAvailable says
+    /// gigabytes while the OOM killer would strike at 600 MB. 1024^2 (~2.3 GB) must be refused in one line naming
+    /// the cgroup, and 256^2 (~0.2 GB) must still generate. Skipped where the test may not make cgroups (not root,
+    /// a read-only /sys/fs/cgroup).
+    func testACgroupMemoryLimitIsHonoured() throws {
+        let (dir, model, _, _, _) = try shippedLGGAN(prefix: "inference-memory-cgroup")
+        let cgroup = try MemoryCgroup(limitBytes: 600_000_000)
+        defer { cgroup.remove() }
+        func generate(_ side: Int) throws -> (status: Int32, stderr: String) {
+            let script = "echo $$ > '\(cgroup.procsFile)' && exec \"$0\" \"$@\""
+            return try run("/bin/sh", ["-c", script, binary, "generate", Self.root + "/samples/lake.png", "--model", model,
+                                       "--size", "\(side)x\(side)", "-o", dir + "/out-\(side).png"])
+        }
+        let refused = try generate(1024)
+        XCTAssertEqual(refused.status, 1, refused.stderr)
+        XCTAssertEqual(refused.stderr.filter { $0 == "\n" }.count, 1, "one line: \(refused.stderr)")
+        XCTAssertTrue(refused.stderr.contains("1024x1024 is too large for LGGAN"), refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("(cgroup \(cgroup.limitFile) 0.6 GB, "), refused.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/out-1024.png"))
+        let fits = try generate(256)
+        XCTAssertEqual(fits.status, 0, fits.stderr)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: dir + "/out-256.png"))
+    }
+}
+
+/// A scratch memory cgroup with a limit, made in the real cgroup file system.
+struct MemoryCgroup {
+    let directory: String
+    /// "memory.limit_in_bytes" (v1) or "memory.max" (v2).
+    let limitFile: String
+    var procsFile: String { directory + "/cgroup.procs" }
+
+    init(limitBytes: Int) throws {
+        let name = "scenepaint-test-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let v1 = "/sys/fs/cgroup/memory"
+        let v2Controllers = (try? String(contentsOfFile: "/sys/fs/cgroup/cgroup.controllers", encoding: .utf8)) ?? ""
+        if FileManager.default.fileExists(atPath: v1 + "/memory.limit_in_bytes") {
+            (directory, limitFile) = (v1 + "/" + name, "memory.limit_in_bytes")
+        } else if v2Controllers.split(separator: " ").contains(where: { $0.trimmingCharacters(in: .whitespacesAndNewlines) == "memory" }) {
+            (directory, limitFile) = ("/sys/fs/cgroup/" + name, "memory.max")
+        } else {
+            throw XCTSkip("no cgroup memory controller mounted at /sys/fs/cgroup")
+        }
+        guard mkdir(directory, 0o755) == 0 else {
+            throw XCTSkip("cannot make a cgroup at \(directory): \(String(cString: strerror(errno)))")
+        }
+        do {
+            try String(limitBytes).write(toFile: directory + "/" + limitFile, atomically: false, encoding: .utf8)
+        } catch {
+            remove()
+            throw XCTSkip("cannot set \(limitFile) in \(directory): \(error)")
+        }
+    }
+
+    /// The cgroup is empty once the child exited; rmdir is how a cgroup is deleted.
+    func remove() { rmdir(directory) }
 }

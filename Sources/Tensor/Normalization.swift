@@ -5,8 +5,7 @@ import Foundation
 /// Statistics are summed in Double so large planes do not lose precision.
 public func instanceNorm(_ x: Tensor, weight: Tensor? = nil, bias: Tensor? = nil, epsilon: Float = 1e-5) -> Tensor {
     check(x.rank >= 3, "instanceNorm: input \(x.shape) must be [N, C, ...]")
-    let n = x.shape[0], c = x.shape[1]
-    let plane = x.count / Swift.max(1, n * c)
+    let c = x.shape[1]
     if let weight { check(weight.count == c, "instanceNorm: weight \(weight.shape) for \(c) channels") }
     if let bias { check(bias.count == c, "instanceNorm: bias \(bias.shape) for \(c) channels") }
     let inputs = [x] + (weight.map { [$0] } ?? []) + (bias.map { [$0] } ?? [])

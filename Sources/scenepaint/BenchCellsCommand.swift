@@ -84,7 +84,7 @@ struct BenchCellsCommand: ParsableCommand {
         var errors = [[Double]](repeating: [], count: encoders.count), times = errors, sizes = [Int](repeating: 0, count: encoders.count)
         for round in 0...rounds {
             for (e, encoder) in encoders.enumerated() {
-                for (i, image) in scaled.enumerated() {
+                for image in scaled {
                     let start = DispatchTime.now().uptimeNanoseconds
                     let bytes = try encoder.1(image)
                     let ms = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6

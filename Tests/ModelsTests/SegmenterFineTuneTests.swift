@@ -15,7 +15,7 @@ final class SegmenterFineTuneTests: XCTestCase {
         // A short run to fine-tune from.
         let base = try SegmenterTrainer(options: TinySegmentationData.options(data: data, run: first, steps: 20),
                                         palette: TinySegmentationData.palette, resume: false)
-        _ = try base.run { _ in }
+        _ = try base.run(report: { _ in })
         let file = first + "/segmenter.safetensors"
         let exported = try SegmenterCheckpoint.load(path: file).model
 
@@ -28,7 +28,7 @@ final class SegmenterFineTuneTests: XCTestCase {
             XCTAssertEqual(tuned.model.stateDict()[name]?.values, tensor.values, "\(name) does not start from the file")
         }
         // Its own first steps move away from the file.
-        _ = try tuned.run { _ in }
+        _ = try tuned.run(report: { _ in })
         let after = try SegmenterCheckpoint.load(path: second + "/segmenter.safetensors").model
         let key = try XCTUnwrap(after.stateDict().keys.first { $0.hasPrefix("head") })
         XCTAssertNotEqual(after.stateDict()[key]?.values, exported.stateDict()[key]?.values)

@@ -104,9 +104,9 @@ final class SegmenterTests: XCTestCase {
         let trainer = try SegmenterTrainer(options: TinySegmentationData.options(data: data, run: run, steps: 300),
                                            palette: TinySegmentationData.palette, resume: false)
         var losses: [Float] = []
-        _ = try trainer.run { event in
+        _ = try trainer.run(report: { event in
             if case .step(_, _, let loss, _) = event { losses.append(loss) }
-        }
+        })
         XCTAssertEqual(losses.count, 300)
         let first = losses.prefix(10).reduce(0, +) / 10, last = losses.suffix(10).reduce(0, +) / 10
         XCTAssertGreaterThan(first / last, 5, "loss \(first) -> \(last)")
@@ -181,7 +181,7 @@ final class SegmenterTests: XCTestCase {
         let c = try SegmenterTrainer(options: TinySegmentationData.options(data: data, run: interrupted, steps: 20), palette: palette, resume: true)
         XCTAssertEqual(c.step, 10)
         var resumedAt: Int?
-        let final = try c.run { if case .resumed(let s) = $0 { resumedAt = s } }
+        let final = try c.run(report: { if case .resumed(let s) = $0 { resumedAt = s } })
         XCTAssertEqual(resumedAt, 10)
         XCTAssertTrue(final.finished)
 

@@ -125,8 +125,8 @@ final class HalfPrecisionTests: XCTestCase {
     }
 
     func testBFloatRoundingEdgeCases() throws {
-        let inputs: [Float] = [1, 1 + 0x1p-8, 1 + 0x1p-7, 1 + 3 * 0x1p-8, -3.0e38, 1e-40]
-        let expected: [Float] = [1, 1 /* tie to even */, 1 + 0x1p-7, 1 + 2 * 0x1p-7 /* tie to even */, -3.0040553e38, 9.183549e-41 /* computed independently in Python */]
+        let inputs: [Float] = [1, 1 + 0x1p-8, 1 + 0x1p-7, 1 + 3 * 0x1p-8, -3.0e38, Float(1e-40 as Double) /* a subnormal */]
+        let expected: [Float] = [1, 1 /* tie to even */, 1 + 0x1p-7, 1 + 2 * 0x1p-7 /* tie to even */, -3.0040553e38, Float(9.183549e-41 as Double) /* computed independently in Python */]
         let back = try roundTrip(inputs, .bf16)
         for (b, e) in zip(back, expected) { XCTAssertEqual(b, e, accuracy: abs(e) * 1e-4) }
         XCTAssertEqual(back[1], 1)

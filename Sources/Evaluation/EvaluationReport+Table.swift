@@ -7,7 +7,7 @@ extension EvaluationReport {
         func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
         func left(_ s: String, _ n: Int) -> String { s.count >= n ? s : String(repeating: " ", count: n - s.count) + s }
         var out: [String] = []
-        out.append("\(model) on \(data): \(count) layouts at \(imageSize), seed \(seed), style code from the \(styleCode.description)")
+        out.append("\(model) on \(data): \(count) layouts at \(imageSize), seed \(seed), \(styleCode.description)")
         out.append("evaluator \(evaluator) (input \(evaluatorInput), palette \(palette))")
         out.append("")
         out.append(pad("", 26) + left("generated", 10) + left("real", 10))

@@ -13,20 +13,25 @@ public enum StyleCodeSource: String, Sendable, Codable {
     /// The prior, a Gaussian fitted to the encoder's codes (`model fit-style-prior`), not N(0, I).
     case fittedPrior = "fitted-prior"
     case realImagePosterior = "real-image-posterior"
+    /// The model has no style code (single-mode LGGAN or ECGAN, the stand-ins): nothing was drawn.
+    case none
 
-    /// What the report records: `.prior` becomes `.fittedPrior` for a model whose file holds a fitted prior.
+    /// What the report records: `.prior` becomes `.fittedPrior` for a model whose file holds a fitted prior,
+    /// and `.none` for a model without a style code.
     func recorded(for generator: any SceneGenerator) -> StyleCodeSource {
-        guard self == .prior, let coded = generator as? any StyleCodedGenerator,
-              case .fitted = coded.styleCodedNetwork.stylePrior else { return self }
+        guard self == .prior else { return self }
+        guard let coded = generator as? any StyleCodedGenerator, coded.styleCodedNetwork.styleChannels > 0 else { return .none }
+        guard case .fitted = coded.styleCodedNetwork.stylePrior else { return self }
         return .fittedPrior
     }
 
-    /// How the report's text names it.
+    /// How the report's text names it ("..., seed 0, style code from the prior").
     var description: String {
         switch self {
-        case .prior: return "prior"
-        case .fittedPrior: return "fitted prior"
-        case .realImagePosterior: return "real images' posterior"
+        case .prior: return "style code from the prior"
+        case .fittedPrior: return "style code from the fitted prior"
+        case .realImagePosterior: return "style code from the real images' posterior"
+        case .none: return "no style code"
         }
     }
 

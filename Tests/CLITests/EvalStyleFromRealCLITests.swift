@@ -4,8 +4,8 @@ import XCTest
 /// `eval --style-from-real` through the real binary (issues 13/15): a tiny
 /// style model takes each pair's code from its real image's posterior, the
 /// JSON and the table say which code source was used, the scores differ from
-/// the prior's on the same pairs, and a model without a style encoder is
-/// refused in one line.
+/// the prior's on the same pairs, a model without a style encoder is
+/// refused in one line, and a model without a style code is reported as such.
 final class EvalStyleFromRealCLITests: XCTestCase {
     func testPosteriorCodesAreUsedAndNamedAndModelsWithoutAnEncoderAreRefused() throws {
         let fixture = try TinyTrainingFixture("eval-posterior")
@@ -48,6 +48,15 @@ final class EvalStyleFromRealCLITests: XCTestCase {
         // Models without a style encoder: one line, non-zero exit, no JSON written.
         let plain = try fixture.train("plain", ["--steps", "1", "--style-code", "4"])
         XCTAssertEqual(plain.status, 0, plain.stderr)
+        // A model without a style code draws none: the report says so, not "style code from the prior".
+        let single = try fixture.train("single", ["--steps", "1"])
+        XCTAssertEqual(single.status, 0, single.stderr)
+        let singleRun = try cli.run(["eval", "--model", dir + "/single/model.safetensors", "--data", fixture.data,
+                                     "--diversity-seeds", "1", "--json", dir + "/single.json"])
+        XCTAssertEqual(singleRun.status, 0, singleRun.stderr)
+        XCTAssertTrue(singleRun.text.contains("seed 0, no style code"), singleRun.text)
+        let singleReport = try XCTUnwrap(FileManager.default.contents(atPath: dir + "/single.json"))
+        XCTAssertEqual((try JSONSerialization.jsonObject(with: singleReport) as? [String: Any])?["style_code"] as? String, "none")
         for (refused, why) in [(dir + "/plain/model.safetensors", "has none"), ("flat", "has no style code")] {
             let result = try cli.run(["eval", "--model", refused, "--data", fixture.data, "--style-from-real",
                                       "--json", dir + "/refused.json"])

@@ -20,6 +20,24 @@ final class StyleCLITests: XCTestCase {
         try CLIRunner().run(["generate", Self.layout, "--model", Self.model, "--size", "128x128", "-o", path] + extra)
     }
 
+    /// The single-mode default ignores --seed: generate says so (exit 0), and the images are indeed the same.
+    func testASeedForAModelWithoutNoiseIsNotedAndChangesNothing() throws {
+        let dir = try temporaryDirectory()
+        let single = CLIRunner.packageRoot + "/models/landscape-lggan.safetensors"
+        var images: [RGBImage] = []
+        for seed in ["3", "4"] {
+            let result = try CLIRunner().run(["generate", Self.layout, "--model", single, "--size", "64x64", "--seed", seed,
+                                              "-o", "\(dir)/\(seed).png"])
+            XCTAssertEqual(result.status, 0, result.stderr)
+            XCTAssertEqual(result.stderr.filter { $0 == "\n" }.count, 1, result.stderr)
+            XCTAssertTrue(result.stderr.hasPrefix("note: \(single) has no noise input, so every --seed gives the same image"), result.stderr)
+            images.append(try RGBImage.read(path: "\(dir)/\(seed).png"))
+        }
+        XCTAssertEqual(images[0], images[1])
+        let unseeded = try CLIRunner().run(["generate", Self.layout, "--model", single, "--size", "64x64", "-o", dir + "/none.png"])
+        XCTAssertEqual(unseeded.stderr, "", "no note without --seed")
+    }
+
     func meanDifference(_ a: RGBImage, _ b: RGBImage) -> Double {
         Double(zip(a.pixels, b.pixels).map { abs(Int($0) - Int($1)) }.reduce(0, +)) / Double(a.pixels.count)
     }
@@ -29,6 +47,7 @@ final class StyleCLITests: XCTestCase {
         for (seed, name) in [("1", "a"), ("1", "a2"), ("2", "b")] {
             let result = try generate(["--seed", seed], to: "\(dir)/\(name).png")
             XCTAssertEqual(result.status, 0, result.stderr)
+            XCTAssertFalse(result.stderr.contains("no noise input"), result.stderr)
         }
         let a = try RGBImage.read(path: dir + "/a.png"), a2 = try RGBImage.read(path: dir + "/a2.png")
         let b = try RGBImage.read(path: dir + "/b.png")

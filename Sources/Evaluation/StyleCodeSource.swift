@@ -14,13 +14,13 @@ public enum StyleCodeSource: String, Sendable, Codable {
     case fittedPrior = "fitted-prior"
     case realImagePosterior = "real-image-posterior"
     /// The model has no style code (single-mode LGGAN or ECGAN, the stand-ins): nothing was drawn.
-    case none
+    case withoutStyleCode = "none"
 
     /// What the report records: `.prior` becomes `.fittedPrior` for a model whose file holds a fitted prior,
-    /// and `.none` for a model without a style code.
+    /// and `.withoutStyleCode` for a model without one.
     func recorded(for generator: any SceneGenerator) -> StyleCodeSource {
         guard self == .prior else { return self }
-        guard let coded = generator as? any StyleCodedGenerator, coded.styleCodedNetwork.styleChannels > 0 else { return .none }
+        guard let coded = generator as? any StyleCodedGenerator, coded.styleCodedNetwork.styleChannels > 0 else { return .withoutStyleCode }
         guard case .fitted = coded.styleCodedNetwork.stylePrior else { return self }
         return .fittedPrior
     }
@@ -31,7 +31,7 @@ public enum StyleCodeSource: String, Sendable, Codable {
         case .prior: return "style code from the prior"
         case .fittedPrior: return "style code from the fitted prior"
         case .realImagePosterior: return "style code from the real images' posterior"
-        case .none: return "no style code"
+        case .withoutStyleCode: return "no style code"
         }
     }
 

@@ -58,7 +58,7 @@ struct CgroupMemoryLimit {
     static func all(procCgroup: String, root: String) -> [CgroupMemoryLimit] {
         guard let text = try? String(contentsOfFile: procCgroup, encoding: .utf8) else {
             // No /proc/self/cgroup: the mount root alone (a container's own cgroup).
-            return [v2(root), v1(root + "/memory")].compactMap { $0 }
+            return [read(root, version2), read(root + "/memory", version1)].compactMap { $0 }
         }
         var limits: [CgroupMemoryLimit] = []
         for line in text.split(separator: "\n") {
@@ -67,9 +67,9 @@ struct CgroupMemoryLimit {
             guard fields.count == 3 else { continue }
             let path = String(fields[2])
             if fields[0] == "0" && fields[1].isEmpty {
-                limits += directories(mount: root, path: path).compactMap(v2)
+                limits += directories(mount: root, path: path).compactMap { read($0, version2) }
             } else if fields[1].split(separator: ",").contains("memory") {
-                limits += directories(mount: root + "/memory", path: path).compactMap(v1)
+                limits += directories(mount: root + "/memory", path: path).compactMap { read($0, version1) }
             }
         }
         return limits
@@ -88,18 +88,22 @@ struct CgroupMemoryLimit {
         }
     }
 
-    static func v2(_ directory: String) -> CgroupMemoryLimit? {
-        guard let limit = number(directory + "/memory.max"), limit < unlimited else { return nil }
-        let current = number(directory + "/memory.current") ?? 0
-        let inactive = stat(directory + "/memory.stat", "inactive_file") ?? 0
-        return CgroupMemoryLimit(file: "memory.max", limit: limit, used: Swift.max(0, current - inactive))
+    /// The files of one cgroup version's memory controller.
+    struct Files {
+        let limit: String
+        let usage: String
+        /// memory.stat's key for the inactive page cache.
+        let inactiveKey: String
     }
+    static let version2 = Files(limit: "memory.max", usage: "memory.current", inactiveKey: "inactive_file")
+    static let version1 = Files(limit: "memory.limit_in_bytes", usage: "memory.usage_in_bytes", inactiveKey: "total_inactive_file")
 
-    static func v1(_ directory: String) -> CgroupMemoryLimit? {
-        guard let limit = number(directory + "/memory.limit_in_bytes"), limit < unlimited else { return nil }
-        let usage = number(directory + "/memory.usage_in_bytes") ?? 0
-        let inactive = stat(directory + "/memory.stat", "total_inactive_file") ?? 0
-        return CgroupMemoryLimit(file: "memory.limit_in_bytes", limit: limit, used: Swift.max(0, usage - inactive))
+    /// The limit set in `directory` (nil: none, or no such cgroup).
+    static func read(_ directory: String, _ files: Files) -> CgroupMemoryLimit? {
+        guard let limit = number(directory + "/" + files.limit), limit < unlimited else { return nil }
+        let usage = number(directory + "/" + files.usage) ?? 0
+        let inactive = stat(directory + "/memory.stat", files.inactiveKey) ?? 0
+        return CgroupMemoryLimit(file: files.limit, limit: limit, used: Swift.max(0, usage - inactive))
     }
 
     /// A cgroup file's number; nil for "max" (no limit) or a missing file.

@@ -162,7 +162,8 @@ struct GenerateCommand: ParsableCommand {
         let settings = try generationSettings(coded)
         if seed != nil && !generator.hasNoiseInput {
             // Not an error (the image is still right), but a user re-rolling would otherwise see the same picture and wonder.
-            FileHandle.standardError.write(Data("note: \(modelPath) has no noise input, so every --seed gives the same image; models with a style code re-roll (models/landscape-lggan-styles.safetensors, models/landscape-ecgan.safetensors)\n".utf8))
+            let reroll = ModelLoader.companionModelNames.map { "models/" + $0 }.joined(separator: ", ")
+            FileHandle.standardError.write(Data("note: \(modelPath) has no noise input, so every --seed gives the same image; models with a style code re-roll (\(reroll))\n".utf8))
         }
         let views = try coded.map { try $0.generate(labels, settings: settings, shouldCancel: { false }) }
             ?? generator.generate(labels, seed: settings.seed, shouldCancel: { false })

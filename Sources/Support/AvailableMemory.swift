@@ -18,14 +18,18 @@ public struct AvailableMemory: Sendable, Equatable {
     }
 
     /// Read now; nil where /proc/meminfo is missing (not Linux): then nothing is refused.
-    /// `procCgroup` says which cgroup the process is in; `cgroupRoot` is where the hierarchies are mounted.
+    /// `procCgroup` says which cgroup the process is in; `mountinfo` where each hierarchy is mounted
+    /// (v1 memory controllers are not always at /sys/fs/cgroup/memory, hybrid machines put v2 at
+    /// .../unified); where it cannot be read, the usual places under `cgroupRoot` are assumed.
     public static func current(meminfo: String = "/proc/meminfo", procCgroup: String = "/proc/self/cgroup",
+                               mountinfo: String = "/proc/self/mountinfo",
                                cgroupRoot: String = "/sys/fs/cgroup") -> AvailableMemory? {
         guard let text = try? String(contentsOfFile: meminfo, encoding: .utf8),
               let line = text.split(separator: "\n").first(where: { $0.hasPrefix("MemAvailable:") }),
               let kilobytes = line.split(separator: " ").dropFirst().first.flatMap({ Int($0) }) else { return nil }
         var result = AvailableMemory(bytes: kilobytes * 1024, source: "MemAvailable")
-        for limit in CgroupMemoryLimit.all(procCgroup: procCgroup, root: cgroupRoot) where limit.left < result.bytes {
+        let mounts = CgroupMount.all(mountinfo: mountinfo) ?? CgroupMount.usual(root: cgroupRoot)
+        for limit in CgroupMemoryLimit.all(procCgroup: procCgroup, mounts: mounts) where limit.left < result.bytes {
             result = AvailableMemory(bytes: limit.left, source: limit.description)
         }
         return result
@@ -54,38 +58,26 @@ struct CgroupMemoryLimit {
     /// v1 writes "no limit" as a page-rounded 2^63 - 1; anything this large is none.
     private static let unlimited = 1 << 60
 
-    /// Every limit on the process's cgroups (v2 and v1 memory), from its own cgroup up to the mount root.
-    static func all(procCgroup: String, root: String) -> [CgroupMemoryLimit] {
+    /// Every limit on the process's cgroups (v2 and v1 memory), from its own cgroup up to each mount's root.
+    static func all(procCgroup: String, mounts: [CgroupMount]) -> [CgroupMemoryLimit] {
         guard let text = try? String(contentsOfFile: procCgroup, encoding: .utf8) else {
-            // No /proc/self/cgroup: the mount root alone (a container's own cgroup).
-            return [read(root, version2), read(root + "/memory", version1)].compactMap { $0 }
+            // No /proc/self/cgroup: the mount roots alone (a container's own cgroup).
+            return mounts.compactMap { read($0.point, $0.files) }
         }
-        var limits: [CgroupMemoryLimit] = []
+        var directories: [(String, Files)] = []
         for line in text.split(separator: "\n") {
             // "hierarchy-id:controllers:path"; the path may itself contain ':'.
             let fields = line.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false)
             guard fields.count == 3 else { continue }
-            let path = String(fields[2])
-            if fields[0] == "0" && fields[1].isEmpty {
-                limits += directories(mount: root, path: path).compactMap { read($0, version2) }
-            } else if fields[1].split(separator: ",").contains("memory") {
-                limits += directories(mount: root + "/memory", path: path).compactMap { read($0, version1) }
+            let version2 = fields[0] == "0" && fields[1].isEmpty
+            guard version2 || fields[1].split(separator: ",").contains("memory") else { continue }
+            for mount in mounts where mount.isVersion2 == version2 {
+                for directory in mount.directories(of: String(fields[2])) where !directories.contains(where: { $0.0 == directory }) {
+                    directories.append((directory, mount.files))
+                }
             }
         }
-        return limits
-    }
-
-    /// The cgroup's directory and its ancestors inside the mount. In a container
-    /// without a cgroup namespace the path names the host's hierarchy, which the
-    /// container does not see: then only the mount root (the container's own cgroup) exists.
-    static func directories(mount: String, path: String) -> [String] {
-        var parts = path.split(separator: "/").filter { $0 != "." && $0 != ".." }.map(String.init)
-        var result: [String] = []
-        while true {
-            result.append(([mount] + parts).joined(separator: "/"))
-            guard !parts.isEmpty else { return result }
-            parts.removeLast()
-        }
+        return directories.compactMap { read($0.0, $0.1) }
     }
 
     /// The files of one cgroup version's memory controller.
@@ -120,5 +112,82 @@ struct CgroupMemoryLimit {
             if fields.count == 2, fields[0] == key { return Int(fields[1]) }
         }
         return nil
+    }
+}
+
+/// Where one cgroup hierarchy that can limit memory is mounted: a v2 hierarchy,
+/// or a v1 hierarchy with the memory controller.
+struct CgroupMount: Equatable {
+    /// The mount point.
+    let point: String
+    /// The cgroup the mount point shows, as /proc/self/cgroup names it ("/" unless a
+    /// container was given only its own part of the host's tree).
+    let root: String
+    let isVersion2: Bool
+
+    var files: CgroupMemoryLimit.Files { isVersion2 ? CgroupMemoryLimit.version2 : CgroupMemoryLimit.version1 }
+
+    /// The usual places: v2 at the root, v1 memory at root/memory (used where mountinfo cannot be read).
+    static func usual(root: String) -> [CgroupMount] {
+        [CgroupMount(point: root, root: "/", isVersion2: true), CgroupMount(point: root + "/memory", root: "/", isVersion2: false)]
+    }
+
+    /// The memory-limiting cgroup mounts of /proc/self/mountinfo; nil if it cannot be read.
+    static func all(mountinfo: String) -> [CgroupMount]? {
+        guard let text = try? String(contentsOfFile: mountinfo, encoding: .utf8) else { return nil }
+        return text.split(separator: "\n").compactMap { parse(String($0)) }
+    }
+
+    /// One mountinfo line: "ID PARENT MAJ:MIN ROOT POINT OPTIONS [OPTIONAL...] - FSTYPE SOURCE SUPER_OPTIONS".
+    static func parse(_ line: String) -> CgroupMount? {
+        let fields = line.split(separator: " ").map(String.init)
+        guard fields.count >= 7, let dash = fields.firstIndex(of: "-"), dash >= 6, dash + 1 < fields.count else { return nil }
+        let type = fields[dash + 1]
+        let superOptions = dash + 3 < fields.count ? fields[dash + 3].split(separator: ",") : []
+        let isVersion2: Bool
+        if type == "cgroup2" {
+            isVersion2 = true
+        } else if type == "cgroup" && superOptions.contains("memory") {
+            isVersion2 = false
+        } else {
+            return nil
+        }
+        return CgroupMount(point: unescape(fields[4]), root: unescape(fields[3]), isVersion2: isVersion2)
+    }
+
+    /// mountinfo writes space, tab, newline and backslash in paths as octal escapes ("\040").
+    static func unescape(_ field: String) -> String {
+        var bytes: [UInt8] = []
+        var utf8 = Array(field.utf8)[...]
+        while let byte = utf8.popFirst() {
+            if byte == UInt8(ascii: "\\"), utf8.count >= 3,
+               let code = UInt8(String(decoding: utf8.prefix(3), as: UTF8.self), radix: 8) {
+                bytes.append(code)
+                utf8 = utf8.dropFirst(3)
+            } else {
+                bytes.append(byte)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The directory of the cgroup at `path` (as /proc/self/cgroup names it) and its ancestors
+    /// inside this mount. A path outside the mount's root (a container without a cgroup
+    /// namespace sees the host's path, but only its own cgroup is mounted) gives the mount
+    /// point alone: the container's own cgroup.
+    func directories(of path: String) -> [String] {
+        let rootParts = root.split(separator: "/").map(String.init)
+        var parts = path.split(separator: "/").filter { $0 != "." && $0 != ".." }.map(String.init)
+        if parts.starts(with: rootParts) {
+            parts.removeFirst(rootParts.count)
+        } else if !rootParts.isEmpty {
+            parts = []
+        }
+        var result: [String] = []
+        while true {
+            result.append(([point] + parts).joined(separator: "/"))
+            guard !parts.isEmpty else { return result }
+            parts.removeLast()
+        }
     }
 }

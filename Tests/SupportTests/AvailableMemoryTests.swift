@@ -24,10 +24,16 @@ final class AvailableMemoryTests: XCTestCase {
         try text.write(to: url, atomically: true, encoding: .utf8)
     }
 
+    /// Without a mountinfo file the hierarchies are where most machines mount them, under root/cgroup.
     func current(procCgroup: String) throws -> AvailableMemory {
         try write("self-cgroup", procCgroup)
         return try XCTUnwrap(AvailableMemory.current(meminfo: root + "/meminfo", procCgroup: root + "/self-cgroup",
-                                                     cgroupRoot: root + "/cgroup"))
+                                                     mountinfo: root + "/mountinfo", cgroupRoot: root + "/cgroup"))
+    }
+
+    /// A mountinfo line for a cgroup mount at root/POINT.
+    func mountLine(_ id: Int, cgroupRoot: String = "/", point: String, type: String, superOptions: String) -> String {
+        "\(id) 25 0:\(id) \(cgroupRoot) \(root)/\(point) rw,nosuid,nodev,noexec,relatime shared:\(id) - \(type) cgroup \(superOptions)"
     }
 
     func testWithoutLimitsMemAvailableCounts() throws {
@@ -80,7 +86,7 @@ final class AvailableMemoryTests: XCTestCase {
         // No /proc/self/cgroup at all: the mount roots alone.
         try FileManager.default.removeItem(atPath: root + "/self-cgroup")
         let rootOnly = try XCTUnwrap(AvailableMemory.current(meminfo: root + "/meminfo", procCgroup: root + "/self-cgroup",
-                                                            cgroupRoot: root + "/cgroup"))
+                                                            mountinfo: root + "/mountinfo", cgroupRoot: root + "/cgroup"))
         XCTAssertEqual(rootOnly.bytes, 3_000_000_000)
     }
 
@@ -89,6 +95,42 @@ final class AvailableMemoryTests: XCTestCase {
         try write("cgroup/memory.max", "100000000\n")
         try write("cgroup/memory.current", "150000000\n")
         XCTAssertEqual(try current(procCgroup: "0::/\n").bytes, 0)
+    }
+
+    /// mountinfo says where the hierarchies are: a v1 memory controller mounted beside cpu under another
+    /// name, and v2 at .../unified as hybrid machines mount it; the usual places hold no limit.
+    func testHierarchiesAreFoundWhereMountinfoSaysTheyAre() throws {
+        try write("cgroup/memory/memory.limit_in_bytes", "9223372036854771712\n")
+        try write("elsewhere/mem cpu/jobs/memory.limit_in_bytes", "600000000\n")
+        try write("elsewhere/mem cpu/jobs/memory.usage_in_bytes", "100000000\n")
+        try write("cgroup/unified/build/memory.max", "900000000\n")
+        try write("cgroup/unified/build/memory.current", "0\n")
+        try write("mountinfo", [
+            "22 1 252:1 / / rw,relatime shared:1 - ext4 /dev/vda rw",
+            mountLine(30, point: "elsewhere/mem\\040cpu", type: "cgroup", superOptions: "rw,memory,cpu"),
+            mountLine(31, point: "cgroup/unified", type: "cgroup2", superOptions: "rw,nsdelegate"),
+            mountLine(32, point: "cgroup/pids", type: "cgroup", superOptions: "rw,pids"),
+        ].joined(separator: "\n") + "\n")
+        let available = try current(procCgroup: "5:cpu,memory:/jobs\n4:pids:/jobs\n0::/build\n")
+        XCTAssertEqual(available.bytes, 500_000_000, "the v1 limit at the mount with the escaped space")
+        XCTAssertEqual(available.source, "cgroup memory.limit_in_bytes 0.6 GB, 0.1 GB in use")
+        try write("elsewhere/mem cpu/jobs/memory.limit_in_bytes", "9223372036854771712\n")
+        XCTAssertEqual(try current(procCgroup: "5:cpu,memory:/jobs\n0::/build\n").bytes, 900_000_000,
+                       "the v2 limit under .../unified")
+    }
+
+    /// A container whose mount shows only its part of the host's tree (mountinfo's root field is
+    /// /docker/ID): /proc/self/cgroup's path is taken relative to it, so a cgroup made inside the
+    /// container and the container's own limit both count.
+    func testAPathIsTakenRelativeToTheMountsRoot() throws {
+        try write("cgroup/memory/memory.limit_in_bytes", "2000000000\n")
+        try write("cgroup/memory/inner/memory.limit_in_bytes", "1200000000\n")
+        try write("cgroup/memory/inner/memory.usage_in_bytes", "200000000\n")
+        try write("mountinfo", mountLine(40, cgroupRoot: "/docker/0123abcd", point: "cgroup/memory", type: "cgroup",
+                                         superOptions: "rw,memory") + "\n")
+        XCTAssertEqual(try current(procCgroup: "7:memory:/docker/0123abcd/inner\n").bytes, 1_000_000_000)
+        // A path outside the mount's root: the mount point alone (the container's own cgroup).
+        XCTAssertEqual(try current(procCgroup: "7:memory:/elsewhere/x\n").bytes, 2_000_000_000)
     }
 
     func testNoMeminfoMeansNoFigure() {

@@ -51,7 +51,7 @@ def cell(report, which="generated"):
 
 def overview(out, names, evaluator_filter):
     found = splits_of(out, names)
-    splits = [s for s in dict.fromkeys(s for s, _ in found)]
+    splits = list(dict.fromkeys(s for s, _ in found))
     # The shipped evaluator first, as in the docs' tables.
     evaluators = sorted({e for _, e in found if evaluator_filter in (None, e)}, key=lambda e: (e != "shipped", e))
     print("mIoU / pixel accuracy / small-class mIoU / feature distance (real renders: no distance)\n")

@@ -63,11 +63,8 @@ struct CgroupMount: Equatable {
     func directories(of path: String) -> [String] {
         let rootParts = root.split(separator: "/").map(String.init)
         var parts = path.split(separator: "/").filter { $0 != "." && $0 != ".." }.map(String.init)
-        if parts.starts(with: rootParts) {
-            parts.removeFirst(rootParts.count)
-        } else if !rootParts.isEmpty {
-            parts = []
-        }
+        // (A root of "/" has no parts: every path starts with it.)
+        parts = parts.starts(with: rootParts) ? Array(parts.dropFirst(rootParts.count)) : []
         var result: [String] = []
         while true {
             result.append(([point] + parts).joined(separator: "/"))
